@@ -1,0 +1,99 @@
+"""The registry of police forces: one canonical name per force, its ONS code (E23.../W15...) and police.uk slug.
+
+Real files spell forces many ways ("Metropolitan Police ", "Avon & Somerset Constabulary", "warwickshire",
+"Humberside [note 4]"). :func:`canonical_force` maps every variant seen in ONS, Home Office and police.uk files to
+the one name used everywhere in ncpm. The registry is a data file, ``ncpm/data/forces.csv``.
+
+>>> canonical_force("Metropolitan Police ")
+'Metropolitan Police'
+>>> canonical_force("Humberside [note 4]")
+'Humberside'
+>>> canonical_force("E23000017")
+'Warwickshire'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import pandas as pd
+
+from ncpm.errors import UnknownForceError
+
+BTP = "British Transport Police"
+CITY_OF_LONDON = "City of London"
+_NOTE = re.compile(r"\s*\[(?:note|Note)[^\]]*\]")
+
+
+@dataclass(frozen=True)
+class Force:
+    name: str
+    ons_code: str | None
+    slug: str
+    region: str | None
+    territorial: bool
+
+
+def _key(text: str) -> str:
+    """Normalise a name for matching: no notes, case, '&'/'and', punctuation or spacing."""
+    text = _NOTE.sub("", str(text)).replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+@cache
+def _table() -> pd.DataFrame:
+    return pd.read_csv(files("ncpm") / "data" / "forces.csv", dtype=str, keep_default_na=False)
+
+
+@cache
+def registry() -> tuple[Force, ...]:
+    """All forces: the 43 territorial forces of England and Wales, then British Transport Police."""
+    table = _table()
+    return tuple(
+        Force(r.name, r.ons_code or None, r.slug, r.region or None, territorial=bool(r.ons_code))
+        for r in table.itertuples(index=False)
+    )
+
+
+@cache
+def _lookup() -> dict[str, str]:
+    table = _table()
+    out: dict[str, str] = {}
+    for r in table.itertuples(index=False):
+        variants = [r.name, r.slug, r.ons_code, *(a for a in r.aliases.split("|") if a)]
+        for v in variants:
+            if v:
+                out[_key(v)] = r.name
+                out[_key(v + " police")] = r.name
+                out[_key(v + " constabulary")] = r.name
+    return out
+
+
+def territorial_forces() -> list[str]:
+    """The 43 territorial forces of England and Wales, in canonical names (the default national comparison set)."""
+    return [f.name for f in registry() if f.territorial]
+
+
+def find_force(name: object) -> str | None:
+    """Canonical name for ``name``, or None when it names no force (a region or national row, say)."""
+    if name is None or (isinstance(name, float) and pd.isna(name)):
+        return None
+    return _lookup().get(_key(str(name)))
+
+
+def canonical_force(name: object, *, file: str | None = None, row: int | None = None,
+                    column: str | None = None) -> str:
+    """Canonical name for ``name``; :class:`UnknownForceError` (naming file, row, column) when unknown."""
+    found = find_force(name)
+    if found is None:
+        raise UnknownForceError(f"unknown force {str(name)!r}", file=file, row=row, column=column)
+    return found
+
+
+def force_info(name: str) -> Force:
+    """The registry entry for a force (any spelling)."""
+    canonical = canonical_force(name)
+    return next(f for f in registry() if f.name == canonical)

@@ -1,0 +1,50 @@
+"""Readers and writers: the only package in ncpm that touches files.
+
+Every reader returns a :class:`LoadResult`: the canonical frame, the rows it rejected (each naming file, line and
+column) and the row accounting ``rows_in == rows_loaded + len(rejected)``. Nothing is dropped silently.
+For police.uk files a "row" is one crime record; the frame holds their monthly counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file (header = 1)."""
+
+    file: str
+    line: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"row {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.reason}"
+
+
+@dataclass
+class LoadResult:
+    """What a reader made of one file (or one archive member set): frame, rejections and row accounting."""
+
+    file: str
+    format: str
+    kind: str  # a name in ncpm.schema.SPECS: volumes, outcomes, survey, population, msg, quarterly, period_counts
+    frame: pd.DataFrame
+    rows_in: int
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len(self.rejected)
+
+    @property
+    def rows_loaded(self) -> int:
+        return self.rows_in - len(self.rejected)

@@ -1,0 +1,169 @@
+"""Column names, written once, and the canonical frames of ncpm with their validation.
+
+One tidy long frame is the currency of ncpm. The canonical frames (issue "Foundation", METHODS.md Calendar):
+
+- volumes:    force, area, measure, month, count           unique on (force, area, measure, month)
+- outcomes:   force, area, measure, month, outcome_type, count
+- survey:     force, survey, month, responses, satisfied [, dont_know]
+- population: force, year, population                       (mid-year estimates)
+- msg:        force, peer, version                          (Most Similar Group membership)
+- quarterly:  force, measure, offence_code, quarter, count  (Home Office open data, kept quarterly)
+- period_counts: force, measure, period_start, period_end, count (ONS tables: one 12-month period)
+
+``month`` is always ``Period[M]``; counts are non-negative integers. ``area`` is :data:`WHOLE_FORCE` for the
+force as a whole, otherwise a local policing area (LPA), community safety partnership or LSOA code.
+
+>>> import pandas as pd
+>>> v = pd.DataFrame({"force": ["Warwickshire"], "area": [WHOLE_FORCE], "measure": ["knife_crime"],
+...                   "month": ["2023-05"], "count": [50]})
+>>> validate(v, VOLUMES).dtypes["month"]
+period[M]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ncpm.errors import InputError
+
+FORCE = "force"
+AREA = "area"
+MEASURE = "measure"
+MONTH = "month"
+COUNT = "count"
+OUTCOME_TYPE = "outcome_type"
+SURVEY = "survey"
+RESPONSES = "responses"
+SATISFIED = "satisfied"
+DONT_KNOW = "dont_know"
+YEAR = "year"
+POPULATION = "population"
+PEER = "peer"
+VERSION = "version"
+OFFENCE_CODE = "offence_code"
+QUARTER = "quarter"
+PERIOD_START = "period_start"
+PERIOD_END = "period_end"
+
+WHOLE_FORCE = "Force"  # the ``area`` value for a force as a whole
+
+SERIES_KEY = [FORCE, AREA, MEASURE]  # one monthly series
+
+
+@dataclass(frozen=True)
+class FrameSpec:
+    """A canonical frame: its name, key columns, month columns, integer columns and optional columns."""
+
+    name: str
+    key: tuple[str, ...]
+    months: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in (*self.key, *self.months, *self.text, *self.counts):
+            seen[c] = None
+        return list(seen)
+
+
+VOLUMES = FrameSpec("volumes", key=(FORCE, AREA, MEASURE, MONTH), months=(MONTH,), counts=(COUNT,),
+                    text=(FORCE, AREA, MEASURE))
+OUTCOMES = FrameSpec("outcomes", key=(FORCE, AREA, MEASURE, MONTH, OUTCOME_TYPE), months=(MONTH,),
+                     counts=(COUNT,), text=(FORCE, AREA, MEASURE, OUTCOME_TYPE))
+SURVEY_RESPONSES = FrameSpec("survey", key=(FORCE, SURVEY, MONTH), months=(MONTH,),
+                             counts=(RESPONSES, SATISFIED), text=(FORCE, SURVEY), optional=(DONT_KNOW,))
+POPULATIONS = FrameSpec("population", key=(FORCE, YEAR), counts=(YEAR, POPULATION), text=(FORCE,))
+MSG = FrameSpec("msg", key=(FORCE, PEER, VERSION), text=(FORCE, PEER, VERSION))
+QUARTERLY = FrameSpec("quarterly", key=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), counts=(COUNT,),
+                      text=(FORCE, MEASURE, OFFENCE_CODE, QUARTER))
+PERIOD_COUNTS = FrameSpec("period_counts", key=(FORCE, MEASURE, PERIOD_START, PERIOD_END),
+                          months=(PERIOD_START, PERIOD_END), counts=(COUNT,), text=(FORCE, MEASURE))
+
+SPECS = {s.name: s for s in (VOLUMES, OUTCOMES, SURVEY_RESPONSES, POPULATIONS, MSG, QUARTERLY, PERIOD_COUNTS)}
+
+
+def _months(series: pd.Series, column: str, source: str) -> pd.Series:
+    if isinstance(series.dtype, pd.PeriodDtype):
+        if series.dtype.freq.freqstr not in ("M", "ME"):
+            raise InputError(f"periods must be monthly, not {series.dtype.freq.freqstr}", file=source, column=column)
+        if series.isna().any():
+            bad = int(np.flatnonzero(series.isna().to_numpy())[0])
+            raise InputError("missing month", file=source, row=bad, column=column)
+        return series
+    from ncpm.periods import to_month
+
+    out = []
+    for i, value in enumerate(series.tolist()):
+        try:
+            out.append(to_month(value))
+        except (ValueError, TypeError):
+            raise InputError(f"cannot read month {value!r} (expected YYYY-MM)", file=source, row=i,
+                             column=column) from None
+    return pd.Series(pd.PeriodIndex(out, freq="M"), index=series.index, name=series.name)
+
+
+def _counts(series: pd.Series, column: str, source: str) -> pd.Series:
+    values = pd.to_numeric(series, errors="coerce")
+    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{series.iloc[i]!r} is not a non-negative whole number", file=source, row=i,
+                         column=column)
+    return values.astype("int64")
+
+
+def validate(frame: pd.DataFrame, spec: FrameSpec, *, source: str = "frame") -> pd.DataFrame:
+    """Check ``frame`` against a canonical spec and return it with canonical dtypes, sorted on the key.
+
+    Raises :class:`InputError` naming the column (missing, listing what was found), or the row (0-based
+    position in the frame) for an unreadable month, a negative or fractional count, or a duplicate key.
+    Frames from files are validated row by row in ``ncpm.io``; this is the check at the edge of the pure
+    compute modules.
+    """
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)} for {spec.name}; found: "
+                         f"{', '.join(map(str, frame.columns)) or 'none'}", file=source, column=missing[0])
+    keep = spec.columns + [c for c in spec.optional if c in frame.columns]
+    out = frame[keep].copy()
+    for c in spec.months:
+        out[c] = _months(out[c], c, source)
+    for c in (*spec.counts, *(o for o in spec.optional if o in out.columns)):
+        out[c] = _counts(out[c], c, source)
+    for c in spec.text:
+        if c in spec.counts:
+            continue
+        if out[c].isna().any():
+            i = int(np.flatnonzero(out[c].isna().to_numpy())[0])
+            raise InputError("missing value", file=source, row=i, column=c)
+        out[c] = out[c].astype(str)
+    dup = out.duplicated(list(spec.key), keep=False)
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(f"duplicate key {tuple(out.iloc[i][list(spec.key)])}", file=source, row=i,
+                         column=", ".join(spec.key))
+    if SATISFIED in out.columns and RESPONSES in out.columns:
+        over = out[SATISFIED] > out[RESPONSES]
+        if over.any():
+            i = int(np.flatnonzero(over.to_numpy())[0])
+            raise InputError("satisfied is greater than responses", file=source, row=i, column=SATISFIED)
+    return out.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+
+
+def empty(spec: FrameSpec) -> pd.DataFrame:
+    """An empty canonical frame with the right dtypes."""
+    data = {}
+    for c in spec.columns:
+        if c in spec.months:
+            data[c] = pd.Series([], dtype="period[M]")
+        elif c in spec.counts:
+            data[c] = pd.Series([], dtype="int64")
+        else:
+            data[c] = pd.Series([], dtype=str)
+    return pd.DataFrame(data)
