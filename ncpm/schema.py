@@ -113,7 +113,7 @@ def _counts(series: pd.Series, column: str, source: str) -> pd.Series:
     bad = values.isna() | (values < 0) | (values != np.floor(values))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{series.iloc[i]!r} is not a non-negative whole number", file=source, row=i,
+        raise InputError(f"{series.tolist()[i]!r} is not a non-negative whole number", file=source, row=i,
                          column=column)
     return values.astype("int64")
 

@@ -1,0 +1,171 @@
+"""The ``ncpm`` command: argument parsing, logging and exit codes. The work is done by ``ncpm.batch``.
+
+Exit codes: 0 done; 1 input problems (the list is printed); 2 usage; 3 internal error (with a log path).
+Library errors become one clear message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from ncpm import __version__
+from ncpm.errors import ConfigError, InputError, NcpmError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+MAX_LISTED = 20  # rejected rows listed per file; the rest are counted
+
+log = logging.getLogger("ncpm")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"ncpm: error: {message}\n")
+
+
+def _print_results(results, out) -> int:
+    """Print per-file row accounting and the rejected rows; return the number rejected."""
+    rejected = 0
+    for r in results:
+        print(f"{r.file} [{r.format}, {r.kind}]: {r.rows_in} rows in, {r.rows_loaded} loaded, "
+              f"{r.rows_rejected} rejected", file=out)
+        for rej in r.rejected[:MAX_LISTED]:
+            print(f"  rejected: {rej}", file=out)
+        if r.rows_rejected > MAX_LISTED:
+            print(f"  ... and {r.rows_rejected - MAX_LISTED} more rejected rows", file=out)
+        rejected += r.rows_rejected
+    return rejected
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Read raw files (any supported format, auto-detected) into the canonical parquet store.
+
+    Prints rows in, loaded and rejected for each file, and every rejected row with its file, row and column.
+    Exits 1 when any row was rejected (the loaded rows are still written), so a scheduler notices.
+
+    example: ncpm ingest data/raw/2023-06-warwickshire-street.csv data/raw/prc-pfa.xlsx --out data/processed
+    """
+    from ncpm.batch import ingest
+
+    report = ingest(args.paths, args.out, progress=not args.quiet)
+    rejected = _print_results(report.results, sys.stdout)
+    for kind, path in report.written.items():
+        print(f"wrote {kind}: {path}")
+    return EXIT_INPUT if rejected else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check raw files without writing anything: exit 0 when clean, 1 when problems were found, 2 on usage errors.
+
+    example: ncpm validate data/raw/force_extract.csv
+    """
+    from ncpm.batch import read_inputs
+
+    problems = 0
+    for path in args.paths:
+        try:
+            problems += _print_results(read_inputs([path], progress=not args.quiet), sys.stdout)
+        except InputError as exc:
+            print(f"problem: {exc}", file=sys.stdout)
+            problems += 1
+    print("clean" if not problems else f"{problems} problem(s) found")
+    return EXIT_INPUT if problems else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The main job on the embedded synthetic demo dataset: ingest data/raw/demo into the store and summarise.
+
+    example: ncpm demo --out data/processed
+    """
+    from ncpm.batch import demo_dir, ingest
+
+    out = Path(args.out) if args.out else demo_dir().parents[1] / "processed"
+    report = ingest([demo_dir()], out, progress=not args.quiet)
+    _print_results(report.results, sys.stdout)
+    print(f"demo store written to {out}:")
+    for r in report.results:
+        print(f"  {r.kind:<12} {len(r.frame):>7,} rows  ({Path(r.file).name})")
+    return EXIT_INPUT if report.rows_rejected else EXIT_OK
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    """Regenerate the synthetic demo dataset byte for byte (seeded) into data/raw/demo or --out.
+
+    example: ncpm demo-data --out /tmp/demo
+    """
+    from ncpm.batch import demo_dir
+    from ncpm.demo import write_demo
+
+    out = Path(args.out) if args.out else demo_dir()
+    for path in write_demo(out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ncpm", description="National Crime and Policing Measures: ingest, compute, report.",
+                     epilog="example: ncpm demo", formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ncpm {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    common.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, func, **kwargs) -> argparse.ArgumentParser:
+        doc = inspect.cleandoc(func.__doc__ or "")
+        p = sub.add_parser(name, parents=[common], help=doc.splitlines()[0], description=doc,
+                           formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("ingest", cmd_ingest)
+    p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
+    p.add_argument("--out", required=True, help="folder for the parquet store")
+    p = add("validate", cmd_validate)
+    p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
+    p = add("demo", cmd_demo)
+    p.add_argument("--out", help="output folder (default data/processed)")
+    p = add("demo-data", cmd_demo_data)
+    p.add_argument("--out", help="folder (default data/raw/demo)")
+    return parser
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr, force=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args)
+    missing = [p for p in getattr(args, "paths", []) if not Path(p).exists()]
+    if missing:
+        print(f"ncpm: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"ncpm: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except InputError as exc:
+        print(f"ncpm: input error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except NcpmError as exc:
+        print(f"ncpm: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("ncpm: interrupted", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # an internal error: the traceback goes to a log file, not the terminal
+        with tempfile.NamedTemporaryFile("w", prefix="ncpm-error-", suffix=".log", delete=False) as fh:
+            traceback.print_exc(file=fh)
+        print(f"ncpm: internal error: {exc.__class__.__name__}: {exc} (details in {fh.name})", file=sys.stderr)
+        return EXIT_INTERNAL
