@@ -1,7 +1,14 @@
 import pytest
 
-from ncpm.catalogue import catalogue_version, measure, measure_for_ons_group, measure_for_police_uk, measures, \
-    measures_for_ho_code, priorities
+from ncpm.catalogue import (
+    catalogue_version,
+    measure,
+    measure_for_ons_group,
+    measure_for_police_uk,
+    measures,
+    measures_for_ho_code,
+    priorities,
+)
 from ncpm.errors import ConfigError, UnknownForceError
 from ncpm.forces import canonical_force, find_force, force_info, territorial_forces
 

@@ -1,0 +1,238 @@
+"""Run configuration: a TOML file (read with the standard library's tomllib) into frozen, validated options.
+
+Every option has a default, so an empty file (or no file) is a valid configuration: the embedded demo data,
+Warwickshire, the defaults of METHODS.md. An invalid configuration is one clear :class:`ConfigError` naming the key.
+
+>>> cfg = load_config_text('[baseline]\\nmethod = "trailing_36"')
+>>> cfg.baseline.method
+'trailing_36'
+>>> load_config_text('[baseline]\\nmethd = "x"')
+Traceback (most recent call last):
+...
+ncpm.errors.ConfigError: unknown key 'baseline.methd' (known: exclude, in_line, method, substantial)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from ncpm.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Inputs:
+    paths: tuple[str, ...] = ("data/raw/demo",)  # files, folders or police.uk archives, relative to the config file
+
+
+@dataclass(frozen=True)
+class Scope:
+    forces: tuple[str, ...] = ("Warwickshire",)  # forces to report on; every force is used for national comparison
+    as_of: str = ""  # the latest month to report ("2023-06"); empty = the latest month in the data
+    quarter: str = ""  # the quarter to report ("Q1 2023/24"); empty = the quarter holding as_of
+    measures: tuple[str, ...] = ()  # catalogue ids; empty = every measure in the data
+
+
+@dataclass(frozen=True)
+class Baseline:
+    method: str = "same_month"  # METHODS.md Baseline: "same_month" or "trailing_36"
+    exclude: tuple[str, ...] = ()  # month ranges left out, e.g. ["2020-04..2021-03"]
+    in_line: float = 1.96  # |z| below this: "in line with"
+    substantial: float = 3.0  # |z| at or above this: "substantially above/below"
+
+
+@dataclass(frozen=True)
+class Forecast:
+    method: str = "auto"  # "auto" (ETS by AICc), "ets", "sarima", "seasonal_naive"
+    engine: str = "statsmodels"  # "statsmodels" (reference) or "fast" (batched kernels)
+    horizon: int = 3
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    include_diversionary: bool = False  # Home Office outcome 22 is opt-in
+    min_n: int = 50  # "Caution: small numbers" when offences are fewer than this
+    max_width: float = 0.10  # ... or the Wilson 95% interval is wider than this
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    survey: str = "da_whole_experience"
+    window: int = 6  # rolling k-month pooled rate
+    target: float = 0.80
+
+
+@dataclass(frozen=True)
+class Peers:
+    average: str = "simple"  # MSG average: "simple" (HMIC comparator) or "weighted" (HMICFRS VfM)
+    k: float = 1.0  # descriptive outlier band: MSG mean +/- k SD
+    msg_version: str = ""  # empty = the only version in the MSG file
+    exclude_city_of_london: bool = False
+
+
+@dataclass(frozen=True)
+class Spc:
+    run_length: int = 7  # 6 or 7 points for the trend and shift rules
+    improvement: str = "decrease"
+
+
+@dataclass(frozen=True)
+class Output:
+    dir: str = "data/processed"
+    figure_formats: tuple[str, ...] = ("png",)
+    markdown: bool = False
+    notebooks: bool = True  # execute and render the notebooks to HTML in the output folder
+
+
+@dataclass(frozen=True)
+class Config:
+    inputs: Inputs = field(default_factory=Inputs)
+    scope: Scope = field(default_factory=Scope)
+    baseline: Baseline = field(default_factory=Baseline)
+    forecast: Forecast = field(default_factory=Forecast)
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
+    peers: Peers = field(default_factory=Peers)
+    spc: Spc = field(default_factory=Spc)
+    output: Output = field(default_factory=Output)
+    base_dir: str = "."  # the folder relative paths are resolved against (the config file's folder)
+
+    def path(self, value: str) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    def as_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out.pop("base_dir")
+        return out
+
+
+CHOICES = {
+    "baseline.method": {"same_month", "trailing_36"},
+    "forecast.method": {"auto", "ets", "sarima", "seasonal_naive"},
+    "forecast.engine": {"statsmodels", "fast"},
+    "peers.average": {"simple", "weighted"},
+    "spc.run_length": {6, 7},
+    "spc.improvement": {"decrease", "increase"},
+}
+
+
+def _coerce(key: str, value: Any, hint: Any) -> Any:
+    if get_origin(hint) is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ConfigError(f"{key} must be a list, not {type(value).__name__}")
+        (inner, *_rest) = get_args(hint)
+        return tuple(_coerce(f"{key}[{i}]", v, inner) for i, v in enumerate(value))
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false, not {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key} must be a whole number, not {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{key} must be a number, not {value!r}")
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} must be text, not {value!r}")
+    return value
+
+
+def _section(name: str, cls: type, table: Any) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table")
+    hints = get_type_hints(cls)
+    known = sorted(hints)
+    values = {}
+    for key, value in table.items():
+        if key not in hints:
+            raise ConfigError(f"unknown key '{name}.{key}' (known: {', '.join(known)})")
+        full = f"{name}.{key}"
+        values[key] = _coerce(full, value, hints[key])
+        if full in CHOICES and values[key] not in CHOICES[full]:
+            raise ConfigError(f"{full} must be one of {', '.join(map(str, sorted(CHOICES[full], key=str)))}; "
+                              f"not {value!r}")
+    return cls(**values)
+
+
+def load_config_text(text: str, *, base_dir: str | Path = ".", source: str = "config") -> Config:
+    """Parse TOML text into a :class:`Config`; unknown keys, wrong types and bad choices name the key."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    hints = get_type_hints(Config)
+    sections = {}
+    for name, table in raw.items():
+        if name not in hints or name == "base_dir":
+            raise ConfigError(f"unknown section [{name}] (known: {', '.join(s for s in sorted(hints) if s != 'base_dir')})")
+        sections[name] = _section(name, hints[name], table)
+    cfg = Config(**sections, base_dir=str(base_dir))
+    _check(cfg)
+    return cfg
+
+
+def _check(cfg: Config) -> None:
+    from ncpm.catalogue import measure
+    from ncpm.forces import find_force
+    from ncpm.periods import parse_quarter, to_month
+
+    for i, name in enumerate(cfg.scope.forces):
+        if find_force(name) is None:
+            raise ConfigError(f"scope.forces[{i}]: unknown force {name!r}")
+    for i, m in enumerate(cfg.scope.measures):
+        try:
+            measure(m)
+        except ConfigError as exc:
+            raise ConfigError(f"scope.measures[{i}]: {exc}") from None
+    if cfg.scope.as_of:
+        try:
+            to_month(cfg.scope.as_of)
+        except ValueError:
+            raise ConfigError(f"scope.as_of: not a month: {cfg.scope.as_of!r} (expected YYYY-MM)") from None
+    if cfg.scope.quarter:
+        try:
+            parse_quarter(cfg.scope.quarter)
+        except ValueError as exc:
+            raise ConfigError(f"scope.quarter: {exc}") from None
+    for i, span in enumerate(cfg.baseline.exclude):
+        try:
+            parse_exclusion(span)
+        except ValueError as exc:
+            raise ConfigError(f"baseline.exclude[{i}]: {exc}") from None
+    if cfg.forecast.horizon < 1:
+        raise ConfigError("forecast.horizon must be at least 1")
+    if not 0 < cfg.satisfaction.target < 1:
+        raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
+
+
+def parse_exclusion(span: str) -> tuple[Any, Any]:
+    """"2020-04..2021-03" -> (first month, last month)."""
+    from ncpm.periods import to_month
+
+    parts = str(span).split("..")
+    if len(parts) != 2:
+        raise ValueError(f"{span!r} is not a month range like '2020-04..2021-03'")
+    start, end = (to_month(p) for p in parts)
+    if end < start:
+        raise ValueError(f"{span!r} ends before it starts")
+    return start, end
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read a TOML config file; ``None`` gives the defaults (relative paths resolve against the working folder)."""
+    if path is None:
+        return load_config_text("")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"no such config file: {path}") from None
+    return load_config_text(text, base_dir=path.resolve().parent, source=str(path))

@@ -1,0 +1,120 @@
+"""State of a scheduled run on disk: the run lock, input fingerprints and the run manifest.
+
+A scheduled job must be safe to run unattended and to rerun (issue "Scheduled batch recomputation"):
+- one run at a time: :class:`RunLock` creates ``.ncpm.lock`` exclusively (``O_CREAT | O_EXCL``) holding the pid and
+  host; a second run is refused with a clear message; a lock left by a dead process on this host is cleared;
+- inputs are fingerprinted by content (SHA-256), so a rerun with nothing changed does no work;
+- the manifest (JSON) is written last and atomically: it only ever describes complete outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from ncpm.errors import NcpmError
+
+LOCK_NAME = ".ncpm.lock"
+MANIFEST_NAME = "manifest.json"
+_CHUNK = 1 << 20
+
+
+class RunLocked(NcpmError):
+    """Another run holds the lock on this output folder."""
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash of one file (SHA-256, hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def input_files(paths: list[Path]) -> list[Path]:
+    """Every data file under the given files and folders, sorted (hidden files and READMEs left out)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts) and not f.name.upper().startswith("README")))
+        else:
+            out.append(p)
+    return out
+
+
+def fingerprint_inputs(paths: list[Path]) -> dict[str, str]:
+    """``{file: sha256}`` for every input file."""
+    return {str(f): sha256_file(f) for f in input_files(paths)}
+
+
+def combine(*parts: Any) -> str:
+    """One hash over JSON-serialisable parts (config sections, upstream fingerprints)."""
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLock:
+    """An exclusive lock on an output folder for the length of a run (a context manager).
+
+    >>> import tempfile
+    >>> with RunLock(Path(tempfile.mkdtemp())) as lock:
+    ...     lock.path.exists()
+    True
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / LOCK_NAME
+        self.cleared_stale: str | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self._holder()
+                if holder and holder.get("host") == socket.gethostname() and not _pid_alive(int(holder["pid"])):
+                    self.cleared_stale = f"cleared a stale lock left by process {holder['pid']}, which is no longer running"
+                    self.path.unlink(missing_ok=True)
+                    continue
+                who = f"process {holder['pid']} on {holder['host']}" if holder else "an unreadable lock file"
+                raise RunLocked(f"another ncpm run is using {self.path.parent} ({who}); "
+                                f"wait for it to finish, or delete {self.path} if you are sure it is not running") from None
+            with os.fdopen(fd, "w") as fh:
+                json.dump({"pid": os.getpid(), "host": socket.gethostname()}, fh)
+            return self
+        raise RunLocked(f"could not take the lock {self.path}")
+
+    def _holder(self) -> dict | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return data if "pid" in data and "host" in data else None
+        except (OSError, ValueError):
+            return None
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest of the last complete run in ``folder`` ({} when there is none or it is unreadable)."""
+    try:
+        return json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

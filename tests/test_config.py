@@ -1,0 +1,55 @@
+import pytest
+
+from ncpm.config import Config, load_config, load_config_text
+from ncpm.errors import ConfigError
+
+
+def test_empty_config_is_all_defaults():
+    cfg = load_config_text("")
+    assert cfg == Config(base_dir=".")
+    assert cfg.baseline.method == "same_month" and cfg.satisfaction.window == 6 and cfg.forecast.horizon == 3
+
+
+def test_values_are_read_and_typed():
+    cfg = load_config_text("""
+[scope]
+forces = ["warwickshire police"]
+as_of = "2023-06"
+[baseline]
+exclude = ["2020-04..2021-03"]
+in_line = 2
+[peers]
+average = "weighted"
+""")
+    assert cfg.scope.forces == ("warwickshire police",) and cfg.baseline.in_line == 2.0
+    assert cfg.baseline.exclude == ("2020-04..2021-03",) and cfg.peers.average == "weighted"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[baseline]\nmethd = 'x'", "unknown key 'baseline.methd' (known: exclude, in_line, method, substantial)"),
+    ("[basline]\n", "unknown section [basline]"),
+    ("[baseline]\nmethod = 'median'", "baseline.method must be one of same_month, trailing_36; not 'median'"),
+    ("[forecast]\nhorizon = 'three'", "forecast.horizon must be a whole number, not 'three'"),
+    ("[forecast]\nhorizon = 0", "forecast.horizon must be at least 1"),
+    ("[scope]\nforces = ['Gotham']", "scope.forces[0]: unknown force 'Gotham'"),
+    ("[scope]\nas_of = '2023-13'", "scope.as_of: not a month: '2023-13'"),
+    ("[scope]\nquarter = 'Q5 2023/24'", "scope.quarter: not a financial quarter"),
+    ("[scope]\nmeasures = ['knife']", "scope.measures[0]: unknown measure 'knife'"),
+    ("[baseline]\nexclude = ['2021-03..2020-04']", "baseline.exclude[0]: '2021-03..2020-04' ends before it starts"),
+    ("[satisfaction]\ntarget = 80", "satisfaction.target must be a proportion between 0 and 1"),
+    ("[output]\nmarkdown = 'yes'", "output.markdown must be true or false, not 'yes'"),
+    ("[spc]\nrun_length = 8", "spc.run_length must be one of 6, 7; not 8"),
+    ("scope = [", "config: not valid TOML"),
+])
+def test_invalid_config_names_the_key(text, message):
+    with pytest.raises(ConfigError) as info:
+        load_config_text(text)
+    assert message in str(info.value)
+
+
+def test_relative_paths_resolve_against_the_config_file(tmp_path):
+    (tmp_path / "ncpm.toml").write_text('[inputs]\npaths = ["raw"]\n')
+    cfg = load_config(tmp_path / "ncpm.toml")
+    assert cfg.path(cfg.inputs.paths[0]) == tmp_path / "raw"
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "missing.toml")
