@@ -1,0 +1,181 @@
+"""Exports for analysts who use Excel: CSV and XLSX, safe against formula injection and written atomically.
+
+CSV injection (OWASP, "CSV Injection"): a spreadsheet treats a cell that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return as a formula, so a crafted area or offence name such as ``=HYPERLINK(...)`` could run when
+an analyst opens the file. Every *text* cell, column headers included, that starts with one of these characters
+(or their full-width forms, which some Excel input locales turn into formulas) gets a single quote in front, as
+OWASP recommends. Numbers stored as numbers are left alone: ``-3`` in a numeric column is a number, not a formula.
+
+Other rules: months are written as "YYYY-MM"; when a disclosure policy is given it is applied first (see
+:mod:`ncpm.disclosure`) and suppressed cells are written as its marker ("[c]"); the file appears complete or not
+at all (:func:`ncpm.io.store.atomic_write`: a temporary file in the same folder, moved into place with
+``os.replace``). CSV files are UTF-8 with a byte-order mark so that Excel reads accented place names correctly.
+
+>>> import tempfile, pandas as pd
+>>> from pathlib import Path
+>>> path = Path(tempfile.mkdtemp()) / "table.csv"
+>>> _ = export_table(pd.DataFrame({"area": ["=1+1"], "count": [-3]}), path)
+>>> path.read_text(encoding="utf-8-sig").splitlines()
+['area,count', "'=1+1,-3"]
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import numbers
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ncpm import schema
+from ncpm.errors import ConfigError
+from ncpm.io.store import atomic_write
+
+# OWASP "CSV Injection": the leading characters that make a spreadsheet evaluate a cell
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# their full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), treated alike as a precaution
+FULL_WIDTH_TRIGGERS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+ESCAPE = "'"
+FORMATS = ("csv", "xlsx")
+CSV_ENCODING = "utf-8-sig"  # the byte-order mark tells Excel the file is UTF-8
+SUPPRESSED_PREFIX = "suppressed"  # flags written by ncpm.disclosure start with this
+_FLAG = "flag"
+EXCEL_MAX_ROWS = 1_048_576  # Excel's worksheet limit, header row included
+EXCEL_MAX_COLUMNS = 16_384
+
+
+def neutralise_cell(value: Any) -> Any:
+    """The value, with a single quote in front if it is text that a spreadsheet would run as a formula.
+
+    >>> [neutralise_cell(v) for v in ["=SUM(A1)", "+44", "-x", "@cmd", "North", -3]]
+    ["'=SUM(A1)", "'+44", "'-x", "'@cmd", 'North', -3]
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS + FULL_WIDTH_TRIGGERS):
+        return ESCAPE + value
+    return value
+
+
+@dataclass(frozen=True)
+class Export:
+    """What :func:`export_table` wrote: the file, its format, rows and columns, and the disclosure result (or None)."""
+
+    path: Path
+    format: str
+    rows: int
+    columns: int
+    protected: Any = None  # ncpm.disclosure.ProtectedTable when a policy was applied
+
+
+def _plain(value: Any) -> Any:
+    """One cell as a plain Python value for a writer: None for missing, text for months and dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Period):
+        return value.strftime("%Y-%m") if value.freqstr in ("M", "ME") else str(value)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return None if np.isnan(value) else float(value)
+    return neutralise_cell(value if isinstance(value, str) else str(value))
+
+
+def _column(values: pd.Series) -> list[Any]:
+    """One column as plain Python values, converted a column at a time (fast paths for the common dtypes)."""
+    dtype = values.dtype
+    missing = values.isna().to_numpy()
+    if isinstance(dtype, pd.PeriodDtype) and dtype.freq.freqstr in ("M", "ME"):
+        out = values.dt.strftime("%Y-%m").tolist()
+    elif pd.api.types.is_bool_dtype(dtype):
+        out = [bool(v) if not m else None for v, m in zip(values.tolist(), missing, strict=True)]
+    elif pd.api.types.is_integer_dtype(dtype):
+        out = values.astype("float64").fillna(0).astype("int64").tolist()
+    elif pd.api.types.is_float_dtype(dtype):
+        out = values.astype("float64").tolist()
+    elif isinstance(dtype, pd.StringDtype):  # text: neutralise the whole column at once
+        text = values.fillna("")
+        risky = text.str.startswith(FORMULA_TRIGGERS + FULL_WIDTH_TRIGGERS).to_numpy()
+        out = (ESCAPE + text).where(risky, text).tolist() if risky.any() else text.tolist()
+    else:
+        return [_plain(v) for v in values.tolist()]
+    return [None if m else v for v, m in zip(out, missing, strict=True)]
+
+
+def _rows(frame: pd.DataFrame, marker: str | None, masked: tuple[str, ...]) -> Iterator[list[Any]]:
+    yield [neutralise_cell(str(c)) for c in frame.columns]
+    columns = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    if marker is not None and _FLAG in frame.columns:
+        secret = frame[_FLAG].astype(str).str.startswith(SUPPRESSED_PREFIX).to_numpy()
+        safe_marker = neutralise_cell(marker)
+        for i, c in enumerate(frame.columns):
+            if c in (schema.COUNT, *masked):
+                columns[i] = [safe_marker if s and v is None else v for v, s in zip(columns[i], secret, strict=True)]
+    for row in zip(*columns, strict=True):
+        yield list(row)
+
+
+def _write_csv(rows: Iterator[list[Any]], tmp: Path) -> None:
+    with open(tmp, "w", encoding=CSV_ENCODING, newline="") as fh:
+        writer = csv.writer(fh)
+        for row in rows:
+            writer.writerow(["" if c is None else c for c in row])
+
+
+def _write_xlsx(rows: Iterator[list[Any]], tmp: Path, sheet: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet)
+    for row in rows:
+        # XML cannot hold most control characters: show them as U+FFFD rather than fail the whole export
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", c) if isinstance(c, str) else c for c in row])
+    book.save(tmp)
+
+
+def export_table(frame: Any, path: str | Path, *, format: str | None = None, policy: Any = None,
+                 sheet: str = "data") -> Export:
+    """Write a table to CSV or XLSX for publication: disclosure control, formula neutralising, atomic write.
+
+    ``frame``: a DataFrame, or a protected table from :func:`ncpm.disclosure.protect` (anything with ``frame`` and
+    ``policy``). ``format``: "csv" or "xlsx"; by default from the file suffix. ``policy``: a
+    :class:`ncpm.disclosure.DisclosurePolicy` (anything with a ``protect(frame)`` method) applied before writing.
+    ``sheet``: the XLSX sheet name. Returns an :class:`Export` with the path, rows and the protected table.
+    """
+    path = Path(path)
+    fmt = (format or path.suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        raise ConfigError(f"cannot export {path.name}: format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if len(sheet) > 31 or any(ch in sheet for ch in "[]:*?/\\") or not sheet:
+        raise ConfigError(f"sheet name {sheet!r} is not allowed in Excel (1 to 31 characters, none of []:*?/\\)")
+    protected = None
+    if hasattr(frame, "frame") and hasattr(frame, "policy"):
+        if policy is not None:
+            raise ConfigError("the table is already protected: pass either a protected table or a policy, not both")
+        protected = frame
+    elif policy is not None:
+        protected = policy.protect(frame)
+    table = frame if protected is None else protected.frame
+    marker = None if protected is None else protected.policy.marker
+    masked = () if protected is None else tuple(protected.masked)
+    if fmt == "xlsx" and (len(table) + 1 > EXCEL_MAX_ROWS or table.shape[1] > EXCEL_MAX_COLUMNS):
+        raise ConfigError(f"{len(table):,} rows x {table.shape[1]:,} columns do not fit on an Excel sheet "
+                          f"({EXCEL_MAX_ROWS - 1:,} rows below the header, {EXCEL_MAX_COLUMNS:,} columns): "
+                          f"export to CSV, or filter the table first")
+    rows = _rows(table, marker, masked)
+    if fmt == "csv":
+        atomic_write(path, lambda tmp: _write_csv(rows, tmp))
+    else:
+        atomic_write(path, lambda tmp: _write_xlsx(rows, tmp, sheet))
+    return Export(path=path, format=fmt, rows=len(table), columns=table.shape[1], protected=protected)

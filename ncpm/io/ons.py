@@ -1,0 +1,135 @@
+"""ONS "Police force area data tables" (Table P1 style): recorded crime by offence group for one 12-month period.
+
+Layout (ONS, Crime in England and Wales: police force area data tables; one sheet exported as CSV, or the
+workbook itself): title and note rows, then a header ``Area Code, Area Name, <offence group> ...`` whose cells may
+hold line breaks and "[note N]" suffixes, then one row per area. Numbers carry thousands separators ("14,500")
+and trailing spaces; names carry "[note N]" suffixes and trailing spaces.
+
+Only the 43 territorial force rows are loaded (area codes E23*, W15*); the force is decided by the area code, so
+"West Midlands" the region (E12000005) and the force (E23000014) are told apart. Region and national rows (E12,
+E92, W92, K04 ...) and British Transport Police are counted in ``rows_in`` and reported as rejections "not a
+police force area ...", so the accounting is explicit. The period is parsed from the title ("year ending June
+2025" -> 2024-07 .. 2025-06). Each offence-group column becomes a measure: the catalogue measure of that group
+(``ncpm.catalogue.measure_for_ons_group``) or ``ons:<column slug>``.
+
+>>> result = read_ons_pfa_table("ons_pfa_table_P1_ye_jun2025.csv")  # doctest: +SKIP
+>>> result.frame.query("force == 'Warwickshire' and measure == 'vehicle_crime'")["count"].item()  # doctest: +SKIP
+3790
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ncpm import schema
+from ncpm.catalogue import measure_for_ons_group
+from ncpm.errors import InputError
+from ncpm.forces import BTP, find_force, registry
+from ncpm.io import LoadResult
+from ncpm.io._common import (
+    RowChecks,
+    accounting,
+    clean_label,
+    find_header,
+    first_row,
+    grid_table,
+    match_columns,
+    read_grids,
+    slug,
+)
+
+FORMAT = "ons_pfa_table"
+REQUIRED = ("Area Code", "Area Name")
+FORCE_CODE = re.compile(r"^(E23|W15)\d{6}$")
+TITLE_PERIOD = re.compile(r"year ending\s+([A-Za-z]+)\s+(\d{4})", re.I)
+NOT_A_FORCE = "not a police force area (region/national total)"
+NOT_TERRITORIAL = "not a territorial police force area (British Transport Police)"
+NATIONAL_NAMES = {"england", "wales", "englandandwales"}
+
+
+def table_period(title_rows: list[list[str]], file: str) -> tuple[pd.Period, pd.Period]:
+    """The 12 months named in the title ("year ending June 2025" -> 2024-07, 2025-06)."""
+    for row in title_rows:
+        for cell in row:
+            m = TITLE_PERIOD.search(str(cell))
+            if m:
+                try:
+                    end = pd.Period(f"{m[1][:3].title()} {m[2]}", freq="M")
+                except ValueError:
+                    continue
+                return end - 11, end
+    raise InputError("cannot find the period in the title rows (expected e.g. 'year ending June 2025')", file=file)
+
+
+def _region_names() -> set[str]:
+    return {re.sub(r"[^a-z]", "", f.region.lower()) for f in registry() if f.region} | NATIONAL_NAMES
+
+
+def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None) -> LoadResult:
+    """Read an ONS police force area table (P1 style) into the canonical *period_counts* frame.
+
+    Columns out: force, measure, period_start, period_end (Period[M]), count. One rejection per region, national
+    or BTP row (by design) and per force row with an unreadable number (naming the first bad column).
+    """
+    path = Path(path)
+    grids = read_grids(path, encoding=encoding)
+    found = [(g, r) for g in grids if (r := find_header(g, REQUIRED)) is not None]
+    if not found:
+        grid, row = first_row(grids)
+        match_columns(grid.rows[row], REQUIRED, file=grid.file)
+        raise InputError("no 'Area Code, Area Name' header row", file=str(path))
+    grid, header_row = found[0]
+    start, end = table_period(grid.rows[:header_row], grid.file)
+    header = grid.rows[header_row]
+    where = match_columns(header, REQUIRED, file=grid.file)
+    value_cols = [i for i, c in enumerate(header) if clean_label(c) and i not in where.values()]
+    if not value_cols:
+        raise InputError("no offence group columns after Area Code and Area Name", file=grid.file)
+    table, rejected = grid_table(grid, header_row, REQUIRED, extra=value_cols)
+    groups = [clean_label(header[i]) for i in value_cols]
+    measures = [measure_for_ons_group(g) or f"ons:{slug(g)}" for g in groups]
+    twice = pd.Series(measures)[pd.Series(measures).duplicated()]
+    if len(twice):
+        raise InputError(f"two columns map to the measure {twice.iloc[0]!r}", file=grid.file)
+    data = table.data
+    code = data["Area Code"].str.upper()
+    by_name = data["Area Name"].map(find_force)
+    is_force_code = code.str.match(FORCE_CODE).to_numpy()
+    # a row with no numbers and no force in it is a note or footer ("Source: ..."), not a data row
+    note = (data[groups] == "").all(axis=1).to_numpy() & ~is_force_code & by_name.isna().to_numpy()
+    table.data, table.lines = data[~note].reset_index(drop=True), table.lines[~note]
+    data, code, by_name, is_force_code = table.data, code[~note].reset_index(drop=True), \
+        by_name[~note].reset_index(drop=True), is_force_code[~note]
+
+    checks = RowChecks(table)
+    name_key = data["Area Name"].map(lambda n: re.sub(r"[^a-z]", "", clean_label(n).lower()))
+    region = ((code != "") & ~code.str.match(FORCE_CODE)).to_numpy() | \
+        ((code == "") & name_key.isin(_region_names())).to_numpy()
+    checks.reject(region, "Area Code", NOT_A_FORCE)
+    checks.reject(((code == "") & (by_name == BTP)).to_numpy(), "Area Name", NOT_TERRITORIAL)
+    force = pd.Series(np.where(is_force_code, code.map(find_force), by_name), index=data.index, dtype=object)
+    unknown = force.isna().to_numpy()
+    checks.reject(unknown & is_force_code, "Area Code",
+                  np.array([f"unknown force {v!r}" for v in code], dtype=object))
+    name = data["Area Name"].to_numpy(dtype=object)
+    checks.reject(unknown & (name != ""), "Area Name", np.array([f"unknown force {v!r}" for v in name], dtype=object))
+    checks.reject(unknown, "Area Name", "missing value")
+    counts = {g: checks.count(g) for g in groups}
+    checks.dedupe({schema.FORCE: force}, counts)
+    good = checks.good
+    frame = pd.DataFrame({
+        schema.FORCE: np.repeat(force.to_numpy(dtype=object)[good], len(groups)),
+        schema.MEASURE: np.tile(np.array(measures, dtype=object), int(good.sum())),
+        schema.COUNT: np.column_stack([counts[g][good] for g in groups]).ravel() if good.any() else
+        np.array([], dtype=np.int64),
+    })
+    frame[schema.PERIOD_START] = pd.PeriodIndex([start] * len(frame), freq="M")
+    frame[schema.PERIOD_END] = pd.PeriodIndex([end] * len(frame), freq="M")
+    frame = schema.validate(frame, schema.PERIOD_COUNTS, source=str(path)) if len(frame) else schema.empty(
+        schema.PERIOD_COUNTS)
+    rows_in, rejected = accounting(table, rejected, checks)
+    return LoadResult(str(path), FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, rejected)

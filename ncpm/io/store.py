@@ -1,0 +1,120 @@
+"""The canonical parquet store: one file per kind (volumes.parquet, outcomes.parquet, ...), each written atomically.
+
+Writing goes to a temporary file in the same folder, is flushed to disk (fsync) and then renamed over the old file
+(``os.replace``), so a crash or an error part-way leaves the previous file intact, never half a file.
+
+Months are stored as "YYYY-MM" text, not as pandas' Period extension type: the text is readable by any parquet
+reader (R arrow, DuckDB, Power BI), while the extension type round-trips only through pandas. :func:`read_store`
+turns them back into ``Period[M]``.
+
+>>> written = write_store(results, "data/processed")  # doctest: +SKIP
+>>> read_store("data/processed", "volumes").dtypes["month"]  # doctest: +SKIP
+period[M]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from ncpm import schema
+from ncpm.errors import InputError
+from ncpm.io import LoadResult
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some platforms (Windows) cannot open a folder; the rename is still atomic there
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | Path, writer_fn: Callable[[Path], object]) -> Path:
+    """Write ``path`` all or nothing: ``writer_fn(tmp_path)`` writes a temporary file beside it, which is fsynced
+    and renamed over ``path``. If ``writer_fn`` raises, the temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer_fn(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """:func:`atomic_write` of ``data``."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _frames_by_kind(items: Iterable[LoadResult] | Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str,
+                                                                                                  pd.DataFrame]]]:
+    pairs: Iterable[tuple[str, str, pd.DataFrame]]
+    if isinstance(items, Mapping):
+        pairs = ((kind, kind, frame) for kind, frame in items.items())
+    else:
+        pairs = []
+        for item in items:
+            if isinstance(item, LoadResult):
+                pairs.append((item.kind, item.file, item.frame))
+            else:
+                kind, frame = item
+                pairs.append((kind, kind, frame))
+    out: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for kind, source, frame in pairs:
+        if kind not in schema.SPECS:
+            raise InputError(f"unknown kind {kind!r}; known: {', '.join(schema.SPECS)}", file=source)
+        out.setdefault(kind, []).append((source, frame))
+    return out
+
+
+def write_store(results_or_frames: Iterable[LoadResult] | Iterable[tuple[str, pd.DataFrame]]
+                | Mapping[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
+    """Concatenate the frames of each kind, validate them (``schema.validate``: a key loaded from two files is an
+    error naming the files), and write ``<kind>.parquet`` under ``out_dir`` atomically. Returns kind -> path.
+    """
+    out_dir = Path(out_dir)
+    written: dict[str, Path] = {}
+    for kind, parts in _frames_by_kind(results_or_frames).items():
+        spec = schema.SPECS[kind]
+        sources = ", ".join(dict.fromkeys(s for s, _ in parts))
+        frames = [schema.validate(f, spec, source=s) for s, f in parts if len(f)]
+        frame = pd.concat(frames, ignore_index=True) if frames else schema.empty(spec)
+        frame = schema.validate(frame, spec, source=sources)
+        for column in spec.months:
+            frame[column] = frame[column].astype(str)
+        written[kind] = atomic_write(out_dir / f"{kind}.parquet",
+                                     lambda tmp, frame=frame: frame.to_parquet(tmp, index=False))
+    return written
+
+
+def read_store(out_dir: str | Path, kind: str) -> pd.DataFrame:
+    """The canonical frame of ``kind`` from the store, months restored to ``Period[M]`` and validated."""
+    if kind not in schema.SPECS:
+        raise InputError(f"unknown kind {kind!r}; known: {', '.join(schema.SPECS)}")
+    path = Path(out_dir) / f"{kind}.parquet"
+    if not path.is_file():
+        raise InputError(f"no {kind} in the store (run ncpm ingest first)", file=str(path))
+    frame = pd.read_parquet(path)
+    spec = schema.SPECS[kind]
+    if not len(frame):
+        return schema.empty(spec)
+    return schema.validate(frame, spec, source=str(path))

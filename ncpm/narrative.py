@@ -1,0 +1,890 @@
+"""Statements in the register of the PCC's quarterly report, built from result frames.
+
+Each builder takes the result frames of ``ncpm.measures``, ``ncpm.forecast`` and ``ncpm.peers`` (the agreed API), a
+force, a measure and a month, and returns a :class:`Statement`: the sentence and the facts it used (measure, month,
+numbers, labels), so that a report can print the text and a test can check the facts. Nothing is looked up or
+computed from files; every number in a sentence comes from the frames.
+
+Wording follows the seed report (Appendix B, Q1 2023/24) and adapts to the data: "highest" / "second lowest",
+"above" / "in line with" / "substantially below", "increase" / "reduction" / "no change", "rise" / "fall".
+House rules (METHODS.md; the report's own usage):
+
+- counts from zero to nine in words ("one recorded during the last six months"), larger counts in figures with a
+  thousands separator; "(n=481)" always in figures;
+- percentages as whole numbers, except outcome ("action taken") rates, to one decimal place; halves round up;
+- a share near a quarter, a third, a half, two thirds or three quarters is said in words (``tolerance``);
+- months as "June 2023" (:func:`ncpm.periods.month_label`), quarters as "Q1 2023/24".
+
+>>> import pandas as pd
+>>> q = pd.DataFrame({"force": ["Warwickshire"], "area": ["Force"], "measure": ["firearms"],
+...                   "quarter": ["Q1 2023/24"], "count": [30], "months": [3]})
+>>> v = pd.DataFrame({"force": ["Warwickshire"], "area": ["Force"], "measure": ["firearms"],
+...                   "month": [pd.Period("2023-06", "M")], "count": [12]})
+>>> quarter_statement(q, v, "Warwickshire", "firearms", "2023-06").text
+'In Q1 2023/24, there were 30 firearms offences recorded, with 12 in June 2023.'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ncpm import catalogue, schema
+from ncpm.errors import ConfigError, InputError
+from ncpm.periods import fy_quarter, month_label, to_month
+
+# Result columns of the compute modules (their agreed public API), read here by name.
+BASELINE = "baseline"
+BASELINE_METHOD = "baseline_method"
+BASELINE_NOTE = "baseline_note"
+COMPARISON = "comparison"
+Z = "z"
+WINDOW = "window"
+RANK_HIGH = "rank_high"
+RANK_LOW = "rank_low"
+RANK_LABEL = "rank_label"
+TIED = "tied"
+MOM_CHANGE = "mom_change"
+MOM_PCT = "mom_pct"
+YOY_CHANGE = "yoy_change"
+YOY_PCT = "yoy_pct"
+CURRENT = "current"
+PREVIOUS = "previous"
+CHANGE = "change"
+PCT_CHANGE = "pct_change"
+MONTHS = "months"
+PART = "part"
+WHOLE = "whole"
+SHARE = "share"
+N = "n"
+OUTCOMES_N = "outcomes"
+RATE = "rate"
+LO = "lo"
+HI = "hi"
+CAUTION = "caution"
+OVER_100 = "over_100"
+TARGET = "target"
+TARGET_LABEL = "target_label"
+RUN_LENGTH = "run_length"
+RUN_DIRECTION = "run_direction"
+MEAN = "mean"
+LO_95 = "lo_95"
+HI_95 = "hi_95"
+METHOD = "method"
+ORIGIN = "origin"
+LABEL = "label"
+MSG_AVERAGE = "msg_average"
+DESCRIPTIVE_OUTLIER = "descriptive_outlier"
+STATISTICAL_OUTLIER = "statistical_outlier"
+RATE_LO = "rate_lo"
+RATE_HI = "rate_hi"
+
+# The seed report's statements S1-S9 (METHODS.md) by the measure they describe; other measures keep their id.
+SEED_IDS = {
+    "homicide": "S1", "firearms": "S2", "knife_crime": "S3", "violence_with_injury": "S4",
+    "robbery_personal": "S5", "burglary_residential": "S6", "theft_from_person": "S7", "vehicle_crime": "S8",
+    "da_satisfaction": "S9",
+}
+
+IN_LINE_Z = 1.96  # METHODS.md, Baseline: |z| < 1.96 "in line with"
+SUBSTANTIAL_Z = 3.0  # METHODS.md, Baseline: |z| >= 3 "substantially above/below"
+SHARE_TOLERANCE = 0.02  # a share within 2 percentage points of 1/3 is "a third"
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_FRACTIONS = ((1 / 4, "a quarter"), (1 / 3, "a third"), (1 / 2, "half"), (2 / 3, "two thirds"),
+              (3 / 4, "three quarters"))
+_LPA = "LPA"
+_LPA_LONG = "Local Policing Area (LPA)"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of the report: its text and the facts it was built from.
+
+    ``id`` is the seed report's statement ("S3") for the measure, else the measure id; ``kind`` names the builder
+    ("volume", "change", ...); ``facts`` maps each number or label used to its value (read-only).
+    """
+
+    id: str
+    priority: int
+    measure: str
+    month: pd.Period
+    text: str
+    kind: str
+    force: str
+    area: str = schema.WHOLE_FORCE
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", MappingProxyType(dict(self.facts)))
+
+    def as_record(self) -> dict[str, object]:
+        """A flat dict: the fields, then the facts prefixed with ``fact_``."""
+        out: dict[str, object] = {"id": self.id, "priority": self.priority, "kind": self.kind,
+                                  schema.FORCE: self.force, schema.AREA: self.area, schema.MEASURE: self.measure,
+                                  schema.MONTH: self.month, "text": self.text}
+        out.update({f"fact_{k}": v for k, v in self.facts.items()})
+        return out
+
+
+def to_frame(statements: Iterable[Statement]) -> pd.DataFrame:
+    """One row per statement: id, priority, kind, force, area, measure, month, text (facts stay on the objects)."""
+    cols = ["id", "priority", "kind", schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, "text"]
+    rows = [{c: s.as_record()[c] for c in cols} for s in statements]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --- wording helpers -------------------------------------------------------------------------------------------
+
+def count_words(n: int, *, zero: str = "no") -> str:
+    """A count as the report writes it: zero to nine in words, else figures ("1,402").
+
+    >>> count_words(0), count_words(0, zero="none"), count_words(6), count_words(1402)
+    ('no', 'none', 'six', '1,402')
+    """
+    n = int(n)
+    if n == 0:
+        return zero
+    return _WORDS[n] if 0 < n < len(_WORDS) else f"{n:,}"
+
+
+def percent(fraction: float, decimals: int = 0) -> str:
+    """A fraction as a percentage, halves rounded up: ``percent(0.125) == '13%'``, ``percent(0.0725, 1) == '7.3%'``."""
+    value = Decimal(repr(float(fraction))) * 100
+    q = Decimal(1).scaleb(-decimals)
+    return f"{value.quantize(q, rounding=ROUND_HALF_UP)}%"
+
+
+def fraction_words(share: float, tolerance: float = SHARE_TOLERANCE) -> str:
+    """A share in words when it lies within ``tolerance`` of 1/4, 1/3, 1/2, 2/3 or 3/4, else a whole percentage.
+
+    >>> fraction_words(10 / 30), fraction_words(0.21), fraction_words(0.49)
+    ('a third', '21%', 'half')
+    """
+    for value, words in _FRACTIONS:
+        if abs(share - value) <= tolerance:
+            return words
+    return percent(share)
+
+
+def join_words(items: Iterable[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def measure_label(measure: str) -> str:
+    """The catalogue's label for a measure (its id with spaces when the catalogue does not know it)."""
+    try:
+        return catalogue.measure(measure).label
+    except ConfigError:
+        return measure.replace("_", " ")
+
+
+def offences_noun(measure: str, n: int = 2) -> str:
+    """ "knife crime offences", "firearms offences" (no doubling), singular for n == 1."""
+    label = measure_label(measure)
+    plural = label if label.endswith("offences") else f"{label} offences"
+    return plural[:-1] if n == 1 else plural
+
+
+def area_phrase(area: str, *, long: bool = False) -> str:
+    """ "the North LPA" (or "the North Local Policing Area (LPA)")."""
+    return f"the {area} {_LPA_LONG if long else _LPA}"
+
+
+def window_phrase(window: int) -> str:
+    """ "12 months", "3 years" for a rank window in months."""
+    window = int(window)
+    if window > 12 and window % 12 == 0:
+        return f"{window // 12} years"
+    return f"{window} months"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _priority(measure: str) -> int:
+    try:
+        return catalogue.measure(measure).priority
+    except ConfigError:
+        return 0
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pd.NA (and False for anything that is not a scalar missing value)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _num(value: object) -> float:
+    return float("nan") if is_missing(value) else float(value)
+
+
+def _classify(z: float, in_line: float, substantial: float) -> str:
+    if not math.isfinite(z) or abs(z) < in_line:
+        return "in line with"
+    side = "above" if z > 0 else "below"
+    return f"substantially {side}" if abs(z) >= substantial else side
+
+
+def _statement(kind: str, force: str, measure: str, month: pd.Period, text: str, facts: dict,
+               *, area: str = schema.WHOLE_FORCE, id: str | None = None, priority: int | None = None) -> Statement:
+    return Statement(id=id or SEED_IDS.get(measure, measure), priority=_priority(measure) if priority is None
+                     else priority, measure=measure, month=month, text=text, kind=kind, force=force, area=area,
+                     facts=facts)
+
+
+# --- frame access ------------------------------------------------------------------------------------------------
+
+def month_column(frame: pd.DataFrame) -> pd.Series:
+    """The frame's ``month`` column as Period[M] (strings such as "2023-06" are read)."""
+    col = frame[schema.MONTH]
+    if isinstance(col.dtype, pd.PeriodDtype):
+        return col
+    return col.map(to_month)
+
+
+def select_rows(frame: pd.DataFrame, what: str, **filters: object) -> pd.DataFrame:
+    """Rows of ``frame`` matching every filter whose column the frame has (month compared as Period[M])."""
+    mask = pd.Series(True, index=frame.index)
+    for col, value in filters.items():
+        if value is None or col not in frame.columns:
+            continue
+        if col == schema.MONTH:
+            mask &= (month_column(frame) == to_month(value)).to_numpy()
+        else:
+            mask &= (frame[col].astype(str) == str(value)).to_numpy()
+    return frame[mask.to_numpy()]
+
+
+def one_row(frame: pd.DataFrame, what: str, **filters: object) -> pd.Series:
+    """The single row matching ``filters``; :class:`InputError` (naming ``what``) when there is none or several."""
+    rows = select_rows(frame, what, **filters)
+    shown = ", ".join(f"{k}={v}" for k, v in filters.items() if v is not None and k in frame.columns)
+    if rows.empty:
+        raise InputError(f"no row for {shown}", file=what)
+    if len(rows) > 1:
+        raise InputError(f"{len(rows)} rows for {shown}; filter the frame to one series first", file=what)
+    return rows.iloc[0]
+
+
+def latest_origin(rows: pd.DataFrame) -> pd.DataFrame:
+    """Forecast rows of the latest ``origin`` only (all rows when the frame has one origin or no such column)."""
+    if ORIGIN in rows.columns and rows[ORIGIN].nunique() > 1:
+        origins = rows[ORIGIN].map(to_month)
+        rows = rows[(origins == origins.max()).to_numpy()]
+    return rows
+
+
+def _count_at(volumes: pd.DataFrame, force: str, area: str, measure: str, month: pd.Period) -> int:
+    return int(one_row(volumes, "volumes", force=force, area=area, measure=measure, month=month)[schema.COUNT])
+
+
+# --- builders ----------------------------------------------------------------------------------------------------
+
+def period_change_statement(volumes: pd.DataFrame, comparison: pd.DataFrame, force: str, measure: str,
+                            month: object, *, area: str = schema.WHOLE_FORCE, months: int = 6,
+                            id: str | None = None) -> Statement:
+    """The month's count and the last ``months`` months against the same months a year earlier (S1).
+
+    ``volumes``: canonical volumes; ``comparison``: ``measures.period_comparison(volumes, end=month, months=months)``
+    (``current``, ``previous``, ``change``, ``pct_change``). The change is an "increase", a "reduction" or "no
+    change"; with none a year earlier the percentage is undefined and the sentence says "up from none".
+
+    Example: "There were no recorded homicide offences in June 2023, with one recorded during the last six months,
+    a 50% reduction on the same period last year."
+    """
+    month = to_month(month)
+    count = _count_at(volumes, force, area, measure, month)
+    row = one_row(comparison, "period comparison", force=force, area=area, measure=measure, end=month,
+                  months=months)
+    if is_missing(row[CURRENT]) or is_missing(row[PREVIOUS]):
+        raise InputError(f"incomplete {months}-month periods for {force}, {area}, {measure} to {month}",
+                         file="period comparison")
+    current, previous = int(row[CURRENT]), int(row[PREVIOUS])
+    pct = _num(row[PCT_CHANGE])
+    verb = "was" if count == 1 else "were"
+    text = f"There {verb} {count_words(count)} recorded {offences_noun(measure, count)} in {month_label(month)}"
+    if area != schema.WHOLE_FORCE:
+        text += f" in {area_phrase(area)}"
+    text += f", with {count_words(current, zero='none')} recorded during the last {count_words(months)} months"
+    if current == previous:
+        text += ", no change on the same period last year."
+        direction = "no change"
+    elif previous == 0 or not math.isfinite(pct):
+        text += ", up from none in the same period last year."
+        direction = "increase"
+    else:
+        direction = "increase" if current > previous else "reduction"
+        text += f", a {percent(abs(pct))} {direction} on the same period last year."
+    facts = {"count": count, "current": current, "previous": previous, "change": current - previous,
+             "pct_change": pct, "months": months, "direction": direction}
+    return _statement("period_change", force, measure, month, text, facts, area=area, id=id)
+
+
+def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str, measure: str, month: object,
+                      *, area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
+    """The financial quarter's total and the latest month's count (S2).
+
+    ``quarters``: ``measures.quarter_totals(volumes)`` (``quarter`` label, ``count``, ``months``); the quarter is
+    the one holding ``month``. A quarter with fewer than three months of data is said to be "to date".
+
+    Example: "In Q1 2023/24, there were 26 firearms offences recorded, with 17 in June 2023."
+    """
+    month = to_month(month)
+    quarter = fy_quarter(month)
+    row = one_row(quarters, "quarter totals", force=force, area=area, measure=measure, quarter=str(quarter))
+    total, present = int(row[schema.COUNT]), int(row[MONTHS]) if MONTHS in row.index else len(quarter.months())
+    count = _count_at(volumes, force, area, measure, month)
+    when = f"{quarter}" if present >= len(quarter.months()) else f"{quarter} to date"
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    text = (f"In {when}, there {'was' if total == 1 else 'were'} {count_words(total)} "
+            f"{offences_noun(measure, total)} recorded{where}, with {count_words(count, zero='none')} in "
+            f"{month_label(month)}.")
+    facts = {"quarter": str(quarter), "quarter_count": total, "months_present": present, "count": count}
+    return _statement("quarter", force, measure, month, text, facts, area=area, id=id)
+
+
+def _rank_phrase(ranks: pd.DataFrame | None, force: str, area: str, measure: str, month: pd.Period,
+                 window: int | None, rank_top: int, noun: str) -> tuple[str | None, dict]:
+    if ranks is None:
+        return None, {}
+    row = one_row(ranks, "window ranks", force=force, area=area, measure=measure, month=month, window=window)
+    label = row[RANK_LABEL]
+    facts = {"rank_label": None if is_missing(label) else str(label), "rank_window": int(row[WINDOW]),
+             "rank_high": _num(row[RANK_HIGH]), "rank_low": _num(row[RANK_LOW]),
+             "tied": bool(row[TIED]) if TIED in row.index and not is_missing(row[TIED]) else False}
+    if is_missing(label) or min(facts["rank_high"], facts["rank_low"]) > rank_top:
+        return None, facts
+    joint = "joint " if facts["tied"] else ""
+    return f"the {joint}{label} {noun} in the last {window_phrase(facts['rank_window'])}", facts
+
+
+def _forecast_label(forecast: pd.DataFrame, force: str, area: str, measure: str, month: pd.Period,
+                    actual: int) -> tuple[str, dict]:
+    rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure, month=month))
+    if rows.empty:
+        raise InputError(f"no forecast for {force}, {area}, {measure}, {month}", file="forecast")
+    row = rows.iloc[0]
+    if LABEL in row.index and not is_missing(row[LABEL]):
+        label = str(row[LABEL])
+    elif actual > float(row[HI_95]):
+        label = "above the forecast"
+    elif actual < float(row[LO_95]):
+        label = "below the forecast"
+    else:
+        label = "in line with the forecast"
+    facts = {"forecast_label": label, "forecast_mean": float(row[MEAN]), "forecast_lo_95": float(row[LO_95]),
+             "forecast_hi_95": float(row[HI_95])}
+    if METHOD in row.index:
+        facts["forecast_method"] = str(row[METHOD])
+    return label, facts
+
+
+def volume_statement(baseline: pd.DataFrame, ranks: pd.DataFrame | None, force: str, measure: str, month: object,
+                     *, area: str = schema.WHOLE_FORCE, forecast: pd.DataFrame | None = None,
+                     window: int | None = None, rank_top: int = 3, id: str | None = None) -> Statement:
+    """The month's count, its rank in the window, its comparison with the 3-year average and the forecast (S3,
+    S5, S6, S8).
+
+    ``baseline``: ``measures.three_year_average`` output (``count``, ``baseline``, ``comparison``); ``ranks``:
+    ``measures.window_rank`` output, named only when the month is within ``rank_top`` of either end of the window;
+    ``forecast``: ``forecast.forecast`` (the month outside the 95% interval is "above/below the forecast") or
+    ``forecast.forecast_vs_actual`` (its ``label``). "back in line with" when the previous month was not.
+
+    Example: "In May 2023, there were 50 knife crime offences recorded, the highest figure in the last 12 months
+    and substantially above the 3-year average."
+    """
+    month = to_month(month)
+    row = one_row(baseline, "baseline", force=force, area=area, measure=measure, month=month)
+    count = int(row[schema.COUNT])
+    rank, facts = _rank_phrase(ranks, force, area, measure, month, window, rank_top, "figure")
+    phrases = [rank] if rank else []
+    comparison = None if is_missing(row[COMPARISON]) else str(row[COMPARISON])
+    back = False
+    if comparison:
+        before = select_rows(baseline, "baseline", force=force, area=area, measure=measure, month=month - 1)
+        if comparison == "in line with" and not before.empty and not is_missing(before.iloc[0][COMPARISON]):
+            back = str(before.iloc[0][COMPARISON]) != "in line with"
+        phrases.append(f"{'back ' if back else ''}{comparison} the 3-year average")
+    if forecast is not None:
+        label, more = _forecast_label(forecast, force, area, measure, month, count)
+        if comparison and not back and label == f"{comparison} the forecast":
+            phrases[-1] = f"{comparison} the 3-year average and the forecast"  # "in line with ... and the forecast"
+        else:
+            phrases.append(label)
+        facts.update(more)
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    text = (f"In {month_label(month)}, there {'was' if count == 1 else 'were'} {count_words(count)} "
+            f"{offences_noun(measure, count)} recorded{where}")
+    text += (", " + join_words(phrases) if phrases else "") + "."
+    facts.update({"count": count, "comparison": comparison, "back_in_line": back, "baseline": _num(row[BASELINE]),
+                  "z": _num(row[Z]) if Z in row.index else float("nan"),
+                  "baseline_method": str(row[BASELINE_METHOD]) if BASELINE_METHOD in row.index else None})
+    return _statement("volume", force, measure, month, text, facts, area=area, id=id)
+
+
+def _change_columns(basis: str) -> tuple[str, str]:
+    if basis == "month":
+        return MOM_CHANGE, MOM_PCT
+    if basis == "year":
+        return YOY_CHANGE, YOY_PCT
+    raise ConfigError(f"basis must be 'month' or 'year', not {basis!r}")
+
+
+def change_statement(changes: pd.DataFrame, ranks: pd.DataFrame | None, force: str, measure: str, month: object,
+                     *, basis: str = "month", window: int | None = None, rank_top: int = 3,
+                     id: str | None = None) -> Statement:
+    """The force's change on the previous month (``basis="month"``) or the same month last year (``"year"``), its
+    rank in the window, and the local policing area (LPA) that moved most in the same direction (S4).
+
+    ``changes``: ``measures.changes(volumes)`` over the force and its LPAs (rows with ``area`` other than "Force");
+    ``ranks``: ``measures.window_rank(volumes, window=36)`` for "in the last 3 years".
+
+    Example: "In June 2023, Violence with Injury offences increased by 12% (n=481), the highest total in the last
+    3 years, most notably in the North Local Policing Area (LPA)."
+    """
+    month = to_month(month)
+    change_col, pct_col = _change_columns(basis)
+    row = one_row(changes, "changes", force=force, area=schema.WHOLE_FORCE, measure=measure, month=month)
+    count, change, pct = int(row[schema.COUNT]), _num(row[change_col]), _num(row[pct_col])
+    if not math.isfinite(change):
+        raise InputError(f"no {change_col} for {force}, {measure}, {month}", file="changes", column=change_col)
+    if change == 0:
+        moved = "were unchanged"
+    else:
+        verb = "increased" if change > 0 else "decreased"
+        size = percent(abs(pct)) if math.isfinite(pct) else f"{count_words(abs(change))} offences"
+        moved = f"{verb} by {size}"
+    since = "" if basis == "month" else f" on {month_label(month - 12)}"
+    text = f"In {month_label(month)}, {offences_noun(measure)} {moved}{since} (n={count:,})"
+    rank, facts = _rank_phrase(ranks, force, schema.WHOLE_FORCE, measure, month, window, rank_top, "total")
+    if rank:
+        text += f", {rank}"
+    lpas = select_rows(changes, "changes", force=force, measure=measure, month=month)
+    lpas = lpas[(lpas[schema.AREA].astype(str) != schema.WHOLE_FORCE).to_numpy()]
+    lpa, lpa_change = None, float("nan")
+    if change != 0 and not lpas.empty:
+        moves = lpas[change_col].astype(float).to_numpy() * np.sign(change)
+        if np.nanmax(moves) > 0:
+            best = int(np.nanargmax(moves))
+            lpa, lpa_change = str(lpas.iloc[best][schema.AREA]), float(lpas.iloc[best][change_col])
+            text += f", most notably in {area_phrase(lpa, long=True)}"
+    facts.update({"count": count, "change": change, "pct": pct, "basis": basis, "lpa": lpa,
+                  "lpa_change": lpa_change})
+    return _statement("change", force, measure, month, text + ".", facts, id=id)
+
+
+def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month: object, *,
+                           area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
+    """The 'action taken' outcome rate, to one decimal place, with a caution when ``caution`` is set.
+
+    ``rates``: ``measures.outcome_rate`` output (``outcomes``, ``n``, ``rate``, ``lo``, ``hi`` Wilson 95%,
+    ``caution``, ``window``, ``over_100``). METHODS.md, Outcome rate: caution for small numbers.
+
+    Example: "In May 2023, the 'action taken' outcome rate for Violence with Injury was 7.3%."
+    """
+    month = to_month(month)
+    row = one_row(rates, "outcome rates", force=force, area=area, measure=measure, month=month)
+    rate, n = float(row[RATE]), int(row[N])
+    window = int(row[WINDOW]) if WINDOW in row.index and not is_missing(row[WINDOW]) else 1
+    rolling = f"rolling {window}-month " if window > 1 else ""
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    text = (f"In {month_label(month)}, the {rolling}'action taken' outcome rate for {measure_label(measure)}"
+            f"{where} was {percent(rate, 1)}")
+    caution = bool(row[CAUTION]) if CAUTION in row.index and not is_missing(row[CAUTION]) else False
+    if caution:
+        text += (f", although caution is advised: with n={n:,} offences, its 95% interval runs from "
+                 f"{percent(float(row[LO]), 1)} to {percent(float(row[HI]), 1)}")
+    text += "."
+    over = bool(row[OVER_100]) if OVER_100 in row.index and not is_missing(row[OVER_100]) else False
+    if over:
+        text += " More outcomes than offences were recorded, as outcomes can relate to offences recorded earlier."
+    facts = {"rate": rate, "n": n, "outcomes": int(row[OUTCOMES_N]) if OUTCOMES_N in row.index else None,
+             "lo": float(row[LO]), "hi": float(row[HI]), "caution": caution, "window": window, "over_100": over}
+    return _statement("outcome_rate", force, measure, month, text, facts, area=area, id=id)
+
+
+def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filters: object) -> pd.DataFrame:
+    rows = select_rows(shares, "shares", force=force, **filters)
+    if schema.MEASURE in rows.columns:  # measures.share names the part in ``measure``
+        rows = rows[(rows[schema.MEASURE].astype(str) == part).to_numpy()]
+    for col, value in ((PART, part), (WHOLE, whole)):
+        if col in rows.columns and not pd.api.types.is_numeric_dtype(rows[col]):
+            rows = rows[(rows[col].astype(str) == value).to_numpy()]
+    return rows
+
+
+def _part_whole(rows: pd.DataFrame) -> tuple[float, float]:
+    """Part and whole counts of share rows (``n`` is the part; ``whole`` may be the count or the measure id)."""
+    part = rows[N].astype(float).sum()
+    if WHOLE in rows.columns and pd.api.types.is_numeric_dtype(rows[WHOLE]):
+        whole = rows[WHOLE].astype(float).sum()
+    else:
+        whole = float(np.round(rows[N].astype(float) / rows[SHARE].astype(float)).sum())
+    return float(part), float(whole)
+
+
+def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
+                    area: str = schema.WHOLE_FORCE, tolerance: float = SHARE_TOLERANCE,
+                    id: str | None = None) -> Statement:
+    """The share of a sub-measure in its parent, in words near a simple fraction, else a whole percentage (S5, S8).
+
+    ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
+
+    Example: "In June 2023, knife-enabled personal robbery accounted for a third (n=10) of Robbery Personal
+    offences."
+    """
+    month = to_month(month)
+    rows = _share_rows(shares, force, part, whole, area=area, month=month)
+    if len(rows) != 1:
+        raise InputError(f"{len(rows)} share rows for {force}, {area}, {part} in {whole}, {month}", file="shares")
+    row = rows.iloc[0]
+    value, n = float(row[SHARE]), int(row[N])
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    text = (f"In {month_label(month)}, {measure_label(part)} accounted for {fraction_words(value, tolerance)} "
+            f"(n={n:,}) of {offences_noun(whole)}{where}.")
+    facts = {"share": value, "n": n, "part": part, "whole": whole, "words": fraction_words(value, tolerance)}
+    return _statement("share", force, whole, month, text, facts, area=area, id=id)
+
+
+def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
+                        threshold: float = 0.5, period: str = "quarter", tolerance: float = SHARE_TOLERANCE,
+                        id: str | None = None) -> Statement:
+    """Whether the sub-measure is over ``threshold`` of its parent in each LPA, pooled over the quarter to ``month``
+    (``period="quarter"``) or in the month alone (S7).
+
+    ``shares``: ``measures.share`` output for the force's LPAs (``area`` other than "Force").
+
+    Example: "In Q1 2023/24, pickpocketing accounted for over half of theft from the person offences in each of
+    the three LPAs (East 56%, North 61%, South 58%)."
+    """
+    month = to_month(month)
+    if period == "quarter":
+        months, when = [m for m in fy_quarter(month).months() if m <= month], str(fy_quarter(month))
+    elif period == "month":
+        months, when = [month], month_label(month)
+    else:
+        raise ConfigError(f"period must be 'quarter' or 'month', not {period!r}")
+    rows = _share_rows(shares, force, part, whole)
+    rows = rows[(rows[schema.AREA].astype(str) != schema.WHOLE_FORCE).to_numpy()]
+    rows = rows[month_column(rows).isin(months).to_numpy()]
+    if rows.empty:
+        raise InputError(f"no LPA share rows for {force}, {part} in {whole}, {when}", file="shares")
+    pooled = {}
+    for area, group in rows.groupby(schema.AREA, sort=True):
+        p, w = _part_whole(group)
+        pooled[str(area)] = p / w if w > 0 else float("nan")
+    over = [a for a, s in pooled.items() if s > threshold]
+    not_over = [a for a in pooled if a not in over]
+    words = f"over {fraction_words(threshold, tolerance)}"
+    detail = ", ".join(f"{a} {percent(s)}" for a, s in pooled.items())
+    k = count_words(len(pooled))
+    head = f"In {when}, {measure_label(part)} accounted for"
+    if not not_over:
+        text = f"{head} {words} of {offences_noun(whole)} in each of the {k} LPAs ({detail})."
+    elif not over:
+        text = (f"{head} {fraction_words(threshold, tolerance)} or less of {offences_noun(whole)} in each of "
+                f"the {k} LPAs ({detail}).")
+    else:
+        text = (f"{head} {words} of {offences_noun(whole)} in the {join_words(over)} "
+                f"{_LPA if len(over) == 1 else _LPA + 's'} but not in the {join_words(not_over)} "
+                f"{_LPA if len(not_over) == 1 else _LPA + 's'} ({detail}).")
+    facts = {"shares": dict(pooled), "over": over, "not_over": not_over, "threshold": threshold, "period": when}
+    return _statement("lpa_share", force, whole, month, text, facts, id=id)
+
+
+def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month: object, *, basis: str = "month",
+                         id: str | None = None) -> Statement:
+    """Which LPAs rose and which fell; a direction seen in one LPA only is given with its change and count (S8).
+
+    ``changes``: ``measures.changes(volumes)`` rows for the force's LPAs. The direction with more LPAs is said
+    first (decreases first on a tie).
+
+    Example: "In June 2023, vehicle crime offences decreased in the East and South LPAs but increased in the North
+    LPA by 23 offences (n=126)."
+    """
+    month = to_month(month)
+    change_col, _ = _change_columns(basis)
+    rows = select_rows(changes, "changes", force=force, measure=measure, month=month)
+    rows = rows[(rows[schema.AREA].astype(str) != schema.WHOLE_FORCE).to_numpy()].sort_values(schema.AREA)
+    rows = rows[rows[change_col].notna().to_numpy()]
+    if rows.empty:
+        raise InputError(f"no LPA changes for {force}, {measure}, {month}", file="changes")
+    groups: dict[str, list[tuple[str, int, int]]] = {"decreased": [], "increased": [], "were unchanged": []}
+    for r in rows.itertuples(index=False):
+        c = int(getattr(r, change_col))
+        key = "decreased" if c < 0 else "increased" if c > 0 else "were unchanged"
+        groups[key].append((str(getattr(r, schema.AREA)), c, int(getattr(r, schema.COUNT))))
+    moving = sorted([k for k in ("decreased", "increased") if groups[k]], key=lambda k: -len(groups[k]))
+
+    def clause(verb: str) -> str:
+        members = groups[verb]
+        if len(members) == len(rows) and len(members) > 1:
+            return f"{verb} in all {count_words(len(members))} LPAs"
+        names = join_words(a for a, _, _ in members)
+        text = f"{verb} in the {names} {_LPA if len(members) == 1 else _LPA + 's'}"
+        if len(members) == 1 and verb != "were unchanged":
+            _, c, n = members[0]
+            text += f" by {count_words(abs(c))} {'offence' if abs(c) == 1 else 'offences'} (n={n:,})"
+        return text
+
+    parts = [clause(v) for v in moving]
+    text = f"In {month_label(month)}, {offences_noun(measure)} " + " but ".join(parts)
+    if groups["were unchanged"]:
+        text += (", and " if parts else "") + clause("were unchanged")
+    facts = {k: {a: c for a, c, _ in v} for k, v in groups.items()}
+    facts["counts"] = {a: n for v in groups.values() for a, _, n in v}
+    facts["basis"] = basis
+    return _statement("lpa_change", force, measure, month, text + ".", facts, id=id)
+
+
+def quarter_profile_statement(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str,
+                              month: object, *, area: str = schema.WHOLE_FORCE, preceding: int = 3,
+                              in_line: float = IN_LINE_Z, substantial: float = SUBSTANTIAL_Z,
+                              id: str | None = None) -> Statement:
+    """The quarter to ``month`` as a whole: stable or not month to month, and against the preceding months, the
+    3-year average and the forecast made at the quarter's origin (S7).
+
+    Tests, all on the Poisson scale with the baseline's thresholds (METHODS.md, Baseline):
+
+    - stable: every month-to-month step has |y(t) - y(t-1)| / sqrt(y(t) + y(t-1)) < ``in_line``;
+    - preceding: the quarter's monthly mean a/k against the mean b/m of the ``preceding`` months before it,
+      z = (a/k - b/m) / sqrt(a/k^2 + b/m^2);
+    - 3-year average: z = (sum y - sum B) / sqrt(sum B) over the quarter's months;
+    - forecast: the quarter's total against the sum of the forecast means, outside sum mean +/- sqrt(sum of the
+      squared 95% half-widths) is "above"/"below the forecast" (months treated as independent).
+
+    Example: "In Q1 2023/24, theft from the person volumes remained stable month to month but were above the
+    preceding three months, the 3-year average and the forecast."
+    """
+    month = to_month(month)
+    quarter = fy_quarter(month)
+    series = select_rows(baseline, "baseline", force=force, area=area, measure=measure).copy()
+    series[schema.MONTH] = month_column(series)
+    series = series.set_index(schema.MONTH).sort_index()
+    months = [m for m in quarter.months() if m <= month]
+    missing = [str(m) for m in months if m not in series.index]
+    if missing:
+        raise InputError(f"no count for {force}, {area}, {measure} in {', '.join(missing)}", file="baseline")
+    y = series.loc[months, schema.COUNT].astype(float).to_numpy()
+    steps = [(b - a) / math.sqrt(a + b) if a + b > 0 else 0.0 for a, b in zip(y[:-1], y[1:], strict=True)]
+    stable = all(abs(s) < in_line for s in steps)
+    facts: dict[str, object] = {"quarter": str(quarter), "quarter_count": int(y.sum()), "months": len(months),
+                                "stable": stable, "steps_z": steps}
+    if stable:
+        movement = "remained stable month to month"
+    else:
+        overall = (y[-1] - y[0]) / math.sqrt(y[-1] + y[0]) if y[-1] + y[0] > 0 else 0.0
+        movement = {"above": "rose during the quarter", "substantially above": "rose during the quarter",
+                    "below": "fell during the quarter", "substantially below": "fell during the quarter"}.get(
+            _classify(overall, in_line, substantial), "varied month to month")
+    comparisons: list[tuple[str, str]] = []
+    before = list(pd.period_range(quarter.first_month - preceding, periods=preceding, freq="M"))
+    if all(m in series.index for m in before):
+        b = series.loc[before, schema.COUNT].astype(float).to_numpy()
+        ra, rb = y.mean(), b.mean()
+        se = math.sqrt(ra / len(y) + rb / len(b))
+        z = (ra - rb) / se if se > 0 else 0.0
+        label = _classify(z, in_line, substantial)
+        comparisons.append((label, f"the preceding {count_words(preceding)} months"))
+        facts.update({"preceding_count": int(b.sum()), "preceding_z": z, "preceding_label": label})
+    base = series.loc[months, BASELINE].astype(float).to_numpy()
+    if np.isfinite(base).all():
+        total_b = base.sum()
+        z = (y.sum() - total_b) / math.sqrt(total_b) if total_b > 0 else (math.inf if y.sum() > 0 else 0.0)
+        label = _classify(z, in_line, substantial)
+        comparisons.append((label, "the 3-year average"))
+        facts.update({"baseline_total": total_b, "baseline_z": z, "baseline_label": label})
+    if forecast is not None:
+        rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
+        rows = rows[month_column(rows).isin(months).to_numpy()]
+        if len(rows) != len(months):
+            raise InputError(f"the forecast does not cover {quarter} to {month_label(month)}", file="forecast")
+        mean = rows[MEAN].astype(float).sum()
+        half = math.sqrt((((rows[HI_95].astype(float) - rows[LO_95].astype(float)) / 2) ** 2).sum())
+        label = "above" if y.sum() > mean + half else "below" if y.sum() < mean - half else "in line with"
+        comparisons.append((label, "the forecast"))
+        facts.update({"forecast_total": mean, "forecast_half_width": half, "forecast_label": label})
+    grouped: dict[str, list[str]] = {}
+    for label, what in comparisons:
+        grouped.setdefault(label, []).append(what)
+    phrases = [f"{label} {join_words(whats)}" for label, whats in grouped.items()]
+    if len(phrases) > 1 and any(len(whats) > 1 for whats in grouped.values()):
+        against = ", ".join(phrases[:-1]) + ", and " + phrases[-1]  # "X and Y, and above Z" reads unambiguously
+    else:
+        against = join_words(phrases)
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    when = str(quarter) if len(months) == len(quarter.months()) else f"{quarter} to date"
+    text = f"In {when}, {measure_label(measure)} volumes{where} {movement}"
+    if against:
+        notable = stable and any(label != "in line with" for label, _ in comparisons)
+        text += f" {'but' if notable else 'and'} were {against}"
+    facts["movement"] = movement
+    return _statement("quarter_profile", force, measure, month, text + ".", facts, area=area, id=id)
+
+
+def _outlier_words(descriptive: bool, statistical: bool) -> str | None:
+    if descriptive and statistical:
+        return "an outlier"
+    if statistical:
+        return "a statistical outlier"
+    if descriptive:
+        return "a descriptive outlier"
+    return None
+
+
+_PARTICIPLES = {"fell": "fallen", "rose": "risen", "dropped": "dropped", "improved": "improved",
+                "worsened": "worsened"}
+
+
+def _rank_words(label: str) -> str:
+    """ "improved two places to 20th" -> "improved two places nationally to 20th" (after "has")."""
+    m = re.match(r"^(\w+) (\w+ places?) to (.+)$", label)
+    if m:
+        return f"{_PARTICIPLES.get(m[1], m[1])} {m[2]} nationally to {m[3]}"
+    if label.startswith("unchanged"):
+        return f"remained {label.replace('unchanged', 'unchanged nationally', 1)}"
+    return f"a national position {label}"
+
+
+def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, force: str, measure: str,
+                   month: object, *, window: int = 12, id: str | None = None) -> Statement:
+    """The force against its Most Similar Group (MSG) and its change in national rank (S8).
+
+    ``msg_result``: ``peers.msg_compare`` output (``rate``, ``msg_average``, ``descriptive_outlier``,
+    ``statistical_outlier``); "remains" when the previous month was flagged too, "is no longer" when it was and
+    is not now. Both flags: "an outlier"; one: "a statistical outlier" or "a descriptive outlier" (METHODS.md,
+    MSG). ``rank_changes``: ``peers.rank_change`` output (its ``label``). ``window`` names the rate window.
+
+    Example: "Warwickshire remains an outlier in its Most Similar Group (MSG) for vehicle crime (11.2 offences per
+    1,000 population in the 12 months to June 2023, against an MSG average of 7.9) and has improved two places
+    nationally to 20th."
+    """
+    month = to_month(month)
+    row = one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
+
+    def flags(r: pd.Series) -> tuple[bool, bool]:
+        return tuple(bool(r[c]) if c in r.index and not is_missing(r[c]) else False
+                     for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER))
+
+    now = _outlier_words(*flags(row))
+    before_rows = select_rows(msg_result, "MSG comparison", force=force, measure=measure, month=month - 1)
+    before = _outlier_words(*flags(before_rows.iloc[0])) if not before_rows.empty else None
+    if now:
+        status = f"{'remains' if before else 'is'} {now}"
+    else:
+        status = "is no longer an outlier" if before else "is not an outlier"
+    rate, average = float(row[RATE]), float(row[MSG_AVERAGE])
+    text = (f"{force} {status} in its Most Similar Group (MSG) for {measure_label(measure)} ({rate:,.1f} offences "
+            f"per 1,000 population in the {window_phrase(window)} to {month_label(month)}, against an MSG "
+            f"average of {average:,.1f})")
+    facts: dict[str, object] = {"rate": rate, "msg_average": average, "outlier": now, "previous_outlier": before}
+    if rank_changes is not None:
+        rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
+        text += f" and has {_rank_words(str(rc[LABEL]))}"
+        facts.update({"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
+                      "places": int(rc["places"]), "rank_label": str(rc[LABEL])})
+    return _statement("peers", force, measure, month, text + ".", facts, id=id)
+
+
+def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month: object, *, window: int = 6,
+                           label: str | None = None, min_run: int = 3, measure: str = "da_satisfaction",
+                           id: str | None = None) -> Statement:
+    """The rolling ``window``-month satisfaction rate (whole percentage) against its target, and its run (S9).
+
+    ``rolling``: ``measures.rolling_rate(survey, window, target)`` (``rate``, ``lo``, ``hi``, ``target``,
+    ``target_label``, ``run_length``, ``run_direction``). A run of at least ``min_run`` months is described from
+    the rolling rate ``run_length`` months earlier ("from a high of ..." for a fall, "from a low of ..." for a
+    rise). ``label`` defaults to the survey id without a "da_" prefix ("whole experience satisfaction").
+
+    Example: "In June 2023, the rolling 6-month 'whole experience satisfaction' rate stood at 77%, below the
+    target of 80%. It has fallen for the last six months, from a high of 83% in December 2022."
+    """
+    month = to_month(month)
+    series = select_rows(rolling, "rolling rate", force=force, survey=survey).copy()
+    series[schema.MONTH] = month_column(series)
+    series = series.set_index(schema.MONTH).sort_index()
+    if month not in series.index:
+        raise InputError(f"no rolling rate for {force}, {survey}, {month}", file="rolling rate")
+    row = series.loc[month]
+    label = label or survey.removeprefix("da_").replace("_", " ") + " satisfaction"
+    rate = float(row[RATE])
+    text = f"In {month_label(month)}, the rolling {window}-month '{label}' rate stood at {percent(rate)}"
+    target = _num(row[TARGET]) if TARGET in row.index else float("nan")
+    target_label = None if TARGET_LABEL not in row.index or is_missing(row[TARGET_LABEL]) else str(row[TARGET_LABEL])
+    if math.isfinite(target) and target_label:
+        if target_label in ("above", "below"):
+            text += f", {target_label} the target of {percent(target)}"
+        else:
+            side = "below" if rate < target else "above" if rate > target else "at"
+            text += (f", {side} the target of {percent(target)} but not significantly so (its 95% interval, "
+                     f"{percent(float(row[LO]))} to {percent(float(row[HI]))}, includes the target)")
+    text += "."
+    run = int(row[RUN_LENGTH]) if RUN_LENGTH in row.index and not is_missing(row[RUN_LENGTH]) else 0
+    direction = None if RUN_DIRECTION not in row.index or is_missing(row[RUN_DIRECTION]) else str(row[RUN_DIRECTION])
+    facts: dict[str, object] = {"rate": rate, "lo": float(row[LO]), "hi": float(row[HI]), "target": target,
+                                "target_label": target_label, "run_length": run, "run_direction": direction,
+                                "responses": int(row["responses"]) if "responses" in row.index else None}
+    if direction in ("falling", "rising") and run >= min_run:
+        verb = "fallen" if direction == "falling" else "risen"
+        text += f" It has {verb} for the last {count_words(run)} months"
+        start = month - run
+        if start in series.index:
+            start_rate = float(series.loc[start, RATE])
+            text += (f", from a {'high' if direction == 'falling' else 'low'} of {percent(start_rate)} in "
+                     f"{month_label(start)}")
+            facts.update({"run_start": start, "run_start_rate": start_rate})
+        text += "."
+    return _statement("satisfaction", force, measure, month, text, facts, id=id)
+
+
+def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, force: str, measure: str, *,
+                                 area: str = schema.WHOLE_FORCE, stable_within: float = 0.05,
+                                 id: str | None = None) -> Statement:
+    """Whether volumes are predicted to rise or fall in the next quarter: the sum of the forecast means over the
+    quarter after the origin against the last complete quarter's actual total; within ``stable_within``
+    (relative) they are "predicted to remain broadly stable" (S4).
+
+    ``forecast``: ``forecast.forecast(volumes, horizon=3, origin=...)``; the latest origin is used. The statement's
+    month is the origin.
+
+    Example: "Violence with Injury volumes are predicted to rise during Q2 2023/24 (a forecast of 1,520 offences,
+    against 1,390 in Q1 2023/24)."
+    """
+    rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
+    if rows.empty:
+        raise InputError(f"no forecast for {force}, {area}, {measure}", file="forecast")
+    months = month_column(rows)
+    origin = to_month(rows.iloc[0][ORIGIN]) if ORIGIN in rows.columns else months.min() - 1
+    quarter = fy_quarter(origin + 1)
+    ahead = rows[months.isin(quarter.months()).to_numpy()]
+    predicted = float(ahead[MEAN].astype(float).sum())
+    last = quarter.shift(-1)
+    actual = sum(_count_at(volumes, force, area, measure, m) for m in last.months())
+    ratio = predicted / actual - 1 if actual > 0 else (math.inf if predicted > 0 else 0.0)
+    direction = "rise" if ratio > stable_within else "fall" if ratio < -stable_within else "remain broadly stable"
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    span = str(quarter)
+    if len(ahead) < len(quarter.months()):
+        span = (f"the first month of {quarter}" if len(ahead) == 1
+                else f"the first {count_words(len(ahead))} months of {quarter}")
+    text = (f"{_capital(measure_label(measure))} volumes{where} are predicted to {direction} during {span} "
+            f"(a forecast of {predicted:,.0f} offences, against {actual:,} in {last}).")
+    facts = {"quarter": str(quarter), "forecast_total": predicted, "last_quarter": str(last),
+             "last_quarter_count": actual, "direction": direction, "ratio": ratio,
+             "method": str(ahead.iloc[0][METHOD]) if METHOD in ahead.columns and not ahead.empty else None}
+    return _statement("forecast_direction", force, measure, origin, text, facts, area=area, id=id)

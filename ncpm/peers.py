@@ -1,0 +1,579 @@
+"""Rates per 1,000 population, Most Similar Group (MSG) comparisons and national ranks (METHODS.md, "Most Similar
+Groups (MSG) and national rank").
+
+- :func:`rates_per_1000`: crimes over the 12 months ending at each month (or over an ONS table's own 12-month period,
+  see :func:`rates_for_period`) per 1,000 residents, using a mid-year population estimate, with the exact Poisson
+  (Garwood) 95% interval of the rate.
+- :func:`validate_msg` and :func:`msg_compare`: the MSG average (``simple`` = mean of the group's rates, the HMIC
+  comparator; ``weighted`` = sum of crimes / sum of population, the HMICFRS value-for-money profile), the sample SD
+  of the group's rates, the force's position in its group (1 = lowest) and two flags, named apart on purpose: the
+  *descriptive* flag (rate outside MSG average +/- k SD; a description of spread, not a test) and the *statistical*
+  flag (the exact Poisson 95% interval of the force's rate excludes the MSG average).
+- :func:`national_rank` and :func:`rank_change`: 1 = lowest rate, ties share the better rank, against a configurable
+  comparison set (default the 43 territorial forces of England and Wales).
+
+>>> import pandas as pd
+>>> v = pd.DataFrame({"force": "Warwickshire", "area": "Force", "measure": "vehicle_crime",
+...                   "month": pd.period_range("2022-07", "2023-06", freq="M").astype(str), "count": 300})
+>>> pop = pd.DataFrame({"force": ["Warwickshire"], "year": [2022], "population": [600000]})
+>>> r = rates_per_1000(v, pop)
+>>> last = r.iloc[-1]
+>>> int(last["count"]), int(last["population_year"]), float(last["rate"])
+(3600, 2022, 6.0)
+>>> r.iloc[-1]["population_note"]
+'mid-2022 population used: no mid-2023 estimate (nearest earlier year)'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ncpm import schema
+from ncpm.errors import ConfigError, InputError
+from ncpm.forces import CITY_OF_LONDON, canonical_force, find_force, territorial_forces
+from ncpm.periods import to_month
+
+# Output columns of this module (inputs use the canonical names in ncpm.schema).
+WINDOW = "window"
+POPULATION_YEAR = "population_year"
+POPULATION_NOTE = "population_note"
+RATE = "rate"
+RATE_LO = "rate_lo"
+RATE_HI = "rate_hi"
+MSG_AVERAGE = "msg_average"
+MSG_AVERAGE_METHOD = "msg_average_method"
+MSG_SD = "msg_sd"
+MSG_POSITION = "msg_position"
+MSG_SIZE = "msg_size"
+MSG_DIRECTION = "msg_direction"
+DESCRIPTIVE_OUTLIER = "descriptive_outlier"
+STATISTICAL_OUTLIER = "statistical_outlier"
+FLAG_NOTE = "flag_note"
+RANK = "rank"
+N_FORCES = "n_forces"
+RANK_NOTE = "rank_note"
+EARLIER = "earlier"
+EARLIER_RANK = "earlier_rank"
+PLACES = "places"
+LABEL = "label"
+
+PER_POPULATION = 1000  # rates "per 1,000 population", as in ONS and HMICFRS tables
+WINDOW_MONTHS = 12  # "12 months ending" (ONS year-ending tables)
+POISSON_LEVEL = 0.95  # exact Poisson (Garwood 1936) confidence interval
+MSG_MAX_SIZE = 8  # HMIC Most Similar Groups: a force and at most seven most similar forces
+POPULATION_YEARS = ("end", "centre")
+AVERAGES = ("simple", "weighted")
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_NO_GROUP_REASON = {
+    CITY_OF_LONDON: "its resident population is too small and unusual for a most similar group",
+}
+
+RATE_COLUMNS = [schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, WINDOW, schema.COUNT, schema.POPULATION,
+                POPULATION_YEAR, POPULATION_NOTE, RATE, RATE_LO, RATE_HI]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# kernels: numpy in, numpy out
+
+
+def poisson_interval(k: np.ndarray | float, level: float = POISSON_LEVEL) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) confidence interval for the mean of a Poisson count ``k``.
+
+    lo = chi2.ppf(a/2, 2k) / 2 (0 when k = 0), hi = chi2.ppf(1 - a/2, 2k + 2) / 2, with a = 1 - level
+    (Garwood 1936; the interval used by ONS and Public Health England for counts). Computed here with the equivalent
+    gamma quantiles, Gamma(k, 1).ppf(a/2) and Gamma(k + 1, 1).ppf(1 - a/2). NaN counts give NaN limits.
+
+    >>> lo, hi = poisson_interval(np.array([0, 10]))
+    >>> [round(float(x), 3) for x in lo], [round(float(x), 3) for x in hi]
+    ([0.0, 4.795], [3.689, 18.39])
+    """
+    k = np.asarray(k, dtype=float)
+    if not 0 < level < 1:
+        raise ConfigError(f"level must be between 0 and 1, not {level}")
+    alpha = 1.0 - level
+    with np.errstate(invalid="ignore"):
+        lo = np.where(k > 0, stats.gamma.ppf(alpha / 2, np.where(k > 0, k, 1.0)), 0.0)
+        hi = stats.gamma.ppf(1 - alpha / 2, k + 1.0)
+    lo = np.where(np.isnan(k), np.nan, lo)
+    return lo, hi
+
+
+def window_sum(counts: np.ndarray, window: int = WINDOW_MONTHS) -> np.ndarray:
+    """Sum of the ``window`` values ending at each position of a consecutive monthly series.
+
+    NaN where fewer than ``window`` values are available or any of them is missing (never a partial total).
+
+    >>> window_sum(np.array([1, 2, 3, 4.0]), 3).tolist()
+    [nan, nan, 6.0, 9.0]
+    """
+    counts = np.asarray(counts, dtype=float)
+    out = np.full(counts.shape, np.nan)
+    if len(counts) >= window:
+        out[window - 1:] = np.lib.stride_tricks.sliding_window_view(counts, window).sum(axis=1)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rates per 1,000
+
+
+def _check_window(window: int) -> int:
+    if isinstance(window, bool) or not isinstance(window, int | np.integer) or window < 1:
+        raise ConfigError(f"window must be a whole number of months >= 1, not {window!r}")
+    return int(window)
+
+
+def _check_population_year(population_year: str) -> str:
+    if population_year not in POPULATION_YEARS:
+        raise ConfigError(f"population_year must be one of {', '.join(POPULATION_YEARS)}, not {population_year!r}")
+    return population_year
+
+
+def _wanted_year(end: pd.Series, window: pd.Series, population_year: str) -> pd.Series:
+    """Calendar year of the mid-year estimate wanted for a window ending at ``end`` (Period[M] series)."""
+    if population_year == "end":
+        return end.dt.year.astype("int64")
+    # the month holding the window's midpoint: the window starts at end - (window - 1) and its midpoint lies
+    # window // 2 months later (12 months to June 2023: January 2023; 12 months to March 2023: October 2022)
+    months = window.to_numpy()
+    centre = end.dt.year.to_numpy() * 12 + end.dt.month.to_numpy() - 1 - (months - 1) + months // 2
+    return pd.Series(centre // 12, index=end.index, dtype="int64")
+
+
+def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population_year: str,
+                       per: float) -> pd.DataFrame:
+    """Add population, population_year, population_note, rate and its interval to frame (needs count, month, window)."""
+    pop = schema.validate(population, schema.POPULATIONS, source="population")
+    out = frame.copy()
+    wanted = _wanted_year(out[schema.MONTH], out[WINDOW], population_year)
+    out["_wanted"] = wanted.to_numpy()
+    out["_row"] = np.arange(len(out))
+    right = pop.rename(columns={schema.YEAR: "_year"})[[schema.FORCE, "_year", schema.POPULATION]]
+    right = right.sort_values("_year", kind="stable")
+    left = out[[schema.FORCE, "_wanted", "_row"]].sort_values("_wanted", kind="stable")
+    matched = pd.merge_asof(left, right, left_on="_wanted", right_on="_year", by=schema.FORCE, direction="backward")
+    matched = matched.set_index("_row").reindex(out["_row"])
+    whole = (out[schema.AREA] == schema.WHOLE_FORCE).to_numpy()
+    year = matched["_year"].to_numpy(dtype=float, na_value=np.nan, copy=True)
+    people = matched[schema.POPULATION].to_numpy(dtype=float, na_value=np.nan, copy=True)
+    year[~whole] = np.nan
+    people[~whole] = np.nan
+
+    notes = np.full(len(out), None, dtype=object)
+    wanted_v = out["_wanted"].to_numpy()
+    forces = out[schema.FORCE].to_numpy()
+    for i in range(len(out)):
+        if not whole[i]:
+            notes[i] = "population is held for the whole force only: no rate for an area"
+        elif np.isnan(year[i]):
+            notes[i] = f"no mid-year population for {forces[i]} in or before {wanted_v[i]}"
+        elif people[i] == 0:
+            notes[i] = f"mid-{int(year[i])} population is zero: no rate"
+        elif year[i] < wanted_v[i]:
+            notes[i] = (f"mid-{int(year[i])} population used: no mid-{wanted_v[i]} estimate "
+                        f"(nearest earlier year)")
+    usable = people > 0
+    count = out[schema.COUNT].to_numpy(dtype=float, na_value=np.nan)
+    denominator = np.where(usable, people, np.nan)
+    lo, hi = poisson_interval(count)
+    out[schema.POPULATION] = pd.array(np.where(np.isnan(people), None, people), dtype="Int64")
+    out[POPULATION_YEAR] = pd.array(np.where(np.isnan(year), None, year), dtype="Int64")
+    out[POPULATION_NOTE] = pd.array(notes, dtype="str")
+    out[RATE] = count / denominator * per
+    out[RATE_LO] = lo / denominator * per
+    out[RATE_HI] = hi / denominator * per
+    return out.drop(columns=["_wanted", "_row"])
+
+
+def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int = WINDOW_MONTHS, *,
+                   population_year: str = "end", per: float = PER_POPULATION) -> pd.DataFrame:
+    """Crimes per 1,000 population over the ``window`` months ending at each month (METHODS.md, MSG section).
+
+    ``count`` is the total of the ``window`` months ending at ``month`` (missing where any of those months is
+    absent: never a partial total); ``rate = count / population * 1000``. The population is the mid-year (30 June)
+    estimate of the calendar year of the window's end month (``population_year="end"``, the default: the 12 months to
+    June 2023 use mid-2023), or of the month holding the window's midpoint (``"centre"``: 12 months to June 2023 ->
+    mid-2023, 12 months to March 2023 -> mid-2022). When that year is missing the nearest earlier year is used;
+    ``population_year`` records the year used and ``population_note`` says why it differs (NA when it does not).
+    Populations are per force, so only whole-force rows (area "Force") get a rate; other areas keep their 12-month
+    count with a note. ``rate_lo``/``rate_hi`` are the exact Poisson (Garwood) 95% interval of the count, divided
+    the same way (:func:`poisson_interval`).
+
+    A ``period_counts`` frame (ONS year-ending tables: force, measure, period_start, period_end, count) is detected
+    by its ``period_start`` column and passed to :func:`rates_for_period`, which uses each row's own period.
+
+    Output columns: force, area, measure, month, window, count, population, population_year, population_note,
+    rate, rate_lo, rate_hi (one row per input row).
+
+    >>> v = pd.DataFrame({"force": "Warwickshire", "area": "Force", "measure": "burglary",
+    ...                   "month": pd.period_range("2022-07", "2023-06", freq="M").astype(str), "count": 50})
+    >>> pop = pd.DataFrame({"force": ["Warwickshire"] * 2, "year": [2022, 2023], "population": [599000, 600000]})
+    >>> r = rates_per_1000(v, pop).iloc[-1]
+    >>> int(r["count"]), int(r["population_year"]), float(r["rate"])
+    (600, 2023, 1.0)
+    """
+    if schema.PERIOD_START in volumes.columns:
+        return rates_for_period(volumes, population, population_year=population_year, per=per)
+    window = _check_window(window)
+    _check_population_year(population_year)
+    v = schema.validate(volumes, schema.VOLUMES, source="volumes")
+    totals = np.full(len(v), np.nan)
+    ordinal_month = (v[schema.MONTH].dt.year * 12 + v[schema.MONTH].dt.month).to_numpy()
+    counts = v[schema.COUNT].to_numpy()
+    for idx in v.groupby(schema.SERIES_KEY, sort=False).indices.values():
+        position = ordinal_month[idx] - ordinal_month[idx].min()  # months on a consecutive grid; gaps stay NaN
+        grid = np.full(position.max() + 1, np.nan)
+        grid[position] = counts[idx]
+        totals[idx] = window_sum(grid, window)[position]
+    out = v[[schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH]].copy()
+    out[WINDOW] = window
+    out[schema.COUNT] = pd.array(np.where(np.isnan(totals), None, totals), dtype="Int64")
+    out = _attach_population(out, population, population_year, per)
+    return out[RATE_COLUMNS]
+
+
+def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *, population_year: str = "end",
+                     per: float = PER_POPULATION) -> pd.DataFrame:
+    """Rates per 1,000 for counts over a table's own period (ONS police force area tables: "year ending June 2025").
+
+    Same definition and output columns as :func:`rates_per_1000`; ``month`` is the period's last month, ``window``
+    its length in months, ``area`` is "Force". With ``population_year="end"`` the year ending June 2025 wants
+    mid-2025 and falls back to the nearest earlier estimate available (recorded in ``population_year`` and
+    ``population_note``).
+
+    >>> pc = pd.DataFrame({"force": ["Warwickshire"], "measure": ["vehicle_crime"], "period_start": ["2024-07"],
+    ...                    "period_end": ["2025-06"], "count": [3000]})
+    >>> pop = pd.DataFrame({"force": ["Warwickshire"], "year": [2020], "population": [600000]})
+    >>> r = rates_for_period(pc, pop).iloc[0]
+    >>> float(r["rate"]), int(r["window"]), int(r["population_year"])
+    (5.0, 12, 2020)
+    """
+    _check_population_year(population_year)
+    pc = schema.validate(period_counts, schema.PERIOD_COUNTS, source="period_counts")
+    lengths = np.array([(e - s).n + 1 for s, e in zip(pc[schema.PERIOD_START], pc[schema.PERIOD_END],
+                                                       strict=True)], dtype=int)
+    if (lengths < 1).any():
+        i = int(np.flatnonzero(lengths < 1)[0])
+        raise InputError("period_end is before period_start", file="period_counts", row=i,
+                         column=schema.PERIOD_END)
+    out = pd.DataFrame({
+        schema.FORCE: pc[schema.FORCE],
+        schema.AREA: schema.WHOLE_FORCE,
+        schema.MEASURE: pc[schema.MEASURE],
+        schema.MONTH: pc[schema.PERIOD_END],
+        WINDOW: lengths,
+        schema.COUNT: pd.array(pc[schema.COUNT], dtype="Int64"),
+    })
+    out = _attach_population(out, population, population_year, per)
+    return out[RATE_COLUMNS].sort_values([schema.FORCE, schema.MEASURE, schema.MONTH], kind="stable",
+                                         ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Most Similar Groups
+
+
+def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version: str | None = None,
+                 source: str = "msg") -> pd.DataFrame:
+    """Check an MSG membership table (force, peer, version) and return it with canonical force names.
+
+    Membership is data (METHODS.md): a force and up to seven peers, groups need not be symmetric. Refused, with an
+    error naming the row (0-based position in the frame) or the force: an unknown force or peer name (any spelling
+    that :func:`ncpm.forces.find_force` knows is accepted), a name outside ``forces`` when given, a force listed as
+    its own peer, the same peer twice, more than seven peers, and a table mixing versions when no ``version=`` is
+    chosen (:class:`ConfigError` listing the versions). Returns force, peer, version sorted, one version only.
+
+    >>> m = pd.DataFrame({"force": ["warwickshire", "Warwickshire"], "peer": ["Wiltshire", "West Mercia Police"],
+    ...                   "version": "illustrative"})
+    >>> validate_msg(m)["peer"].tolist()
+    ['West Mercia', 'Wiltshire']
+    """
+    schema.validate(msg, schema.MSG, source=source)  # columns present, no missing values, no duplicate rows
+    raw = msg[[schema.FORCE, schema.PEER, schema.VERSION]].reset_index(drop=True)
+    allowed = None if forces is None else {canonical_force(f) for f in forces}
+    names: dict[str, list[str]] = {schema.FORCE: [], schema.PEER: []}
+    for column in (schema.FORCE, schema.PEER):
+        for row, value in enumerate(raw[column].tolist()):
+            found = find_force(value)
+            if found is None:
+                raise InputError(f"unknown force {str(value)!r}", file=source, row=row, column=column)
+            if allowed is not None and found not in allowed:
+                raise InputError(f"{found} is not in the comparison set of forces", file=source, row=row,
+                                 column=column)
+            names[column].append(found)
+    out = pd.DataFrame({schema.FORCE: names[schema.FORCE], schema.PEER: names[schema.PEER],
+                        schema.VERSION: raw[schema.VERSION].astype(str).str.strip()})
+    versions = sorted(out[schema.VERSION].unique())
+    if version is not None:
+        if str(version) not in versions:
+            raise ConfigError(f"MSG version {version!r} not in the table; versions: {', '.join(versions)}")
+        out = out[out[schema.VERSION] == str(version)]
+    elif len(versions) > 1:
+        raise ConfigError(f"the MSG table mixes versions {', '.join(versions)}: choose one with version=")
+    self_peer = out[schema.FORCE] == out[schema.PEER]
+    if self_peer.any():
+        row = int(out.index[self_peer][0])
+        raise InputError(f"{out.loc[row, schema.FORCE]} is listed as its own peer", file=source, row=row,
+                         column=schema.PEER)
+    dup = out.duplicated([schema.FORCE, schema.PEER])
+    if dup.any():
+        row = int(out.index[dup][0])
+        raise InputError(f"{out.loc[row, schema.PEER]} is listed twice as a peer of {out.loc[row, schema.FORCE]}",
+                         file=source, row=row, column=schema.PEER)
+    sizes = out.groupby(schema.FORCE).size()
+    too_big = sizes[sizes > MSG_MAX_SIZE - 1]
+    if len(too_big):
+        force = too_big.index[0]
+        raise InputError(f"{force} has {too_big.iloc[0]} peers; a Most Similar Group has at most "
+                         f"{MSG_MAX_SIZE - 1}", file=source, column=schema.PEER)
+    return out.sort_values([schema.FORCE, schema.PEER], ignore_index=True)
+
+
+def _force_rates(rates: pd.DataFrame, required: list[str], source: str) -> pd.DataFrame:
+    """Whole-force rows of a rates frame, one per (force, measure, month)."""
+    missing = [c for c in required if c not in rates.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)} for rates; found: "
+                         f"{', '.join(map(str, rates.columns))}", file=source, column=missing[0])
+    out = rates
+    if schema.AREA in out.columns:
+        out = out[out[schema.AREA] == schema.WHOLE_FORCE]
+    out = out[required].copy()
+    if not isinstance(out[schema.MONTH].dtype, pd.PeriodDtype):
+        out[schema.MONTH] = pd.PeriodIndex([to_month(m) for m in out[schema.MONTH]], freq="M")
+    out[RATE] = pd.to_numeric(out[RATE], errors="coerce").astype(float)
+    dup = out.duplicated([schema.FORCE, schema.MEASURE, schema.MONTH], keep=False)
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError("more than one rate for the same force, measure and month", file=source, row=row,
+                         column=", ".join([schema.FORCE, schema.MEASURE, schema.MONTH]))
+    return out.reset_index(drop=True)
+
+
+def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = "simple", k: float = 1.0, *,
+                version: str | None = None, per: float = PER_POPULATION) -> pd.DataFrame:
+    """Each force's rate against its Most Similar Group, per measure and month (METHODS.md, MSG section).
+
+    The group is the force and its peers (from ``msg``, checked by :func:`validate_msg`; groups may be asymmetric).
+    - ``msg_average``: ``simple`` = mean of the group's rates (HMIC comparator), ``weighted`` = sum of the group's
+      counts / sum of its populations x 1,000 (HMICFRS value-for-money); ``per`` must match the rates.
+    - ``msg_sd``: sample SD (ddof = 1) of the group's rates, the force included.
+    - ``msg_position``: rank of the force's rate in its group, 1 = lowest, ties share the better position;
+      ``msg_size`` = number of forces in the group.
+    - ``descriptive_outlier``: rate < average - k SD or rate > average + k SD (k = 1 by default). Describes where the
+      force sits in the spread of its group; it is not a significance test.
+    - ``statistical_outlier``: the exact Poisson 95% interval of the force's rate (``rate_lo``, ``rate_hi``)
+      excludes the MSG average.
+    - ``msg_direction``: "above", "below" or "equal to" the MSG average.
+    A force with no group (City of London), or whose group lacks a rate for a peer, gets NA flags and the reason in
+    ``flag_note``. Only whole-force rows (area "Force") are compared.
+
+    Output columns: force, measure, month, rate, rate_lo, rate_hi, msg_average, msg_average_method, msg_sd,
+    msg_position, msg_size, msg_direction, descriptive_outlier, statistical_outlier, flag_note, version.
+
+    >>> r = pd.DataFrame({"force": ["Warwickshire", "Wiltshire", "West Mercia"], "measure": "burglary",
+    ...                   "month": "2023-06", "count": [10, 20, 30], "population": [1000, 1000, 1000]})
+    >>> r["rate"] = r["count"] / r["population"] * 1000
+    >>> r["rate_lo"], r["rate_hi"] = r["rate"] - 1, r["rate"] + 1
+    >>> m = pd.DataFrame({"force": "Warwickshire", "peer": ["Wiltshire", "West Mercia"], "version": "v1"})
+    >>> out = msg_compare(r, m).iloc[0]
+    >>> float(out["msg_average"]), float(out["msg_sd"]), int(out["msg_position"]), bool(out["descriptive_outlier"])
+    (20.0, 10.0, 1, False)
+    """
+    if average not in AVERAGES:
+        raise ConfigError(f"average must be one of {', '.join(AVERAGES)}, not {average!r}")
+    if not np.isfinite(k) or k < 0:
+        raise ConfigError(f"k must be a non-negative number of standard deviations, not {k!r}")
+    groups = validate_msg(msg, version=version)
+    group_version = groups[schema.VERSION].iloc[0] if len(groups) else None
+    r = _force_rates(rates, [schema.FORCE, schema.MEASURE, schema.MONTH, schema.COUNT, schema.POPULATION, RATE,
+                             RATE_LO, RATE_HI], "rates")
+
+    members = pd.concat([
+        groups[[schema.FORCE]].drop_duplicates().assign(member=lambda f: f[schema.FORCE]),
+        groups[[schema.FORCE, schema.PEER]].rename(columns={schema.PEER: "member"}),
+    ], ignore_index=True)
+    size = members.groupby(schema.FORCE).size().rename(MSG_SIZE)
+    keyed = r[[schema.FORCE, schema.MEASURE, schema.MONTH, RATE]].rename(columns={RATE: "_own"})
+    values = r[[schema.FORCE, schema.MEASURE, schema.MONTH, schema.COUNT, schema.POPULATION, RATE]].rename(
+        columns={schema.FORCE: "member", RATE: "_rate"})
+    long = keyed.merge(members, on=schema.FORCE).merge(values, on=["member", schema.MEASURE, schema.MONTH],
+                                                       how="left")
+    long["_count"] = pd.to_numeric(long[schema.COUNT], errors="coerce").astype(float)
+    long["_pop"] = pd.to_numeric(long[schema.POPULATION], errors="coerce").astype(float)
+    long["_below"] = (long["_rate"] < long["_own"]).astype(int)
+    long["_present"] = long["_rate"].notna().astype(int)
+    key = [schema.FORCE, schema.MEASURE, schema.MONTH]
+    agg = long.groupby(key, sort=False).agg(
+        _mean=("_rate", "mean"), _sd=("_rate", "std"), _sum_count=("_count", "sum"),  # std: ddof = 1
+        _sum_pop=("_pop", "sum"), _below=("_below", "sum"), _present=("_present", "sum"),
+    ).reset_index()
+    gaps = long[long["_rate"].isna()].groupby(key, sort=False)["member"].agg(lambda s: ", ".join(sorted(s)))
+    agg = agg.merge(gaps.rename("_absent"), left_on=key, right_index=True, how="left")
+
+    out = r.merge(agg, on=key, how="left").merge(size, left_on=schema.FORCE, right_index=True, how="left")
+    has_group = out[MSG_SIZE].notna().to_numpy()
+    complete = has_group & (out["_present"].to_numpy() == out[MSG_SIZE].fillna(0).to_numpy())
+    if average == "simple":
+        centre = out["_mean"].to_numpy(dtype=float)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centre = out["_sum_count"].to_numpy(dtype=float) / out["_sum_pop"].to_numpy(dtype=float) * per
+    centre = np.where(complete, centre, np.nan)
+    sd = np.where(complete, out["_sd"].to_numpy(dtype=float), np.nan)
+    rate = out[RATE].to_numpy(dtype=float)
+    lo = pd.to_numeric(out[RATE_LO], errors="coerce").to_numpy(dtype=float)
+    hi = pd.to_numeric(out[RATE_HI], errors="coerce").to_numpy(dtype=float)
+    valid = complete & ~np.isnan(centre) & ~np.isnan(sd)
+    descriptive = (rate < centre - k * sd) | (rate > centre + k * sd)
+    statistical = (hi < centre) | (lo > centre)
+
+    notes = []
+    forces = out[schema.FORCE].tolist()
+    absent = out["_absent"].tolist()
+    for i, force in enumerate(forces):
+        if not has_group[i]:
+            reason = _NO_GROUP_REASON.get(force)
+            notes.append(f"{force} has no Most Similar Group" + (f": {reason}" if reason else
+                         f" in MSG version {group_version}" if group_version else ""))
+        elif not complete[i]:
+            notes.append(f"no rate for {absent[i]} in the group: no MSG comparison")
+        else:
+            notes.append(f"{average} average of {int(out[MSG_SIZE].iloc[i])} forces (MSG version {group_version}); "
+                         f"descriptive band average +/- {k:g} SD; statistical: exact Poisson 95% interval")
+    direction = np.select([rate > centre, rate < centre, rate == centre], ["above", "below", "equal to"], "")
+
+    result = out[[schema.FORCE, schema.MEASURE, schema.MONTH, RATE, RATE_LO, RATE_HI]].copy()
+    result[MSG_AVERAGE] = centre
+    result[MSG_AVERAGE_METHOD] = average
+    result[MSG_SD] = sd
+    result[MSG_POSITION] = pd.array(np.where(valid, out["_below"].fillna(0).to_numpy() + 1, None), dtype="Int64")
+    result[MSG_SIZE] = pd.array(out[MSG_SIZE], dtype="Int64")
+    result[MSG_DIRECTION] = pd.array(np.where(valid & (direction != ""), direction, None), dtype="str")
+    result[DESCRIPTIVE_OUTLIER] = pd.array(np.where(valid & ~np.isnan(rate), descriptive, None), dtype="boolean")
+    result[STATISTICAL_OUTLIER] = pd.array(np.where(valid & ~np.isnan(lo) & ~np.isnan(hi), statistical, None),
+                                           dtype="boolean")
+    result[FLAG_NOTE] = pd.array(notes, dtype="str")
+    result[schema.VERSION] = group_version
+    return result.sort_values(key, kind="stable", ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# national rank
+
+
+def _comparison_set(forces: list[str] | None, exclude_city_of_london: bool) -> list[str]:
+    chosen = territorial_forces() if forces is None else [canonical_force(f) for f in forces]
+    if exclude_city_of_london:
+        chosen = [f for f in chosen if f != CITY_OF_LONDON]
+    if not chosen:
+        raise ConfigError("the comparison set of forces is empty")
+    return list(dict.fromkeys(chosen))
+
+
+def national_rank(rates: pd.DataFrame, forces: list[str] | None = None,
+                  exclude_city_of_london: bool = False) -> pd.DataFrame:
+    """Each force's national rank by rate, per measure and month (METHODS.md, "national rank").
+
+    1 = lowest rate; ties share the better (lower) rank ("min" ranking). The comparison set is ``forces`` (default the
+    43 territorial forces of England and Wales; any spelling the force registry knows), less City of London when
+    ``exclude_city_of_london``. Forces outside the set are left out; ``n_forces`` counts the forces of the set that
+    have a rate, and ``rank_note`` names those that have none. Only whole-force rows (area "Force") are ranked.
+
+    Output columns: force, measure, month, rate, rank, n_forces, rank_note.
+
+    >>> r = pd.DataFrame({"force": ["Warwickshire", "Wiltshire", "Kent"], "measure": "burglary", "month": "2023-06",
+    ...                   "rate": [2.0, 1.0, 2.0]})
+    >>> national_rank(r, forces=["Warwickshire", "Wiltshire", "Kent"])[["force", "rank"]].values.tolist()
+    [['Kent', 2], ['Warwickshire', 2], ['Wiltshire', 1]]
+    """
+    chosen = _comparison_set(forces, exclude_city_of_london)
+    r = _force_rates(rates, [schema.FORCE, schema.MEASURE, schema.MONTH, RATE], "rates")
+    r = r[r[schema.FORCE].isin(chosen)].copy()
+    groups = r.groupby([schema.MEASURE, schema.MONTH], sort=False)[RATE]
+    r[RANK] = pd.array(groups.rank(method="min", ascending=True), dtype="Int64")
+    r[N_FORCES] = pd.array(groups.transform("count"), dtype="Int64")
+    notes = {}
+    for (measure, month), frame in r.groupby([schema.MEASURE, schema.MONTH], sort=False):
+        missing = sorted(set(chosen) - set(frame.loc[frame[RATE].notna(), schema.FORCE]))
+        if missing:
+            notes[(measure, month)] = (f"ranked among {len(chosen) - len(missing)} of {len(chosen)} forces; "
+                                       f"no rate for {', '.join(missing)}")
+    r[RANK_NOTE] = pd.array([notes.get((m, t)) for m, t in zip(r[schema.MEASURE], r[schema.MONTH], strict=True)],
+                            dtype="str")
+    return r.sort_values([schema.MEASURE, schema.MONTH, schema.FORCE], kind="stable", ignore_index=True)
+
+
+def ordinal(n: int) -> str:
+    """English ordinal of a whole number: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 101st, 111th.
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 43)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '22nd', '43rd']
+    """
+    n = int(n)
+    if n % 100 in (11, 12, 13):
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def number_words(n: int) -> str:
+    """Numbers one to nine in words, then digits (report style): ``number_words(2) == 'two'``."""
+    n = int(n)
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def _change_label(rank: int, earlier: int) -> str:
+    places = earlier - rank
+    if places == 0:
+        return f"unchanged at {ordinal(rank)}"
+    verb = "improved" if places > 0 else "fell"
+    unit = "place" if abs(places) == 1 else "places"
+    return f"{verb} {number_words(abs(places))} {unit} to {ordinal(rank)}"
+
+
+def rank_change(ranks: pd.DataFrame, month: object, earlier: object) -> pd.DataFrame:
+    """Change in national rank between the window ending ``earlier`` and the window ending ``month``.
+
+    ``places = earlier_rank - rank``, positive = improved (moved towards 1 = lowest rate). ``label`` reads
+    "improved two places to 12th", "fell one place to 3rd" or "unchanged at 5th" (numbers one to nine in words,
+    then digits); NA when either rank is missing. ``ranks`` is the output of :func:`national_rank`.
+
+    Output columns: force, measure, month, earlier, rank, earlier_rank, n_forces, places, label.
+
+    >>> r = pd.DataFrame({"force": ["Kent", "Kent"], "measure": "burglary", "month": ["2023-03", "2023-06"],
+    ...                   "rank": [14, 12], "n_forces": 43})
+    >>> rank_change(r, "2023-06", "2023-03")["label"].tolist()
+    ['improved two places to 12th']
+    """
+    month, earlier = to_month(month), to_month(earlier)
+    missing = [c for c in (schema.FORCE, schema.MEASURE, schema.MONTH, RANK) if c not in ranks.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)} for ranks; found: "
+                         f"{', '.join(map(str, ranks.columns))}", file="ranks", column=missing[0])
+    r = ranks.copy()
+    if N_FORCES not in r.columns:
+        r[N_FORCES] = pd.array([None] * len(r), dtype="Int64")
+    if not isinstance(r[schema.MONTH].dtype, pd.PeriodDtype):
+        r[schema.MONTH] = pd.PeriodIndex([to_month(m) for m in r[schema.MONTH]], freq="M")
+    now = r.loc[r[schema.MONTH] == month, [schema.FORCE, schema.MEASURE, schema.MONTH, RANK, N_FORCES]]
+    then = r.loc[r[schema.MONTH] == earlier, [schema.FORCE, schema.MEASURE, RANK]].rename(columns={RANK: EARLIER_RANK})
+    if now.empty:
+        raise InputError(f"no ranks for {month}", file="ranks", column=schema.MONTH)
+    for frame, when in ((now, month), (then, earlier)):
+        if frame.duplicated([schema.FORCE, schema.MEASURE]).any():
+            raise InputError(f"more than one rank for the same force and measure in {when}", file="ranks",
+                             column=", ".join([schema.FORCE, schema.MEASURE]))
+    out = now.merge(then, on=[schema.FORCE, schema.MEASURE], how="left")
+    out[EARLIER] = pd.Series([earlier] * len(out), dtype="period[M]")
+    out[RANK] = pd.array(out[RANK], dtype="Int64")
+    out[EARLIER_RANK] = pd.array(out[EARLIER_RANK], dtype="Int64")
+    out[N_FORCES] = pd.array(out[N_FORCES], dtype="Int64")
+    out[PLACES] = out[EARLIER_RANK] - out[RANK]
+    out[LABEL] = pd.array([None if pd.isna(a) or pd.isna(b) else _change_label(int(a), int(b))
+                           for a, b in zip(out[RANK], out[EARLIER_RANK], strict=True)], dtype="str")
+    columns = [schema.FORCE, schema.MEASURE, schema.MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES, LABEL]
+    return out[columns].sort_values([schema.MEASURE, schema.FORCE], kind="stable", ignore_index=True)

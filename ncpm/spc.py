@@ -1,0 +1,266 @@
+"""Statistical process control: XmR limits, the four rules, and seasonal exceptions (METHODS.md, Exceptions).
+
+The method of NHS England / NHS Improvement "Making Data Count" (as implemented in NHSRplotthedots): an XmR chart
+with centre = mean, moving range MR(t) = |y(t) - y(t-1)|, process limits = mean +/- 2.66 x mean(MR), moving ranges
+at or above 3.267 x mean(MR) screened out before the limits (on by default). Rules, in this order:
+
+1. ``outside_limits``: a point above the upper or below the lower limit;
+2. ``trend``: a run of ``run_length`` (7, or 6) points each higher (or each lower) than the one before; an equal
+   value breaks the run; every point of the run is flagged;
+3. ``two_of_three``: two of three consecutive points beyond 2 sigma (two thirds of the way from the centre to a
+   limit, or further) on the same side; the points beyond 2 sigma are flagged;
+4. ``shift``: ``run_length`` or more consecutive points on the same side of the mean; a point on the mean breaks
+   the run; every point of the run is flagged.
+
+Fewer than 12 points: the limits are trial limits. ``improvement="decrease"`` (crime) makes low signals
+"improvement" and high ones "concern". With ``seasonal=True`` the chart is drawn on residuals y - B, B the 3-year
+average (pass the output of :func:`ncpm.measures.three_year_average`, which carries a ``baseline`` column) or a
+forecast (``expected="mean"``), so a summer peak that every year has is not an exception.
+
+>>> lim = xmr_limits(np.array([10.0, 12, 11, 13, 12]))
+>>> lim.centre, round(lim.mean_mr, 2), round(lim.upper, 2)
+(11.6, 1.5, 15.59)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ncpm import schema
+from ncpm.errors import ConfigError, InputError
+
+D2 = 1.128  # bias-correction constant d2 for moving ranges of two points (NHS Making Data Count)
+XMR_SCALE = 2.66  # 3 / d2, d2 = 1.128: process limits = mean +/- 2.66 x mean(MR)
+SCREEN_SCALE = 3.267  # D4 for n = 2: moving ranges >= 3.267 x mean(MR) are screened out
+NEAR_LIMIT = 2 / 3  # "2 sigma" is two thirds of the way from the centre to a process limit
+TRIAL_POINTS = 12  # fewer points than this: limits are trial limits (Making Data Count)
+RUN_LENGTHS = (6, 7)  # trend and shift: 7 points by default, 6 allowed
+RULES = ("outside_limits", "trend", "two_of_three", "shift")  # in METHODS.md order
+IMPROVEMENT = ("decrease", "increase", None)
+_TOLERANCE = 1e-9  # relative: a value within this of the mean is on the mean (floating-point residuals)
+
+
+def _dense(ordinals: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One series on a complete monthly grid (missing months NaN) and each row's position on it."""
+    start = int(ordinals.min())
+    pos = (ordinals - start).astype(np.int64)
+    dense = np.full(int(ordinals.max()) - start + 1, np.nan)
+    dense[pos] = values
+    return dense, pos
+
+
+@dataclass(frozen=True)
+class XmrLimits:
+    """Centre line, mean moving range and process limits of one series."""
+
+    centre: float
+    mean_mr: float
+    lower: float
+    upper: float
+    n: int  # points used
+    screened: int  # moving ranges screened out
+
+    @property
+    def sigma(self) -> float:
+        return self.mean_mr / D2
+
+    @property
+    def trial(self) -> bool:
+        return self.n < TRIAL_POINTS
+
+
+def moving_ranges(values: np.ndarray) -> np.ndarray:
+    """MR(t) = |y(t) - y(t-1)| on a dense monthly series (NaN for the first point and next to a gap)."""
+    values = np.asarray(values, dtype=float)
+    mr = np.full(values.shape, np.nan)
+    if len(values) > 1:
+        mr[1:] = np.abs(np.diff(values))
+    return mr
+
+
+def xmr_limits(values, screen: bool = True) -> XmrLimits:
+    """XmR limits of one series (NHS Making Data Count): mean +/- 2.66 x mean(MR).
+
+    ``values`` is a dense monthly array (NaN marks a missing month: no moving range is taken across it). With
+    ``screen``, moving ranges >= 3.267 x mean(MR) are removed and mean(MR) recomputed once before the limits (not
+    when mean(MR) is 0, where every range would go). Fewer than two moving ranges: limits NaN.
+
+    >>> xmr_limits([5, 5, 5, 5]).upper
+    5.0
+    """
+    values = np.asarray(values, dtype=float)
+    present = values[~np.isnan(values)]
+    centre = float(present.mean()) if len(present) else np.nan
+    mr = moving_ranges(values)
+    mr = mr[~np.isnan(mr)]
+    mean_mr = float(mr.mean()) if len(mr) else np.nan
+    screened = 0
+    if screen and len(mr) and mean_mr > 0:
+        keep = mr < SCREEN_SCALE * mean_mr
+        screened = int((~keep).sum())
+        mean_mr = float(mr[keep].mean())
+    return XmrLimits(centre=centre, mean_mr=mean_mr, lower=centre - XMR_SCALE * mean_mr,
+                     upper=centre + XMR_SCALE * mean_mr, n=int(len(present)), screened=screened)
+
+
+def _runs(signs: np.ndarray) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal non-zero values: (start, end inclusive, sign)."""
+    out = []
+    i, n = 0, len(signs)
+    while i < n:
+        j = i
+        while j + 1 < n and signs[j + 1] == signs[i]:
+            j += 1
+        if signs[i] != 0:
+            out.append((i, j, int(signs[i])))
+        i = j + 1
+    return out
+
+
+def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.ndarray]:
+    """The four rules on a dense series: for each rule a direction per point (+1 high, -1 low, 0 not flagged).
+
+    >>> r = xmr_rules(np.array([1.0, 2, 3, 4, 5, 6, 7]), xmr_limits(np.array([1.0, 2, 3, 4, 5, 6, 7])))
+    >>> r["trend"].tolist()
+    [1, 1, 1, 1, 1, 1, 1]
+    """
+    y = np.asarray(values, dtype=float)
+    n = len(y)
+    tol = _TOLERANCE * max(1.0, abs(limits.centre)) if np.isfinite(limits.centre) else 0.0
+    dev = np.nan_to_num(y - limits.centre)
+    side = np.where(dev > tol, 1, np.where(dev < -tol, -1, 0))
+    out = {rule: np.zeros(n, dtype=np.int64) for rule in RULES}
+    if not np.isfinite(limits.upper):
+        return out
+    high = np.nan_to_num(y, nan=-np.inf) > limits.upper + tol
+    low = np.nan_to_num(y, nan=np.inf) < limits.lower - tol
+    out["outside_limits"] = np.where(high, 1, np.where(low, -1, 0))
+    # trend: run_length points in a row, each strictly above (below) the one before: run_length - 1 steps
+    steps = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        diff = np.diff(y)
+        steps[1:] = np.where(np.isnan(diff), 0, np.sign(np.nan_to_num(diff))).astype(np.int64)
+    for start, end, sign in _runs(steps):
+        if end - start + 1 >= run_length - 1:
+            span = slice(start - 1, end + 1)  # the point before the first step starts the run
+            out["trend"][span] = np.where(out["trend"][span] == 0, sign, out["trend"][span])
+    # two of three beyond 2 sigma on the same side
+    near = NEAR_LIMIT * XMR_SCALE * limits.mean_mr
+    beyond = np.where(dev > near + tol, 1, np.where(dev < -near - tol, -1, 0))
+    for i in range(n - 2):
+        for sign in (1, -1):
+            hit = beyond[i:i + 3] == sign
+            if hit.sum() >= 2:
+                window = out["two_of_three"][i:i + 3]
+                window[hit] = sign
+    # shift: run_length or more points on the same side of the mean
+    for start, end, sign in _runs(side):
+        if end - start + 1 >= run_length:
+            out["shift"][start:end + 1] = sign
+    return out
+
+
+def _check(run_length: int, improvement: str | None, rules: Sequence[str]) -> None:
+    if run_length not in RUN_LENGTHS:
+        raise ConfigError(f"run_length must be 6 or 7 (Making Data Count), not {run_length}")
+    if improvement not in IMPROVEMENT:
+        raise ConfigError(f"improvement must be 'decrease', 'increase' or None, not {improvement!r}")
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise ConfigError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
+
+
+def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The validated volumes and, aligned with them, the expected values (baseline or forecast) for the residuals."""
+    if expected not in frame.columns:
+        raise InputError(f"seasonal=True needs a column {expected!r} with the expected value of each month: pass the "
+                         "output of ncpm.measures.three_year_average, or name a forecast column with expected=",
+                         file="volumes", column=expected)
+    validated = schema.validate(frame, schema.VOLUMES, source="volumes")
+    original = frame.reset_index(drop=True)
+    order = schema.validate(original.assign(**{schema.COUNT: np.arange(len(original))}), schema.VOLUMES,
+                            source="volumes")[schema.COUNT].to_numpy()  # validated row i is original row order[i]
+    values = pd.to_numeric(original[expected], errors="coerce")
+    bad = values.isna() & original[expected].notna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"{original[expected].iloc[i]!r} is not a number", file="volumes", row=i, column=expected)
+    return validated, values.to_numpy(dtype=float)[order]
+
+
+def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "decrease", seasonal: bool = False,
+        screen: bool = True, rules: Sequence[str] = RULES, expected: str = "baseline") -> pd.DataFrame:
+    """XmR chart and rule flags per series (METHODS.md, Exceptions; NHS Making Data Count).
+
+    Adds ``centre``, ``moving_range``, ``lower``, ``upper``, ``trial_limits`` (fewer than 12 points),
+    ``outside_limits``, ``trend``, ``two_of_three``, ``shift`` (booleans, the rules in METHODS.md order; a rule not
+    in ``rules`` is never flagged), ``signal`` (the first rule that fires, or NA) and ``variation``
+    ("improvement", "concern", or "common cause"; "special cause" when ``improvement`` is None): the direction of
+    the first rule that fires decides it. Limits use all points of the series; missing months break moving ranges
+    and runs. With ``seasonal=True`` the chart is on residuals y - B, B taken from the column ``expected`` of
+    ``volumes`` ("baseline" from :func:`ncpm.measures.three_year_average`, or a forecast column); the output
+    then has ``expected`` and ``residual`` columns, and months without B are not charted (flags False, signal and
+    variation NA).
+
+    >>> v = pd.DataFrame({"force": "F", "area": "Force", "measure": "m",
+    ...                   "month": pd.period_range("2022-01", "2022-12", freq="M"),
+    ...                   "count": [20, 22, 19, 21, 20, 22, 21, 19, 20, 22, 21, 40]})
+    >>> spc(v).iloc[-1][["signal", "variation"]].tolist()
+    ['outside_limits', 'concern']
+    """
+    run_length = int(run_length)
+    _check(run_length, improvement, rules)
+    if seasonal:
+        frame, b = _with_expected(volumes, expected)
+        frame[expected] = b
+        frame["residual"] = frame[schema.COUNT] - b
+        value_column = "residual"
+    else:
+        frame = schema.validate(volumes, schema.VOLUMES, source="volumes")
+        value_column = schema.COUNT
+    n = len(frame)
+    cols = {c: np.full(n, np.nan) for c in ("centre", "moving_range", "lower", "upper")}
+    trial = np.zeros(n, dtype=bool)
+    flags = {r: np.zeros(n, dtype=np.int64) for r in RULES}
+    ords = np.asarray(frame[schema.MONTH].array.asi8, dtype=np.int64)
+    y = frame[value_column].to_numpy(dtype=float)
+    groups = frame.groupby(schema.SERIES_KEY, sort=False).indices.values() if n else []
+    for idx in groups:
+        charted = ~np.isnan(y[idx])
+        if not charted.any():
+            continue
+        dense, pos = _dense(ords[idx], y[idx])
+        lim = xmr_limits(dense, screen=screen)
+        found = xmr_rules(dense, lim, run_length)
+        cols["centre"][idx], cols["lower"][idx], cols["upper"][idx] = lim.centre, lim.lower, lim.upper
+        cols["moving_range"][idx] = moving_ranges(dense)[pos]
+        trial[idx] = lim.trial
+        for r in rules:
+            flags[r][idx] = found[r][pos]
+    out = frame.copy()
+    for c, values in cols.items():
+        out[c] = values
+    out["trial_limits"] = trial
+    for r in RULES:
+        out[r] = flags[r] != 0
+    signal: list[str | None] = []
+    variation: list[str | None] = []
+    for i in range(n):
+        first = next((r for r in RULES if flags[r][i] != 0), None)
+        signal.append(first)
+        if np.isnan(y[i]):
+            variation.append(None)
+        elif first is None:
+            variation.append("common cause")
+        elif improvement is None:
+            variation.append("special cause")
+        else:
+            good = -1 if improvement == "decrease" else 1
+            variation.append("improvement" if flags[first][i] == good else "concern")
+    out["signal"] = pd.array(signal, dtype="str")
+    out["variation"] = pd.array(variation, dtype="str")
+    return out

@@ -1,0 +1,97 @@
+"""Force extracts (tidy CSV/XLSX), kind detection, encodings, and format detection for every reader."""
+
+import pandas as pd
+import pytest
+from fixtures_io import (
+    EXTRACTS,
+    csv_text,
+    write_extract,
+    write_home_office,
+    write_ons_p1,
+    write_police_uk_folder,
+    write_police_uk_zip,
+)
+
+from ncpm import schema
+from ncpm.errors import ConfigError
+from ncpm.io.detect import detect_format, read_any
+from ncpm.io.extracts import read_extract
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", list(EXTRACTS))
+def test_each_kind_is_detected_and_loaded(tmp_path, kind, suffix):
+    rows = EXTRACTS[kind]
+    result = read_extract(write_extract(tmp_path / f"{kind}.{suffix}", rows))
+    assert (result.kind, result.format) == (kind, "extract")
+    assert (result.rows_in, result.rows_loaded, result.rejected) == (len(rows) - 1, len(rows) - 1, [])
+    pd.testing.assert_frame_equal(result.frame, schema.validate(result.frame, schema.SPECS[kind]))
+
+
+def test_volumes_months_and_force_spellings(tmp_path):
+    frame = read_extract(write_extract(tmp_path / "v.csv", EXTRACTS["volumes"])).frame
+    got = {(r.force, r.area, r.measure, str(r.month)): r.count for r in frame.itertuples()}
+    assert got == {("Warwickshire", "Force", "knife_crime", "2023-04"): 41,
+                   ("Warwickshire", "Force", "knife_crime", "2023-05"): 50,
+                   ("Warwickshire", "North", "knife_crime", "2023-05"): 20,
+                   ("Warwickshire", "Force", "homicide", "2023-05"): 0}
+
+
+def test_xlsx_date_cells_are_months(tmp_path):
+    path = tmp_path / "v.xlsx"
+    pd.DataFrame({"Force": ["Warwickshire"], "Area": ["South"], "Measure": ["vehicle_crime"],
+                  "Month": [pd.Timestamp("2023-06-01")], "Count": [126]}).to_excel(path, index=False)
+    frame = read_extract(path).frame
+    assert (str(frame["month"].item()), frame["count"].item()) == ("2023-06", 126)
+
+
+def test_population_and_msg_values(tmp_path):
+    pop = read_extract(write_extract(tmp_path / "p.csv", EXTRACTS["population"])).frame
+    assert dict(zip(pop.force, pop.population, strict=True)) == {"Warwickshire": 606800, "West Mercia": 1300000}
+    msg = read_extract(write_extract(tmp_path / "m.csv", EXTRACTS["msg"])).frame
+    assert msg["peer"].tolist() == ["West Mercia", "Wiltshire"]
+
+
+def test_explicit_kind_and_unknown_kind(tmp_path):
+    path = write_extract(tmp_path / "o.csv", EXTRACTS["outcomes"])
+    assert read_extract(path, kind="outcomes").kind == "outcomes"
+    with pytest.raises(ConfigError, match="unknown extract kind 'crimes'"):
+        read_extract(path, kind="crimes")
+
+
+def test_cp1252_needs_to_be_asked_for(tmp_path):
+    path = tmp_path / "v.csv"
+    text = csv_text([["force", "area", "measure", "month", "count"],
+                     ["Warwickshire", "Nuneaton – Bedworth", "knife_crime", "2023-05", "3"]])
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(Exception, match="not UTF-8 text"):
+        read_extract(path)
+    frame = read_extract(path, encoding="cp1252").frame
+    assert frame["area"].item() == "Nuneaton – Bedworth"
+
+
+def test_utf8_with_bom(tmp_path):
+    path = tmp_path / "v.csv"
+    path.write_bytes(csv_text(EXTRACTS["volumes"]).encode("utf-8-sig"))
+    assert read_extract(path).rows_loaded == 4
+
+
+def test_detect_format_and_read_any(tmp_path):
+    write_police_uk_zip(tmp_path / "archive.zip")
+    write_police_uk_folder(tmp_path / "unzipped")
+    renamed = tmp_path / "street-may.csv"
+    renamed.write_bytes((tmp_path / "unzipped" / "2023-05" / "2023-05-warwickshire-street.csv").read_bytes())
+    cases = {
+        tmp_path / "archive.zip": ("police_uk", ["volumes", "outcomes"]),
+        tmp_path / "unzipped": ("police_uk", ["volumes", "outcomes"]),
+        tmp_path / "unzipped" / "2023-05" / "2023-05-warwickshire-outcomes.csv": ("police_uk", ["outcomes"]),
+        renamed: ("police_uk", ["volumes"]),
+        write_home_office(tmp_path / "ho.xlsx"): ("home_office", ["quarterly"]),
+        write_home_office(tmp_path / "ho.ods"): ("home_office", ["quarterly"]),
+        write_ons_p1(tmp_path / "p1.csv"): ("ons_pfa_table", ["period_counts"]),
+        write_extract(tmp_path / "s.csv", EXTRACTS["survey"]): ("extract", ["survey"]),
+        write_extract(tmp_path / "m.xlsx", EXTRACTS["msg"]): ("extract", ["msg"]),
+    }
+    for path, (fmt, kinds) in cases.items():
+        assert detect_format(path) == fmt, path
+        assert [r.kind for r in read_any(path)] == kinds, path

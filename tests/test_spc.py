@@ -1,0 +1,248 @@
+"""ncpm.spc against NHS "Making Data Count" (METHODS.md, Exceptions): hand-computed limits, one table per rule,
+screening, trial limits, the seasonal variant and properties."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ncpm.measures as measures
+import ncpm.spc as spc
+from ncpm.errors import ConfigError, InputError
+
+
+def series(counts, start="2019-01", force="F", area="Force", measure="m", drop=()):
+    months = pd.period_range(start, periods=len(counts), freq="M")
+    frame = pd.DataFrame({"force": force, "area": area, "measure": measure, "month": months.astype(str),
+                          "count": list(counts)})
+    return frame[~frame["month"].isin(drop)].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------ limits
+
+def test_constants_are_the_published_ones():
+    assert spc.XMR_SCALE == 2.66 and round(3 / spc.D2, 2) == spc.XMR_SCALE
+    assert spc.SCREEN_SCALE == 3.267
+    assert spc.RULES == ("outside_limits", "trend", "two_of_three", "shift")
+
+
+def test_golden_limits_small_series():
+    lim = spc.xmr_limits(np.array([10.0, 12, 11, 13, 12]))
+    # mean 58 / 5; moving ranges 2, 1, 2, 1 -> mean 1.5; 2.66 x 1.5 = 3.99
+    assert lim.centre == pytest.approx(11.6)
+    assert lim.mean_mr == pytest.approx(1.5)
+    assert (lim.lower, lim.upper) == (pytest.approx(7.61), pytest.approx(15.59))
+    assert lim.screened == 0 and lim.n == 5 and lim.trial
+
+
+def test_screening_changes_the_limits():
+    y = np.array([10.0, 11, 10, 11, 30, 11, 10, 11, 10, 11, 10, 11])
+    # moving ranges: 1, 1, 1, 19, 19, 1, 1, 1, 1, 1, 1 -> mean 47 / 11; 3.267 x 4.27 = 13.96 screens both 19s
+    raw = spc.xmr_limits(y, screen=False)
+    screened = spc.xmr_limits(y)
+    assert raw.mean_mr == pytest.approx(47 / 11)
+    assert raw.upper == pytest.approx(146 / 12 + 2.66 * 47 / 11)
+    assert screened.mean_mr == pytest.approx(1.0) and screened.screened == 2
+    assert screened.upper == pytest.approx(146 / 12 + 2.66)
+    assert screened.lower == pytest.approx(146 / 12 - 2.66)
+    assert not screened.trial
+
+
+def test_a_lone_large_moving_range_is_screened():
+    # moving ranges 0 x 9 and 1: mean 0.1, screening limit 0.3267 < 1, so the 1 goes (and mean(MR) becomes 0)
+    lim = spc.xmr_limits(np.array([5.0] * 10 + [6.0]))
+    assert lim.screened == 1 and lim.mean_mr == 0
+
+
+def test_no_moving_range_across_a_missing_month():
+    lim = spc.xmr_limits(np.array([10.0, 12, np.nan, 20, 21]))
+    assert lim.mean_mr == pytest.approx((2 + 1) / 2)
+    assert lim.centre == pytest.approx(63 / 4) and lim.n == 4
+
+
+def test_wrapper_reports_limits_and_trial_label():
+    out = spc.spc(series([10, 12, 11, 13, 12]))
+    assert out["centre"].tolist() == pytest.approx([11.6] * 5)
+    assert out["upper"].tolist() == pytest.approx([15.59] * 5)
+    assert np.isnan(out["moving_range"].iloc[0]) and out["moving_range"].tolist()[1:] == [2, 1, 2, 1]
+    assert out["trial_limits"].all()
+    assert not spc.spc(series([10, 12, 11, 13, 12, 11, 12, 10, 11, 13, 12, 11]))["trial_limits"].any()
+    assert spc.spc(series([10, 12, 11, 13, 12, 11, 12, 10, 11, 13, 12]))["trial_limits"].all()  # 11 points
+
+
+# ------------------------------------------------------------------------------------------------ rules, one table each
+# Fixed limits: centre 10, mean(MR) 1 -> limits 7.34 and 12.66; 2 sigma = 10 +/- 1.7733.
+LIM = spc.XmrLimits(centre=10.0, mean_mr=1.0, lower=10 - 2.66, upper=10 + 2.66, n=30, screened=0)
+
+
+def flagged(values, rule, run_length=7, limits=LIM):
+    found = spc.xmr_rules(np.array(values, dtype=float), limits, run_length)[rule]
+    return [int(v) for v in found]
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([10, 12.67, 10], [0, 1, 0]),
+    ([10, 7.33, 10], [0, -1, 0]),
+    ([10, 12.66, 7.34], [0, 0, 0]),       # on a limit is not outside
+    ([np.nan, 13, 10], [0, 1, 0]),
+])
+def test_rule_outside_limits(values, expected):
+    assert flagged(values, "outside_limits") == expected
+
+
+@pytest.mark.parametrize("values, run_length, expected", [
+    ([1, 2, 3, 4, 5, 6, 7], 7, [1] * 7),
+    ([7, 6, 5, 4, 3, 2, 1], 7, [-1] * 7),
+    ([9, 1, 2, 3, 4, 5, 6, 9], 7, [0, 1, 1, 1, 1, 1, 1, 1]),     # 1, 2, ..., 6, 9: seven rising points
+    ([9, 1, 2, 3, 4, 5, 6, 5], 7, [0] * 8),                      # 6 rising points only
+    ([9, 1, 2, 3, 4, 5, 6, 5], 6, [0, 1, 1, 1, 1, 1, 1, 0]),     # 6 is enough with run_length 6
+    ([1, 2, 3, 4, 4, 5, 6, 7, 8], 7, [0] * 9),                   # an equal value breaks the run
+    ([1, 2, 3, np.nan, 4, 5, 6, 7], 7, [0] * 8),                 # so does a missing month
+])
+def test_rule_trend(values, run_length, expected):
+    assert flagged(values, "trend", run_length) == expected
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([10, 12, 10, 12, 10], [0, 1, 0, 1, 0]),       # two of three beyond 2 sigma, above
+    ([10, 8, 8, 10], [0, -1, -1, 0]),               # below
+    ([12, 10, 10, 12], [0, 0, 0, 0]),               # one in each window of three
+    ([12, 8, 12], [1, 0, 1]),                       # 8 is on the other side: the two 12s count
+    ([12, 8, 10], [0, 0, 0]),                       # one above, one below: no signal
+    ([11.7, 11.8, 10], [0, 0, 0]),                  # 11.7 is inside 2 sigma (11.77)
+    ([12.7, 12, 10], [1, 1, 0]),                    # a point beyond the limit is also beyond 2 sigma
+])
+def test_rule_two_of_three(values, expected):
+    assert flagged(values, "two_of_three") == expected
+
+
+@pytest.mark.parametrize("values, run_length, expected", [
+    ([11] * 7, 7, [1] * 7),
+    ([9] * 7, 7, [-1] * 7),
+    ([11] * 6, 7, [0] * 6),
+    ([11] * 6, 6, [1] * 6),
+    ([11, 11, 11, 10, 11, 11, 11, 11], 7, [0] * 8),      # a point on the mean breaks the run
+    ([11, 11, 11, 9, 11, 11, 11, 11], 7, [0] * 8),       # so does one on the other side
+    ([10, 11, 12, 11, 11, 12, 11, 11, 10], 7, [0, 1, 1, 1, 1, 1, 1, 1, 0]),
+])
+def test_rule_shift(values, run_length, expected):
+    assert flagged(values, "shift", run_length) == expected
+
+
+def test_signal_is_the_first_rule_in_order_and_direction_gives_the_variation():
+    # 24 quiet months then a sustained fall: the falling points fire trend before shift
+    quiet = [50, 52, 49, 51, 50, 52, 48, 51, 50, 49, 51, 50, 52, 50, 49, 51, 50, 52, 48, 51, 50, 49, 51, 50]
+    out = spc.spc(series(quiet + [49, 48, 47, 46, 45, 44, 43]))
+    tail = out.iloc[-7:]
+    assert tail["trend"].all()
+    assert tail["signal"].iloc[0] == "trend"
+    assert (tail["variation"] == "improvement").all()  # crime falling
+    worse = spc.spc(series(quiet + [49, 48, 47, 46, 45, 44, 43]), improvement="increase")
+    assert (worse.iloc[-7:]["variation"] == "concern").all()
+    neutral = spc.spc(series(quiet + [49, 48, 47, 46, 45, 44, 43]), improvement=None)
+    assert (neutral.iloc[-7:]["variation"] == "special cause").all()
+    common = out.iloc[:10]
+    assert (common["variation"] == "common cause").all() and common["signal"].isna().all()
+
+
+def test_outside_limits_high_is_a_concern_for_crime():
+    counts = [20, 22, 19, 21, 20, 22, 21, 19, 20, 22, 21, 40]
+    last = spc.spc(series(counts)).iloc[-1]
+    assert (last["outside_limits"], last["signal"], last["variation"]) == (True, "outside_limits", "concern")
+
+
+def test_rules_can_be_switched_off():
+    counts = [20, 22, 19, 21, 20, 22, 21, 19, 20, 22, 21, 40]
+    last = spc.spc(series(counts), rules=("trend", "shift")).iloc[-1]
+    assert not last["outside_limits"] and last["variation"] == "common cause"
+
+
+def test_seasonal_variant_runs_on_residuals_from_the_baseline():
+    year = [100, 98, 101, 99, 100, 102, 160, 101, 99, 100, 98, 101]  # a July peak every year
+    counts = year * 4
+    plain = spc.spc(series(counts))
+    july = plain[plain["month"] == pd.Period("2022-07", "M")].iloc[0]
+    assert july["outside_limits"] and july["variation"] == "concern"
+    seasonal = spc.spc(measures.three_year_average(series(counts)), seasonal=True)
+    july = seasonal[seasonal["month"] == pd.Period("2022-07", "M")].iloc[0]
+    assert july["residual"] == 0 and july["baseline"] == 160
+    assert july["variation"] == "common cause"
+    first = seasonal[seasonal["month"] < pd.Period("2022-01", "M")]
+    assert first["variation"].isna().all() and not first[list(spc.RULES)].any().any()
+    assert seasonal["trial_limits"].eq(False).all()  # 12 residuals
+
+
+def test_a_seasonal_exception_is_still_found():
+    year = [100, 98, 101, 99, 100, 102, 160, 101, 99, 100, 98, 101]
+    counts = year * 3 + [101, 97, 102, 99, 101, 101, 230, 100, 99, 101, 97, 102]
+    seasonal = spc.spc(measures.three_year_average(series(counts)), seasonal=True)
+    july = seasonal[seasonal["month"] == pd.Period("2022-07", "M")].iloc[0]
+    assert july["outside_limits"] and july["variation"] == "concern"
+
+
+def test_seasonal_residuals_from_a_forecast_column_in_any_row_order():
+    frame = series([10, 12, 11, 13, 12, 30])
+    frame["mean"] = [9.0, 12, 12, 12, 12, 12]
+    out = spc.spc(frame.iloc[::-1], seasonal=True, expected="mean")
+    assert out["residual"].tolist() == [1, 0, -1, 1, 0, 18]
+    assert out["mean"].tolist() == [9, 12, 12, 12, 12, 12]
+
+
+def test_seasonal_needs_the_expected_column():
+    with pytest.raises(InputError, match="column baseline: seasonal=True needs a column 'baseline'"):
+        spc.spc(series([1, 2, 3]), seasonal=True)
+    frame = series([1, 2, 3])
+    frame["baseline"] = ["1", "x", "2"]
+    with pytest.raises(InputError, match="row 1, column baseline: 'x' is not a number"):
+        spc.spc(frame, seasonal=True)
+
+
+def test_bad_options_and_input():
+    with pytest.raises(ConfigError, match="run_length must be 6 or 7"):
+        spc.spc(series([1, 2, 3]), run_length=5)
+    with pytest.raises(ConfigError, match="improvement"):
+        spc.spc(series([1, 2, 3]), improvement="down")
+    with pytest.raises(ConfigError, match="unknown rule"):
+        spc.spc(series([1, 2, 3]), rules=("outside",))
+    with pytest.raises(InputError, match="missing column.*month"):
+        spc.spc(series([1, 2, 3]).drop(columns="month"))
+    with pytest.raises(InputError, match="row 1, column count"):
+        spc.spc(series([1, -2, 3]))
+
+
+# ------------------------------------------------------------------------------------------------ properties
+
+@given(st.integers(0, 10**6), st.integers(2, 40), st.sampled_from([6, 7]), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_constant_series_has_zero_width_limits_and_no_flags(value, n, run_length, seasonal):
+    frame = series([value] * n, start="2017-01")
+    out = spc.spc(measures.three_year_average(frame) if seasonal else frame, run_length=run_length, seasonal=seasonal)
+    charted = out[out["variation"].notna()]  # seasonal: only months with a 3-year average are charted
+    if len(charted) >= 2:  # limits need a moving range
+        assert (charted["upper"] == charted["lower"]).all() and charted["upper"].notna().all()
+    assert not out[list(spc.RULES)].any().any()
+    assert (charted["variation"] == "common cause").all()
+
+
+@st.composite
+def frames(draw):
+    parts = []
+    for force in draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=3, unique=True)):
+        counts = draw(st.lists(st.integers(0, 40), min_size=1, max_size=40))
+        frame = series(counts, force=force)
+        keep = draw(st.lists(st.booleans(), min_size=len(frame), max_size=len(frame)))
+        keep[0] = True
+        parts.append(frame[keep])
+    return pd.concat(parts, ignore_index=True)
+
+
+@given(frames(), st.randoms(use_true_random=False), st.lists(st.integers(0, 40), min_size=1, max_size=30))
+@settings(max_examples=25, deadline=None)
+def test_row_order_and_other_forces_change_nothing(frame, rnd, other):
+    expected = spc.spc(frame)
+    order = list(range(len(frame)))
+    rnd.shuffle(order)
+    pd.testing.assert_frame_equal(spc.spc(frame.iloc[order]), expected)
+    together = spc.spc(pd.concat([series(other, force="Z"), frame]))
+    pd.testing.assert_frame_equal(together[together["force"] != "Z"].reset_index(drop=True), expected)
