@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ncpm.io import LoadResult
 
 log = logging.getLogger("ncpm")
@@ -42,6 +44,23 @@ def demo_dir() -> Path:
     return project_root() / DEMO_DIR_NAME
 
 
+def frames_by_kind(results: Iterable[LoadResult]) -> dict[str, pd.DataFrame]:
+    """The loaded frames, concatenated per kind (volumes, outcomes, survey, population, msg, ...)."""
+    grouped: dict[str, list[pd.DataFrame]] = {}
+    for r in results:
+        grouped.setdefault(r.kind, []).append(r.frame)
+    return {kind: pd.concat(parts, ignore_index=True) for kind, parts in grouped.items()}
+
+
+def load_demo() -> dict[str, pd.DataFrame]:
+    """The embedded synthetic demo dataset as canonical frames keyed by kind.
+
+    >>> sorted(load_demo())
+    ['msg', 'outcomes', 'population', 'survey', 'volumes']
+    """
+    return frames_by_kind(read_inputs([demo_dir()]))
+
+
 def read_inputs(paths: Iterable[str | Path], *, progress: bool = False) -> list[LoadResult]:
     """Read every path (file, folder or archive) with the reader its format needs."""
     from ncpm.io.detect import read_any
@@ -51,9 +70,9 @@ def read_inputs(paths: Iterable[str | Path], *, progress: bool = False) -> list[
         path = Path(path)
         if path.is_dir() and not _is_police_uk_folder(path):
             for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "README"))):
-                results.extend(read_any(child))
+                results.extend(read_any(child, progress=progress))
         else:
-            results.extend(read_any(path))
+            results.extend(read_any(path, progress=progress))
     return results
 
 

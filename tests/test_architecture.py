@@ -15,8 +15,8 @@ ALLOWED = {
     **{m: BASE | {"_ets_fast"} for m in COMPUTE},
     "io": BASE | {"io"},
     "demo": BASE,
-    "batch": BASE | COMPUTE | {"io", "demo", "batch", "config", "export", "disclosure", "engine"},
-    "cli": BASE | COMPUTE | {"io", "demo", "batch", "config", "cli", "export"},
+    "batch": BASE | COMPUTE | {"io", "demo", "batch", "config", "export", "disclosure", "engine", "quarter"},
+    "cli": BASE | COMPUTE | {"io", "demo", "batch", "config", "cli", "export", "quarter"},
 }
 
 
