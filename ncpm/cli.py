@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ncpm import __version__
 from ncpm.errors import ConfigError, InputError, NcpmError
+from ncpm.io.runstate import RunLocked
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_LISTED = 20  # rejected rows listed per file; the rest are counted
@@ -79,20 +80,80 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_INPUT if problems else EXIT_OK
 
 
+def _print_run(summary) -> None:
+    if summary.nothing_changed:
+        print(f"nothing changed since the last run: {summary.out_dir} is up to date")
+    else:
+        if summary.recomputed:
+            print("recomputed: " + ", ".join(summary.recomputed))
+        if summary.reused:
+            print("reused (inputs unchanged): " + ", ".join(summary.reused))
+    for force, paths in summary.manifest.get("reports", {}).items():
+        for p in paths:
+            print(f"report for {force}: {p}")
+    for w in summary.warnings:
+        log.warning(w)
+    if summary.problems:
+        print("input problems:")
+        for p in summary.problems:
+            print(f"  {p}")
+
+
+def _run_with(args: argparse.Namespace, cfg) -> int:
+    from ncpm.batch import run
+
+    summary = run(cfg, full=args.full, as_of=args.as_of, quarter=getattr(args, "quarter", None),
+                  forces=args.force or None, out=args.out)
+    _print_run(summary)
+    return summary.exit_code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Ingest the configured inputs and compute every measure, forecast, peer comparison, figure, statement and
+    the quarterly report, under the output folder (parquet tables, PNG figures, HTML report, manifest.json).
+
+    Safe to schedule: one run at a time, atomic writes, and a rerun with nothing changed does no work.
+    Exit codes: 0 done; 1 input problems (listed); 2 usage, configuration or another run in progress;
+    3 internal error (with a log path).
+
+    example: ncpm run --config ncpm.toml --as-of 2023-06 --force Warwickshire --out data/processed
+    """
+    from ncpm.config import load_config
+
+    return _run_with(args, load_config(args.config))
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The quarterly NCPM report for one force and quarter (runs whatever is out of date first).
+
+    example: ncpm report --force Warwickshire --quarter "Q1 2023/24"
+    """
+    import dataclasses
+
+    from ncpm.config import load_config
+
+    cfg = load_config(args.config)
+    if args.markdown:
+        cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, markdown=True))
+    args.force = [args.force]
+    return _run_with(args, cfg)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The main job on the embedded synthetic demo dataset: ingest data/raw/demo into the store and summarise.
+    """The main job on the embedded synthetic demo dataset: ``ncpm run`` for Warwickshire, Q1 2023/24, then the
+    notebooks executed and rendered to HTML beside the report.
 
     example: ncpm demo --out data/processed
     """
-    from ncpm.batch import demo_dir, ingest
+    from ncpm.batch import demo_config, render_notebooks, run
 
-    out = Path(args.out) if args.out else demo_dir().parents[1] / "processed"
-    report = ingest([demo_dir()], out, progress=not args.quiet)
-    _print_results(report.results, sys.stdout)
-    print(f"demo store written to {out}:")
-    for r in report.results:
-        print(f"  {r.kind:<12} {len(r.frame):>7,} rows  ({Path(r.file).name})")
-    return EXIT_INPUT if report.rows_rejected else EXIT_OK
+    cfg = demo_config()
+    summary = run(cfg, full=args.full, out=args.out)
+    _print_run(summary)
+    if cfg.output.notebooks and not args.no_notebooks:
+        for path in render_notebooks(summary.out_dir / "notebooks"):
+            print(f"notebook: {path}")
+    return summary.exit_code
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -130,8 +191,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the parquet store")
     p = add("validate", cmd_validate)
     p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
+    p = add("run", cmd_run)
+    p.add_argument("--config", help="TOML configuration (default: every option at its default)")
+    p.add_argument("--as-of", dest="as_of", help="the latest month to report, YYYY-MM (default: the latest in the data)")
+    p.add_argument("--quarter", help='the quarter to report, e.g. "Q1 2023/24"')
+    p.add_argument("--force", action="append", help="a force to report on (repeat for several)")
+    p.add_argument("--out", help="output folder (default: output.dir of the configuration)")
+    p.add_argument("--full", action="store_true", help="recompute everything, even what is up to date")
+    p = add("report", cmd_report)
+    p.add_argument("--force", required=True, help="the force, e.g. Warwickshire")
+    p.add_argument("--quarter", required=True, help='e.g. "Q1 2023/24"')
+    p.add_argument("--config", help="TOML configuration")
+    p.add_argument("--out", help="output folder")
+    p.add_argument("--markdown", action="store_true", help="also write the report as Markdown")
+    p.add_argument("--full", action="store_true", help="recompute everything")
+    p.set_defaults(as_of=None)
     p = add("demo", cmd_demo)
     p.add_argument("--out", help="output folder (default data/processed)")
+    p.add_argument("--full", action="store_true", help="recompute everything")
+    p.add_argument("--no-notebooks", action="store_true", help="do not execute and render the notebooks")
     p = add("demo-data", cmd_demo_data)
     p.add_argument("--out", help="folder (default data/raw/demo)")
     return parser
@@ -154,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except ConfigError as exc:
         print(f"ncpm: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RunLocked as exc:
+        print(f"ncpm: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
         print(f"ncpm: input error: {exc}", file=sys.stderr)

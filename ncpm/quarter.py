@@ -157,25 +157,29 @@ def _whole_force(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame[schema.AREA] == schema.WHOLE_FORCE].reset_index(drop=True)
 
 
-def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
-                    options: QuarterOptions | None = None) -> QuarterResults:
-    """Every result the quarterly report needs for ``force``, from canonical frames keyed by kind
-    ("volumes", "outcomes", "survey", "population", "msg"; all but volumes optional).
+MEASURE_TABLES = ("baseline", "ranks_12", "ranks_36", "changes", "quarters", "period_6", "exceptions",
+                  SUB_MEASURE_SHARES, "outcome_rates_1", "outcome_rates_12", "satisfaction")
+FORECAST_TABLES = ("forecast_quarter", "forecast_ahead")
+PEER_TABLES = ("rates", "national_rank", "rank_changes", "msg_membership", "msg")
 
-    ``month`` is the latest month reported (default: the latest in the data, capped at the quarter's end when
-    ``quarter`` is given, e.g. "Q1 2023/24").
-    """
-    opts = options or QuarterOptions()
+
+def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
+                  options: QuarterOptions | None = None) -> QuarterResults:
+    """The force's volumes up to the reported month, and the month and quarter resolved (no computation yet)."""
     force = canonical_force(force)
     all_volumes = schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
     ours = all_volumes[all_volumes[schema.FORCE] == force].reset_index(drop=True)
     if ours.empty:
         raise InputError(f"no volumes for {force}", file="volumes", column=schema.FORCE)
     month, q = _resolve_month(ours, month, quarter)
-    ours = ours[ours[schema.MONTH] <= month].reset_index(drop=True)
-    res = QuarterResults(force=force, month=month, quarter=q, options=opts)
-    t = res.tables
-    t["volumes"] = ours
+    res = QuarterResults(force=force, month=month, quarter=q, options=options or QuarterOptions())
+    res.tables["volumes"] = ours[ours[schema.MONTH] <= month].reset_index(drop=True)
+    return res
+
+
+def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Baselines, ranks, changes, quarter totals, exceptions, shares, outcome rates and rolling satisfaction."""
+    opts, t, ours, month, force = res.options, res.tables, res.tables["volumes"], res.month, res.force
     t["baseline"] = measures.three_year_average(ours, method=opts.baseline_method, exclude=list(opts.exclude) or None,
                                                 in_line=opts.in_line, substantial=opts.substantial)
     t["ranks_12"] = measures.window_rank(ours, window=12)
@@ -186,11 +190,6 @@ def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshi
     t["exceptions"] = spc.spc(_whole_force(t["baseline"]), run_length=opts.run_length,
                               improvement=opts.improvement, seasonal=True)
     t[SUB_MEASURE_SHARES] = _shares(ours)
-    whole = _whole_force(ours)
-    t["forecast_quarter"] = fc.forecast_vs_actual(whole, q.origin, horizon=3, method=opts.forecast_method,
-                                                  engine=opts.forecast_engine)
-    t["forecast_ahead"] = fc.forecast(whole, horizon=opts.horizon, origin=month, method=opts.forecast_method,
-                                      engine=opts.forecast_engine)
     if frames.get("outcomes") is not None and len(frames["outcomes"]):
         outcomes = schema.validate(frames["outcomes"], schema.OUTCOMES, source="outcomes")
         outcomes = outcomes[(outcomes[schema.FORCE] == force) & (outcomes[schema.MONTH] <= month)]
@@ -201,22 +200,26 @@ def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshi
     if frames.get("survey") is not None and len(frames["survey"]):
         survey = schema.validate(frames["survey"], schema.SURVEY_RESPONSES, source="survey")
         survey = survey[(survey[schema.FORCE] == force) & (survey[schema.MONTH] <= month)]
-        t["satisfaction"] = measures.rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
-    if frames.get("population") is not None and len(frames["population"]):
-        _peer_tables(res, all_volumes, frames)
-    res.statements = quarter_statements(res)
-    return res
+        if len(survey):
+            t["satisfaction"] = measures.rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
 
 
-def _shares(volumes: pd.DataFrame) -> pd.DataFrame:
-    present = set(volumes[schema.MEASURE])
-    parts = [measures.share(volumes, m.id, m.parent) for m in catalogue_measures()
-             if m.parent and m.id in present and m.parent in present]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+def compute_forecasts(res: QuarterResults) -> None:
+    """The quarter's forecast made at its origin (against what happened) and the forward look from the latest month."""
+    opts, whole = res.options, _whole_force(res.tables["volumes"])
+    res.tables["forecast_quarter"] = fc.forecast_vs_actual(whole, res.quarter.origin, horizon=3,
+                                                           method=opts.forecast_method, engine=opts.forecast_engine)
+    res.tables["forecast_ahead"] = fc.forecast(whole, horizon=opts.horizon, origin=res.month,
+                                               method=opts.forecast_method, engine=opts.forecast_engine)
 
 
-def _peer_tables(res: QuarterResults, all_volumes: pd.DataFrame, frames: Mapping[str, pd.DataFrame]) -> None:
+def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Rates per 1,000 for every force, national ranks and their change, and the MSG comparison."""
+    if frames.get("population") is None or not len(frames["population"]):
+        res.notes.append("no population data: rates per 1,000, MSG comparisons and national ranks are left out")
+        return
     opts, t = res.options, res.tables
+    all_volumes = schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
     population = schema.validate(frames["population"], schema.POPULATIONS, source="population")
     whole = all_volumes[(all_volumes[schema.AREA] == schema.WHOLE_FORCE) & (all_volumes[schema.MONTH] <= res.month)]
     rates = peers.rates_per_1000(whole, population)
@@ -227,6 +230,29 @@ def _peer_tables(res: QuarterResults, all_volumes: pd.DataFrame, frames: Mapping
     if frames.get("msg") is not None and len(frames["msg"]):
         t["msg_membership"] = peers.validate_msg(frames["msg"], version=opts.msg_version)
         t["msg"] = peers.msg_compare(rates, t["msg_membership"], average=opts.msg_average, k=opts.k)
+
+
+def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
+                    options: QuarterOptions | None = None) -> QuarterResults:
+    """Every result the quarterly report needs for ``force``, from canonical frames keyed by kind
+    ("volumes", "outcomes", "survey", "population", "msg"; all but volumes optional), and its statements.
+
+    ``month`` is the latest month reported (default: the latest in the data, capped at the quarter's end when
+    ``quarter`` is given, e.g. "Q1 2023/24").
+    """
+    res = start_quarter(frames, force, month=month, quarter=quarter, options=options)
+    compute_measures(res, frames)
+    compute_forecasts(res)
+    compute_peers(res, frames)
+    res.statements = quarter_statements(res)
+    return res
+
+
+def _shares(volumes: pd.DataFrame) -> pd.DataFrame:
+    present = set(volumes[schema.MEASURE])
+    parts = [measures.share(volumes, m.id, m.parent) for m in catalogue_measures()
+             if m.parent and m.id in present and m.parent in present]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 # --- statements -----------------------------------------------------------------------------------------------
@@ -329,33 +355,33 @@ def quarter_statements(res: QuarterResults) -> list[narrative.Statement]:
 # --- figures --------------------------------------------------------------------------------------------------
 
 
-def quarter_figures(res: QuarterResults) -> dict[str, tuple[int, str, Callable]]:
-    """The report's figures as ``{name: (priority, caption, draw)}``; ``draw(ax)`` draws on a given Axes.
+def quarter_figures(res: QuarterResults) -> dict[str, tuple[str, Callable]]:
+    """The report's figures as ``{name: (caption, draw)}``; ``draw(ax)`` draws on a given Axes; names start with
+    the measure id.
 
     Drawing is left to the caller (the batch makes one Figure per chart and writes it; a notebook shows it).
     """
     t, f, m = res.tables, res.force, res.month
     present = set(t["volumes"][schema.MEASURE])
-    figs: dict[str, tuple[int, str, Callable]] = {}
+    figs: dict[str, tuple[str, Callable]] = {}
     for measure in STATEMENT_PLAN:
         if measure not in present:
             continue
         info = catalogue_measure(measure)
         label = info.label[0].upper() + info.label[1:]
-        figs[f"{measure}_volumes"] = (info.priority, f"{label} Volumes", lambda ax, measure=measure: plots.volume_chart(
+        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure: plots.volume_chart(
             t["baseline"], t["forecast_quarter"], force=f, measure=measure, month=m, source=res.options.source, ax=ax))
         lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
-            figs[f"{measure}_lpa"] = (info.priority, f"{label} by Local Policing Area", lambda ax, measure=measure:
+            figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area", lambda ax, measure=measure:
                                       plots.lpa_chart(t["volumes"], f, measure, month=m, source=res.options.source, ax=ax))
         if measure in PEER_FIGURES and "msg" in t:
-            figs[f"{measure}_msg"] = (info.priority, f"{label} per 1,000 population: Most Similar Group",
+            figs[f"{measure}_msg"] = (f"{label} per 1,000 population: Most Similar Group",
                                       lambda ax, measure=measure: plots.msg_chart(
                                           t["msg"], t["rates"], f, measure, m, msg=t.get("msg_membership"),
                                           source=res.options.source, ax=ax))
     if "satisfaction" in t:
-        figs["da_satisfaction_rate"] = (catalogue_measure("da_satisfaction").priority,
-                                        "Domestic abuse victim satisfaction, rolling 6 months",
+        figs["da_satisfaction_rate"] = ("Domestic abuse victim satisfaction, rolling 6 months",
                                         lambda ax: plots.rate_chart(t["satisfaction"], res.options.target, force=f,
                                                                     survey=res.options.survey, month=m,
                                                                     source=res.options.source, ax=ax))
@@ -394,6 +420,6 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
     return out.sort_values(["Priority", "Measure"]).reset_index(drop=True) if len(out) else out
 
 
-__all__ = ["QuarterOptions", "QuarterResults", "compute_quarter",
-                                                        "quarter_statements", "quarter_figures", "summary_table",
-                                                        "STATEMENT_PLAN"]
+__all__ = ["QuarterOptions", "QuarterResults", "compute_quarter", "start_quarter", "compute_measures",
+           "compute_forecasts", "compute_peers", "quarter_statements", "quarter_figures", "summary_table",
+           "STATEMENT_PLAN"]

@@ -118,3 +118,24 @@ def read_store(out_dir: str | Path, kind: str) -> pd.DataFrame:
     if not len(frame):
         return schema.empty(spec)
     return schema.validate(frame, spec, source=str(path))
+
+
+PERIOD_COLUMNS = (schema.MONTH, "origin", "end", "earlier", "window_end", schema.PERIOD_START, schema.PERIOD_END)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a result table to parquet atomically, Period columns as "YYYY-MM" text (see the module docstring)."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.PeriodDtype):
+            out[c] = out[c].astype(str).where(out[c].notna(), None)
+    return atomic_write(path, lambda tmp: out.to_parquet(tmp, index=False))
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A result table written by :func:`write_table`, its month-like columns back as ``Period[M]``."""
+    frame = pd.read_parquet(path)
+    for c in PERIOD_COLUMNS:
+        if c in frame.columns and not isinstance(frame[c].dtype, pd.PeriodDtype):
+            frame[c] = pd.PeriodIndex(frame[c], freq="M")
+    return frame

@@ -1,0 +1,322 @@
+"""Batched additive-error exponential smoothing (ETS) over many monthly series at once: the fast engine.
+
+The models are the additive-error ETS family of Hyndman, Koehler, Ord and Snyder (2008), *Forecasting with
+Exponential Smoothing: the State Space Approach*, with the same recursions, parameter bounds and parameter
+count as statsmodels' ``ETSModel`` (the reference engine), so that AICc values are comparable:
+
+- ETS(A,N,A), ETS(A,A,A), ETS(A,Ad,A): mu = l + phi*b + s;  l' = l + phi*b + alpha*e;  b' = phi*b + beta*e;
+  s' = s + gamma*e, with beta = alpha*beta_star and gamma = (1 - alpha)*gamma_star.
+- ETS(A,N,M), ETS(A,A,M), ETS(A,Ad,M): mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  b' = phi*b + beta*e/s;
+  s' = s + gamma_star*(y/l' - s)  (statsmodels' Holt-Winters form of the seasonal update).
+
+Bounds as statsmodels: alpha, beta_star, gamma_star in [1e-4, 1 - 1e-4], phi in [0.8, 0.98].
+
+Everything is vectorised over series (axis ``B``) and over candidate parameter sets (axis ``K``); the only Python
+loop is over time. Fitting maximises the Gaussian likelihood (equivalently minimises the sum of squared one-step
+errors) by (1) a coarse grid over the smoothing parameters, (2) Gauss-Newton steps on the initial states
+(exact in one step for the linear A-seasonal models), (3) a per-series compass (pattern) search over the
+smoothing parameters, repeated once. Prediction-interval variances:
+
+- ETS(A,*,A), class 1 (Hyndman et al. 2008, ch. 6, Table 6.1): v_h = sigma^2 * (1 + sum_{j=1}^{h-1} c_j^2),
+  c_j = alpha + beta*phi_j + gamma*[j mod m = 0], phi_j = phi + ... + phi^j (j when undamped).
+- ETS(A,*,M): the seasonal factors used in the first m steps are known at the origin, so for h <= m the forecast
+  error is exactly a linear combination of future errors: coefficient of e_{n+i} is
+  s_h*(alpha + beta*phi_{h-i})/s_i; beyond m a first-order (delta-method) term gamma*L_h/L_i is added every m steps.
+  Exact (and Gaussian) for h <= 12; an approximation beyond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+PERIOD = 12
+_LO, _HI = 1e-4, 1 - 1e-4  # statsmodels ETSModel bounds for alpha, beta_star, gamma_star
+PHI_BOUNDS = (0.8, 0.98)  # statsmodels ETSModel bounds for the damping parameter
+_GRID = {
+    "alpha": (0.05, 0.2, 0.45, 0.8),
+    "beta": (0.01, 0.1, 0.4),
+    "gamma": (0.01, 0.1, 0.4),
+    "phi": (0.15, 0.55, 0.9),  # in the unit interval mapped onto PHI_BOUNDS
+}
+
+
+@dataclass(frozen=True)
+class EtsSpec:
+    """One additive-error ETS model: trend none / additive / additive damped; seasonality additive or multiplicative."""
+
+    trend: bool
+    damped: bool
+    mul: bool
+
+    @property
+    def name(self) -> str:
+        trend = "Ad" if self.damped else ("A" if self.trend else "N")
+        return f"ETS(A,{trend},{'M' if self.mul else 'A'})"
+
+    @property
+    def dims(self) -> tuple[str, ...]:
+        return ("alpha",) + (("beta",) if self.trend else ()) + ("gamma",) + (("phi",) if self.damped else ())
+
+    @property
+    def df(self) -> int:
+        """Parameters counted as statsmodels does: smoothing + initial states (1 + trend + m) + the variance."""
+        return len(self.dims) + 1 + int(self.trend) + PERIOD + 1
+
+
+CANDIDATES = tuple(EtsSpec(t, d, m) for m in (False, True) for t, d in ((False, False), (True, False), (True, True)))
+
+
+def parse_spec(text: str) -> EtsSpec | None:
+    """``EtsSpec`` from "ETS(A,Ad,M)" (case-insensitive), else None."""
+    for spec in CANDIDATES:
+        if spec.name.lower() == text.replace(" ", "").lower():
+            return spec
+    return None
+
+
+def _params(u: np.ndarray, spec: EtsSpec) -> dict[str, np.ndarray]:
+    """Map the unit cube (..., d) to alpha, beta, gamma(_star), phi arrays of shape (...)."""
+    p = {}
+    for k, name in enumerate(spec.dims):
+        p[name] = PHI_BOUNDS[0] + u[..., k] * (PHI_BOUNDS[1] - PHI_BOUNDS[0]) if name == "phi" \
+            else _LO + u[..., k] * (_HI - _LO)
+    a = p["alpha"]
+    out = {"alpha": a, "phi": p.get("phi", np.ones_like(a) if spec.trend else np.zeros_like(a))}
+    out["beta"] = a * p["beta"] if spec.trend else np.zeros_like(a)
+    out["gamma"] = p["gamma"] if spec.mul else (1 - a) * p["gamma"]
+    return out
+
+
+def _filter(y: np.ndarray, par: dict[str, np.ndarray], l0: np.ndarray, b0: np.ndarray, s0: np.ndarray,
+            spec: EtsSpec, keep: bool = False):
+    """Run the recursions. y (B, n); par and l0, b0 (K, B); s0 (K, B, m) with s0[..., j] used at time j.
+
+    Returns sse (K, B), final level, trend, seasonal buffer, and errors (n, K, B) when ``keep``.
+    """
+    n = y.shape[1]
+    a, bt, g, phi = par["alpha"], par["beta"], par["gamma"], par["phi"]
+    level, trend = l0.copy(), b0.copy()
+    seas = np.moveaxis(s0, -1, 0).copy()  # (m, K, B): each month's seasonal state contiguous
+    sse = np.zeros(level.shape)
+    errors = np.empty((n, *level.shape)) if keep else None
+    with np.errstate(all="ignore"):
+        for t in range(n):
+            j = t % PERIOD
+            s = seas[j]
+            lp = level + phi * trend if spec.trend else level
+            yt = y[:, t]
+            if spec.mul:
+                e = yt - lp * s
+                level = lp + a * e / s
+                seas[j] = s + g * (yt / level - s)
+                if spec.trend:
+                    trend = phi * trend + bt * e / s
+            else:
+                e = yt - lp - s
+                level = lp + a * e
+                seas[j] = s + g * e
+                if spec.trend:
+                    trend = phi * trend + bt * e
+            sse += e * e
+            if keep:
+                errors[t] = e
+    sse[~np.isfinite(sse)] = np.inf
+    return sse, level, trend, np.moveaxis(seas, 0, -1), errors
+
+
+def _initial_states(y: np.ndarray, spec: EtsSpec):
+    """statsmodels' "simple" initialisation: level = first-year mean, trend from the first two years."""
+    first = y[:, :PERIOD].mean(axis=1)
+    trend = (y[:, PERIOD:2 * PERIOD].mean(axis=1) - first) / PERIOD if spec.trend else np.zeros_like(first)
+    seas = y[:, :PERIOD] / first[:, None] if spec.mul else y[:, :PERIOD] - first[:, None]
+    return first, trend, seas
+
+
+def _take(par: dict[str, np.ndarray], idx: np.ndarray) -> dict[str, np.ndarray]:
+    cols = np.arange(idx.shape[0])
+    return {k: v[idx, cols] for k, v in par.items()}
+
+
+def _gauss_newton(y, u, x0, spec, iterations):
+    """Refine the initial states (level, trend, m - 1 seasonal; the last seasonal is held, as statsmodels does)."""
+    l0, b0, s0 = x0
+    B = y.shape[0]
+    par = {k: v[None, :] for k, v in _params(u, spec).items()}
+    n_free = 1 + int(spec.trend) + PERIOD - 1
+    scale = np.maximum(np.abs(y).mean(axis=1), 1.0)
+    for _ in range(iterations):
+        delta = 1e-4 * scale if spec.mul else scale
+        L = np.repeat(l0[None], n_free + 1, axis=0)
+        Bt = np.repeat(b0[None], n_free + 1, axis=0)
+        S = np.repeat(s0[None], n_free + 1, axis=0)
+        L[1] += delta
+        k = 2
+        if spec.trend:
+            Bt[2] += delta / PERIOD
+            k = 3
+        step_s = delta / scale if spec.mul else delta
+        for j in range(PERIOD - 1):
+            S[k + j, :, j] += step_s
+        sse, *_, errors = _filter(y, par, L, Bt, S, spec, keep=True)
+        base = errors[:, 0, :]  # (n, B)
+        if not np.isfinite(base).all():
+            bad = ~np.isfinite(base).all(axis=0)
+            errors[:, :, bad] = 0.0
+            base = errors[:, 0, :]
+        denom = [delta] + ([delta / PERIOD] if spec.trend else []) + [step_s] * (PERIOD - 1)
+        J = (errors[:, 1:, :] - base[:, None, :]) / np.stack(denom)[None]  # (n, p, B) per unit perturbation
+        J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
+        JtJ = np.einsum("tkb,tjb->bkj", J, J)
+        Jte = np.einsum("tkb,tb->bk", J, base)
+        ridge = 1e-9 * np.trace(JtJ, axis1=1, axis2=2)[:, None, None] * np.eye(n_free)[None] + 1e-12 * np.eye(n_free)
+        try:
+            step = -np.linalg.solve(JtJ + ridge, Jte[..., None])[..., 0]  # (B, p)
+        except np.linalg.LinAlgError:
+            return x0
+        cand_l = l0 + step[:, 0]
+        cand_b = b0 + step[:, 1] if spec.trend else b0
+        cand_s = s0.copy()
+        cand_s[:, :PERIOD - 1] += step[:, 1 + int(spec.trend):]
+        new_sse, *_ = _filter(y, par, cand_l[None], cand_b[None], cand_s[None], spec)
+        better = new_sse[0] < sse[0]
+        l0 = np.where(better, cand_l, l0)
+        b0 = np.where(better, cand_b, b0)
+        s0 = np.where(better[:, None], cand_s, s0)
+        if B and not better.any():
+            break
+    return l0, b0, s0
+
+
+def _objective(y, u, x0, spec):
+    """SSE for candidate parameter sets u (K, B, d) with shared initial states x0 (each (B,...))."""
+    l0, b0, s0 = x0
+    K = u.shape[0]
+    par = _params(u, spec)
+    sse, *_ = _filter(y, par, np.broadcast_to(l0, (K, *l0.shape)), np.broadcast_to(b0, (K, *b0.shape)),
+                      np.broadcast_to(s0, (K, *s0.shape)), spec)
+    return sse
+
+
+def _grid(y, x0, spec):
+    axes = [np.asarray(_GRID[d]) for d in spec.dims]
+    mesh = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(axes))  # (K, d)
+    u = np.repeat(mesh[:, None, :], y.shape[0], axis=1)
+    sse = _objective(y, u, x0, spec)
+    best = sse.argmin(axis=0)
+    return u[best, np.arange(y.shape[0])], sse[best, np.arange(y.shape[0])]
+
+
+def _compass(y, u, sse, x0, spec, step, iterations):
+    """Per-series compass search: try +/- step along each axis, move to the best, halve the step when stuck."""
+    B, d = u.shape
+    step = np.full(B, step)
+    eye = np.eye(d)
+    for _ in range(iterations):
+        moves = np.concatenate([eye, -eye])[:, None, :] * step[None, :, None]  # (2d, B, d)
+        cand = np.clip(u[None] + moves, 0.0, 1.0)
+        cand_sse = _objective(y, cand, x0, spec)
+        k = cand_sse.argmin(axis=0)
+        best = cand_sse[k, np.arange(B)]
+        better = best < sse
+        u = np.where(better[:, None], cand[k, np.arange(B)], u)
+        sse = np.where(better, best, sse)
+        step = np.where(better, step, step / 2)
+    return u, sse
+
+
+@dataclass
+class Fit:
+    """Fitted model for B series: sse, aicc, forecast mean and variance (B, H)."""
+
+    spec: EtsSpec
+    sse: np.ndarray
+    aicc: np.ndarray
+    mean: np.ndarray
+    var: np.ndarray
+    params: np.ndarray
+
+
+def fit(y: np.ndarray, spec: EtsSpec, horizon: int) -> Fit:
+    """Fit ``spec`` to every row of ``y`` (B, n) and forecast ``horizon`` steps ahead with variances."""
+    y = np.asarray(y, dtype=float)
+    B, n = y.shape
+    x0 = _initial_states(y, spec)
+    u, sse = _grid(y, x0, spec)
+    x0 = _gauss_newton(y, u, x0, spec, 1 if not spec.mul else 3)
+    u, sse = _compass(y, u, _objective(y, u[None], x0, spec)[0], x0, spec, 0.1, 10)
+    x0 = _gauss_newton(y, u, x0, spec, 1 if not spec.mul else 2)
+    u, sse = _compass(y, u, _objective(y, u[None], x0, spec)[0], x0, spec, 0.03, 8)
+    par = _params(u, spec)
+    sse, level, trend, seas, _ = _filter(y, {k: v[None] for k, v in par.items()}, x0[0][None], x0[1][None],
+                                         x0[2][None], spec)
+    sse, level, trend, seas = sse[0], level[0], trend[0], seas[0]
+    sigma2 = sse / n
+    k = spec.df
+    with np.errstate(all="ignore"):
+        llf = -n / 2 * (np.log(2 * np.pi * sigma2) + 1)
+        aicc = -2 * llf + 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
+    aicc = np.where(np.isfinite(aicc), aicc, np.inf)
+    mean, var = _predict(par, level, trend, seas, sigma2, n, spec, horizon)
+    return Fit(spec, sse, aicc, mean, var, u)
+
+
+def _predict(par, level, trend, seas, sigma2, n, spec, horizon):
+    a, bt, g, phi = par["alpha"], par["beta"], par["gamma"], par["phi"]
+    H = horizon
+    # phi_h = phi + ... + phi^h (h when undamped, 0 without trend); index 0 -> 0
+    powers = phi[:, None] ** np.arange(1, H + 1)[None, :]
+    phi_cum = np.concatenate([np.zeros((len(a), 1)), np.cumsum(powers, axis=1)], axis=1)  # (B, H+1)
+    s_h = seas[:, (n + np.arange(H)) % PERIOD]  # seasonal used at horizon h = 1..H
+    L_h = level[:, None] + phi_cum[:, 1:] * trend[:, None]  # expected l + phi*b at horizon h
+    mean = L_h * s_h if spec.mul else L_h + s_h
+    var = np.ones((len(a), H))
+    with np.errstate(all="ignore"):
+        for h in range(1, H + 1):
+            for i in range(1, h):
+                if spec.mul:
+                    c = s_h[:, h - 1] * (a + bt * phi_cum[:, h - i]) / s_h[:, i - 1]
+                    if (h - i) % PERIOD == 0:
+                        c = c + g * L_h[:, h - 1] / L_h[:, i - 1]
+                else:
+                    c = a + bt * phi_cum[:, h - i] + (g if (h - i) % PERIOD == 0 else 0.0)
+                var[:, h - 1] += c * c
+    return mean, var * sigma2[:, None]
+
+
+def select(y: np.ndarray, horizon: int, candidates=CANDIDATES):
+    """Fit every candidate to every row of ``y`` and pick the minimum AICc per row.
+
+    Multiplicative-seasonal candidates are only considered for strictly positive rows. Returns
+    (index of the chosen candidate per row, mean (B, H), variance (B, H), aicc table (C, B)).
+    """
+    y = np.asarray(y, dtype=float)
+    positive = (y > 0).all(axis=1)
+    fits = []
+    for spec in candidates:
+        if spec.mul and not positive.any():
+            fits.append(None)
+            continue
+        rows = positive if spec.mul else np.ones(len(y), dtype=bool)
+        f = fit(y[rows], spec, horizon)
+        full_aicc = np.full(len(y), np.inf)
+        full_aicc[rows] = f.aicc
+        mean = np.full((len(y), horizon), np.nan)
+        var = np.full((len(y), horizon), np.nan)
+        mean[rows], var[rows] = f.mean, f.var
+        fits.append((full_aicc, mean, var))
+    aicc = np.stack([f[0] if f else np.full(len(y), np.inf) for f in fits])
+    finite_forecast = np.stack([np.isfinite(f[1]).all(axis=1) & np.isfinite(f[2]).all(axis=1) if f
+                                else np.zeros(len(y), bool) for f in fits])
+    aicc = np.where(finite_forecast, aicc, np.inf)
+    choice = aicc.argmin(axis=0)
+    mean = np.full((len(y), horizon), np.nan)
+    var = np.full((len(y), horizon), np.nan)
+    for c, f in enumerate(fits):
+        rows = choice == c
+        if f is not None and rows.any():
+            mean[rows], var[rows] = f[1][rows], f[2][rows]
+    ok = np.isfinite(aicc.min(axis=0))
+    mean[~ok], var[~ok] = np.nan, np.nan
+    return choice, mean, var, aicc
