@@ -50,9 +50,10 @@ import pandas as pd
 
 from ncpm import schema
 from ncpm.errors import ConfigError, InputError
-
-FLAG = "flag"  # the flag column added to a protected table
-REASON = "reason"  # the reason column of the suppression log
+from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+    FLAG,
+    REASON,
+)
 
 PRIMARY = "suppressed (primary)"
 SECONDARY = "suppressed (secondary)"

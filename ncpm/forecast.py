@@ -57,12 +57,15 @@ SIMULATION_SEED = 20230331  # statsmodels simulated intervals (multiplicative se
 SIMULATION_REPETITIONS = 1000  # statsmodels' default
 ENGINES = ("statsmodels", "fast")
 
-MEAN = "mean"
-METHOD = "method"
-ORIGIN = "origin"
-NOTES = "notes"
-ACTUAL = "actual"
-LABEL = "label"
+from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+    ACTUAL,
+    LABEL,
+    MEAN,
+    METHOD,
+    NOTES,
+    ORIGIN,
+)
+
 ABOVE, BELOW, IN_LINE = "above the forecast", "below the forecast", "in line with the forecast"
 SNAIVE = "seasonal naive"
 POSITIVE_ONLY = "multiplicative seasonality needs a strictly positive series"

@@ -59,17 +59,18 @@ _ORDINAL_WORDS = ["", "second", "third", "fourth", "fifth", "sixth", "seventh", 
                   "eleventh", "twelfth"]
 
 # Output columns (api.md). Defined once here so that callers can refer to them.
-BASELINE = "baseline"
-BASELINE_METHOD = "baseline_method"
-BASELINE_NOTE = "baseline_note"
-DIFFERENCE = "difference"
-PCT_DIFFERENCE = "pct_difference"
-Z = "z"
-COMPARISON = "comparison"
-RATE = "rate"
-LO = "lo"
-HI = "hi"
-
+from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+    BASELINE,
+    BASELINE_METHOD,
+    BASELINE_NOTE,
+    COMPARISON,
+    DIFFERENCE,
+    HI,
+    LO,
+    PCT_DIFFERENCE,
+    RATE,
+    Z,
+)
 
 # --------------------------------------------------------------------------------------------------- helpers
 

@@ -41,50 +41,48 @@ from ncpm.errors import ConfigError, InputError
 from ncpm.periods import fy_quarter, month_label, to_month
 
 # Result columns of the compute modules (their agreed public API), read here by name.
-BASELINE = "baseline"
-BASELINE_METHOD = "baseline_method"
-BASELINE_NOTE = "baseline_note"
-COMPARISON = "comparison"
-Z = "z"
-WINDOW = "window"
-RANK_HIGH = "rank_high"
-RANK_LOW = "rank_low"
-RANK_LABEL = "rank_label"
-TIED = "tied"
-MOM_CHANGE = "mom_change"
-MOM_PCT = "mom_pct"
-YOY_CHANGE = "yoy_change"
-YOY_PCT = "yoy_pct"
-CURRENT = "current"
-PREVIOUS = "previous"
-CHANGE = "change"
-PCT_CHANGE = "pct_change"
-MONTHS = "months"
-PART = "part"
-WHOLE = "whole"
-SHARE = "share"
-N = "n"
-OUTCOMES_N = "outcomes"
-RATE = "rate"
-LO = "lo"
-HI = "hi"
-CAUTION = "caution"
-OVER_100 = "over_100"
-TARGET = "target"
-TARGET_LABEL = "target_label"
-RUN_LENGTH = "run_length"
-RUN_DIRECTION = "run_direction"
-MEAN = "mean"
-LO_95 = "lo_95"
-HI_95 = "hi_95"
-METHOD = "method"
-ORIGIN = "origin"
-LABEL = "label"
-MSG_AVERAGE = "msg_average"
-DESCRIPTIVE_OUTLIER = "descriptive_outlier"
-STATISTICAL_OUTLIER = "statistical_outlier"
-RATE_LO = "rate_lo"
-RATE_HI = "rate_hi"
+from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+    BASELINE,
+    BASELINE_METHOD,
+    CAUTION,
+    COMPARISON,
+    CURRENT,
+    DESCRIPTIVE_OUTLIER,
+    HI,
+    HI_95,
+    LABEL,
+    LO,
+    LO_95,
+    MEAN,
+    METHOD,
+    MOM_CHANGE,
+    MOM_PCT,
+    MONTHS,
+    MSG_AVERAGE,
+    ORIGIN,
+    OUTCOMES_N,
+    OVER_100,
+    PART,
+    PCT_CHANGE,
+    PREVIOUS,
+    RANK_HIGH,
+    RANK_LABEL,
+    RANK_LOW,
+    RATE,
+    RUN_DIRECTION,
+    RUN_LENGTH,
+    SHARE,
+    STATISTICAL_OUTLIER,
+    TARGET,
+    TARGET_LABEL,
+    TIED,
+    WHOLE,
+    WINDOW,
+    YOY_CHANGE,
+    YOY_PCT,
+    N,
+    Z,
+)
 
 # The seed report's statements S1-S9 (METHODS.md) by the measure they describe; other measures keep their id.
 SEED_IDS = {

@@ -35,29 +35,31 @@ from ncpm.errors import ConfigError, InputError
 from ncpm.forces import CITY_OF_LONDON, canonical_force, find_force, territorial_forces
 from ncpm.periods import to_month
 
-# Output columns of this module (inputs use the canonical names in ncpm.schema).
-WINDOW = "window"
-POPULATION_YEAR = "population_year"
-POPULATION_NOTE = "population_note"
-RATE = "rate"
-RATE_LO = "rate_lo"
-RATE_HI = "rate_hi"
-MSG_AVERAGE = "msg_average"
-MSG_AVERAGE_METHOD = "msg_average_method"
-MSG_SD = "msg_sd"
-MSG_POSITION = "msg_position"
-MSG_SIZE = "msg_size"
-MSG_DIRECTION = "msg_direction"
-DESCRIPTIVE_OUTLIER = "descriptive_outlier"
-STATISTICAL_OUTLIER = "statistical_outlier"
-FLAG_NOTE = "flag_note"
-RANK = "rank"
-N_FORCES = "n_forces"
-RANK_NOTE = "rank_note"
-EARLIER = "earlier"
-EARLIER_RANK = "earlier_rank"
-PLACES = "places"
-LABEL = "label"
+# Output columns of this module, named in ncpm.schema.
+from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+    DESCRIPTIVE_OUTLIER,
+    EARLIER,
+    EARLIER_RANK,
+    FLAG_NOTE,
+    LABEL,
+    MSG_AVERAGE,
+    MSG_AVERAGE_METHOD,
+    MSG_DIRECTION,
+    MSG_POSITION,
+    MSG_SD,
+    MSG_SIZE,
+    N_FORCES,
+    PLACES,
+    POPULATION_NOTE,
+    POPULATION_YEAR,
+    RANK,
+    RANK_NOTE,
+    RATE,
+    RATE_HI,
+    RATE_LO,
+    STATISTICAL_OUTLIER,
+    WINDOW,
+)
 
 PER_POPULATION = 1000  # rates "per 1,000 population", as in ONS and HMICFRS tables
 WINDOW_MONTHS = 12  # "12 months ending" (ONS year-ending tables)
