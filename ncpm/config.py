@@ -80,6 +80,21 @@ class Spc:
 
 
 @dataclass(frozen=True)
+class Engine:
+    kind: str = "single"  # where per-series work runs: "single", "processes" (this machine) or "dask"
+    workers: int = 0  # processes or local Dask workers; 0 = one per core
+    address: str = ""  # an existing Dask scheduler, e.g. "tcp://scheduler:8786"; empty = a local cluster
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    threshold: int = 5  # sub-force counts below this are disclosive
+    method: str = "suppress"  # "suppress" (with secondary suppression) or "round"
+    base: int = 5  # rounding base for method = "round"
+    suppress_zeros: bool = False
+
+
+@dataclass(frozen=True)
 class Output:
     dir: str = "data/processed"
     figure_formats: tuple[str, ...] = ("png",)
@@ -97,6 +112,8 @@ class Config:
     satisfaction: Satisfaction = field(default_factory=Satisfaction)
     peers: Peers = field(default_factory=Peers)
     spc: Spc = field(default_factory=Spc)
+    engine: Engine = field(default_factory=Engine)
+    disclosure: Disclosure = field(default_factory=Disclosure)
     output: Output = field(default_factory=Output)
     base_dir: str = "."  # the folder relative paths are resolved against (the config file's folder)
 
@@ -117,6 +134,8 @@ CHOICES = {
     "peers.average": {"simple", "weighted"},
     "spc.run_length": {6, 7},
     "spc.improvement": {"decrease", "increase"},
+    "engine.kind": {"single", "processes", "dask"},
+    "disclosure.method": {"suppress", "round"},
 }
 
 
@@ -209,6 +228,12 @@ def _check(cfg: Config) -> None:
             raise ConfigError(f"baseline.exclude[{i}]: {exc}") from None
     if cfg.forecast.horizon < 1:
         raise ConfigError("forecast.horizon must be at least 1")
+    if cfg.engine.workers < 0:
+        raise ConfigError("engine.workers must be 0 (one per core) or more")
+    if cfg.engine.address and cfg.engine.kind != "dask":
+        raise ConfigError("engine.address is for engine.kind = \"dask\"")
+    if cfg.disclosure.threshold < 1 or cfg.disclosure.base < 1:
+        raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
     if not 0 < cfg.satisfaction.target < 1:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
 

@@ -53,3 +53,16 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path):
     assert cfg.path(cfg.inputs.paths[0]) == tmp_path / "raw"
     with pytest.raises(ConfigError, match="no such config file"):
         load_config(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[engine]\nkind = 'spark'", "engine.kind must be one of dask, processes, single; not 'spark'"),
+    ("[engine]\naddress = 'tcp://x:8786'", 'engine.address is for engine.kind = "dask"'),
+    ("[disclosure]\nthreshold = 0", "disclosure.threshold and disclosure.base must be at least 1"),
+])
+def test_engine_and_disclosure_sections(text, message):
+    with pytest.raises(ConfigError) as info:
+        load_config_text(text)
+    assert message in str(info.value)
+    cfg = load_config_text("[engine]\nkind = 'dask'\naddress = 'tcp://scheduler:8786'\n[disclosure]\nmethod = 'round'")
+    assert cfg.engine.address == "tcp://scheduler:8786" and cfg.disclosure.method == "round"
