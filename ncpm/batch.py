@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable
@@ -72,8 +73,13 @@ def demo_config():
 NOTEBOOKS = ("knife_crime", "theft_from_person", "vehicle_crime", "ncpm_quarter")
 
 
-def render_notebooks(out_dir: Path, *, timeout: int = 900) -> list[Path]:
-    """Execute the notebooks in a fresh kernel (their defaults: the demo data) and write each as HTML, atomically."""
+def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: Iterable[str] = NOTEBOOKS,
+                     timeout: int = 900) -> list[Path]:
+    """Execute the notebooks in a fresh kernel (their defaults: the demo data) and write each as HTML, atomically.
+
+    ``source``: the folder holding ``<name>.ipynb`` (default: ``notebooks/`` of the project); a notebook that is not
+    there is skipped. Returns the HTML files written.
+    """
     try:
         import nbformat
         from nbclient import NotebookClient
@@ -83,9 +89,9 @@ def render_notebooks(out_dir: Path, *, timeout: int = 900) -> list[Path]:
         return []
     from ncpm.io.store import atomic_write_bytes
 
-    source = project_root() / "notebooks"
+    source = Path(source) if source is not None else project_root() / "notebooks"
     written = []
-    for name in NOTEBOOKS:
+    for name in names:
         path = source / f"{name}.ipynb"
         if not path.exists():
             continue
@@ -132,7 +138,17 @@ def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool =
 # --- the scheduled run -----------------------------------------------------------------------------------------
 
 STORE = "store"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+KINDS = ("volumes", "outcomes", "survey", "population", "msg")
+SOURCE_NAMES = {  # how the report's "Data sources" list names each kind of input
+    "volumes": "Police recorded crime, monthly counts by force and local policing area",
+    "outcomes": "Crime outcomes (Home Office outcome types), monthly",
+    "survey": "Victim satisfaction survey responses, monthly",
+    "population": "Mid-year population estimates (ONS)",
+    "msg": "Most Similar Groups membership",
+    "quarterly": "Police recorded crime, quarterly",
+    "period_counts": "Counts over periods",
+}
 
 
 @dataclass
@@ -149,6 +165,27 @@ class RunSummary:
     nothing_changed: bool = False
 
 
+class _Progress:
+    """A stage counter: ``[3/5] Warwickshire: forecasts (computing)``, rewritten in place on a terminal, one log line
+    per stage otherwise (so a scheduler's log stays readable)."""
+
+    def __init__(self, total: int, stream=None) -> None:
+        self.total, self.done, self.stream = total, 0, stream
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.stream is not None:
+            self.stream.write(f"\r\033[K[{self.done}/{self.total}] {label}")
+            self.stream.flush()
+        else:
+            log.info("[%d/%d] %s", self.done, self.total, label)
+
+    def close(self) -> None:
+        if self.stream is not None and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def _slug(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
 
@@ -163,7 +200,7 @@ class _Outputs:
     def _record(self, path: Path) -> None:
         from ncpm.io.runstate import sha256_file
 
-        self.files[str(path.relative_to(self.out_dir))] = sha256_file(path)
+        self.files[Path(path).relative_to(self.out_dir).as_posix()] = sha256_file(path)
 
     def table(self, frame: pd.DataFrame, path: Path) -> None:
         from ncpm.io.store import write_table
@@ -183,14 +220,67 @@ class _Outputs:
         self.files[relative] = digest
 
 
-def _outputs_intact(out_dir: Path, files: dict[str, str], prefix: str) -> bool:
+def _outputs_intact(out_dir: Path, files: dict[str, str], prefix: str, exclude: str | None = None) -> bool:
+    """Every previous output under ``prefix`` (less those under ``exclude``) still has the hash the manifest gives."""
     from ncpm.io.runstate import sha256_file
 
-    chosen = {k: v for k, v in files.items() if k.startswith(prefix)}
+    chosen = {k: v for k, v in files.items() if k.startswith(prefix) and not (exclude and k.startswith(exclude))}
     try:
         return bool(chosen) and all(sha256_file(out_dir / k) == v for k, v in chosen.items())
     except OSError:
         return False
+
+
+def _remove_temporary_files(out_dir: Path) -> int:
+    """Delete the temporary files a killed run left behind (``.<name>.<random>.tmp``, see ``atomic_write``).
+
+    Called with the lock held, so no other run is writing them.
+    """
+    removed = 0
+    for tmp in out_dir.rglob(".*.tmp"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+STAGING = ".staging"
+
+
+def _relative_keys(fingerprints: dict[str, str], base: Path) -> dict[str, str]:
+    """Input files under the configuration's folder keyed relative to it, so a project folder can be moved or
+    copied without its inputs counting as changed."""
+    base = base.resolve()
+    out = {}
+    for name, digest in fingerprints.items():
+        path = Path(name).resolve()
+        out[path.relative_to(base).as_posix() if path.is_relative_to(base) else name] = digest
+    return out
+
+
+def _update_store(results, store: Path, write_store) -> list[Path]:
+    """Write the canonical store, replacing only the files whose content changed (so that a changed survey file
+    leaves ``volumes.parquet`` untouched). Each kind is written to a staging folder first (atomically, fsynced)
+    and moved into place with ``os.replace``, which is atomic within one file system."""
+    import os
+    import shutil
+
+    from ncpm.io.runstate import sha256_file
+
+    staging = store.parent / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staged = write_store(results, staging)
+        store.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for kind, path in staged.items():
+            target = store / f"{kind}.parquet"
+            if not (target.is_file() and sha256_file(target) == sha256_file(path)):
+                os.replace(path, target)
+            paths.append(target)
+        return paths
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _figure_bytes(draw, fmt: str) -> bytes:
@@ -209,19 +299,69 @@ def _figure_bytes(draw, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+def data_sources(frames: dict[str, pd.DataFrame], accounting: list[dict]) -> dict[str, dict]:
+    """Each kind of input with its files, rows loaded and the period it covers (first and last month, or year for
+    population; the versions for MSG membership), for the manifest and the report's "Data sources".
+
+    >>> v = pd.DataFrame({"force": "F", "area": "Force", "measure": "homicide",
+    ...                   "month": pd.PeriodIndex(["2023-01", "2023-06"], freq="M"), "count": [1, 0]})
+    >>> data_sources({"volumes": v}, [])["volumes"]["last"]
+    '2023-06'
+    """
+    from ncpm import schema
+
+    out: dict[str, dict] = {}
+    for kind, frame in sorted(frames.items()):
+        spec = schema.SPECS.get(kind)
+        files = [a["file"] for a in accounting if a["kind"] == kind]
+        entry: dict = {"name": SOURCE_NAMES.get(kind, kind), "files": files, "rows": len(frame)}
+        if spec is not None and spec.months and len(frame):
+            months = pd.PeriodIndex(frame[spec.months[0]], freq="M")
+            entry |= {"first": str(months.min()), "last": str(months.max())}
+        elif kind == "population" and len(frame):
+            entry |= {"first": str(int(frame[schema.YEAR].min())), "last": str(int(frame[schema.YEAR].max()))}
+        if kind == "msg" and len(frame):
+            entry["versions"] = sorted(map(str, frame[schema.VERSION].unique()))
+        out[kind] = entry
+    return out
+
+
+def _source_lines(sources: dict[str, dict], msg_version: str | None) -> tuple[str, ...]:
+    """The report's "Data sources" list: one line per kind of input, its period and its files."""
+    lines = []
+    for entry in sources.values():
+        period = ""
+        if "first" in entry:
+            period = f", {entry['first']} to {entry['last']}" if entry["first"] != entry["last"] else f", {entry['first']}"
+        if entry.get("versions"):
+            period += f", version {msg_version or ', '.join(entry['versions'])}"
+        files = "; ".join(entry["files"])
+        lines.append(f"{entry['name']}{period} ({entry['rows']:,} rows{': ' + files if files else ''})")
+    return tuple(lines)
+
+
 def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: str | None = None,
-        forces: Iterable[str] | None = None, out: str | Path | None = None) -> RunSummary:
+        forces: Iterable[str] | None = None, out: str | Path | None = None, progress=None) -> RunSummary:
     """Ingest the configured inputs, compute every measure, forecast and peer comparison for each force, and write
     tables, figures, statements, the quarterly report and a manifest under the output folder.
 
-    Safe to schedule: one run at a time (a lock), every file written atomically, the manifest written last. A rerun
-    with unchanged inputs and configuration does no work and changes no file; a changed input recomputes only the
-    stages that read it (measures: volumes, outcomes, survey; forecasts: volumes; peers: volumes, population, MSG).
+    Safe to schedule: one run at a time (a lock; a stale lock from a dead process is cleared), every file written
+    atomically, the manifest written last, temporary files left by a killed run removed. A rerun with unchanged
+    inputs and configuration does no work and changes no file; a changed input recomputes only the stages that read
+    it (measures: volumes, outcomes, survey; forecasts: volumes; peers: volumes, population, MSG); ``full=True``
+    recomputes everything. Rejected input rows do not stop the run: it completes with the rows loaded and
+    ``exit_code`` is 1, the rejections listed in ``problems``. ``progress``: a text stream (a terminal) for a stage
+    counter rewritten in place, or None for one log line per stage.
+
+    >>> summary = run(demo_config(), out="/tmp/ncpm-demo")  # doctest: +SKIP
+    >>> summary.exit_code, summary.recomputed[:1]  # doctest: +SKIP
+    (0, ['ingest'])
     """
     import time
 
     from ncpm import __version__
     from ncpm.config import load_config
+    from ncpm.errors import InputError
     from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, fingerprint_inputs, read_manifest
     from ncpm.io.store import atomic_write_bytes, read_store, read_table, write_store
     from ncpm.quarter import QuarterOptions
@@ -233,26 +373,35 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     quarter = quarter or cfg.scope.quarter or None
     summary = RunSummary(exit_code=0, out_dir=out_dir, manifest={})
     timings: dict[str, float] = {}
+    bar = _Progress(1 + 4 * len(scope_forces), progress)
     with RunLock(out_dir) as lock:
         if lock.cleared_stale:
             log.warning(lock.cleared_stale)
             summary.warnings.append(lock.cleared_stale)
+        import shutil
+
+        shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+        removed = _remove_temporary_files(out_dir)
+        if removed:
+            log.warning("removed %d temporary file(s) left by an interrupted run", removed)
         previous = {} if full else read_manifest(out_dir)
         outputs = _Outputs(out_dir)
         options = QuarterOptions.from_config(cfg)
+        policy = disclosure_policy(cfg)
         inputs = [cfg.path(p) for p in cfg.inputs.paths]
         missing = [str(p) for p in inputs if not p.exists()]
         if missing:
-            from ncpm.errors import InputError
-
             raise InputError(f"input not found: {', '.join(missing)}", file=str(missing[0]))
 
         started = time.perf_counter()
-        fingerprints = fingerprint_inputs(inputs)
+        fingerprints = _relative_keys(fingerprint_inputs(inputs), Path(cfg.base_dir))
         ingest_key = combine(__version__, fingerprints)
         prev_stages = previous.get("stages", {})
         store = out_dir / STORE
-        if prev_stages.get("ingest") == ingest_key and _outputs_intact(out_dir, previous.get("outputs", {}), STORE):
+        reuse = prev_stages.get("ingest") == ingest_key and _outputs_intact(out_dir, previous.get("outputs", {}),
+                                                                            STORE + "/")
+        bar.step(f"ingest ({'reused' if reuse else 'reading ' + str(len(fingerprints)) + ' file(s)'})")
+        if reuse:
             accounting = previous.get("inputs", {}).get("accounting", [])
             kinds = sorted({p.split("/")[-1].removesuffix(".parquet") for p in previous["outputs"]
                             if p.startswith(STORE + "/")})
@@ -263,32 +412,47 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             summary.reused.append("ingest")
         else:
             results = read_inputs(inputs, progress=False)
-            written = write_store(results, store)
-            for path in written.values():
-                outputs._record(Path(path))
+            for path in _update_store(results, store, write_store):
+                outputs._record(path)
             frames = frames_by_kind(results)
             accounting = [{"file": r.file, "format": r.format, "kind": r.kind, "rows_in": r.rows_in,
                            "loaded": r.rows_loaded, "rejected": r.rows_rejected,
                            "rejections": [str(x) for x in r.rejected[:100]]} for r in results]
             summary.recomputed.append("ingest")
+        if "volumes" not in frames or not len(frames["volumes"]):
+            raise InputError("no crime volumes among the inputs: nothing to report "
+                             f"(read: {', '.join(a['file'] for a in accounting) or 'no files'})",
+                             file=str(inputs[0]) if inputs else None)
         for a in accounting:
             if a["rejected"]:
                 summary.problems.append(f"{a['file']}: {a['rejected']} row(s) rejected")
                 summary.problems.extend(f"  {x}" for x in a["rejections"][:20])
+                if a["rejected"] > 20:
+                    summary.problems.append(f"  ... and {a['rejected'] - 20} more")
         timings["ingest"] = time.perf_counter() - started
-        data_hash = {kind: outputs.files.get(f"{STORE}/{kind}.parquet", "") for kind in
-                     ("volumes", "outcomes", "survey", "population", "msg")}
+        data_hash = {kind: outputs.files.get(f"{STORE}/{kind}.parquet", "") for kind in KINDS}
+        sources = data_sources(frames, accounting)
 
         stages = {"ingest": ingest_key}
         report_paths = {}
+        msg_versions: dict[str, str] = {}
+        context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, out_dir, outputs, previous,
+                              data_hash, stages, summary, timings, read_table, bar)
         for force in scope_forces:
-            paths = _run_force(force, frames, options, as_of, quarter, cfg, out_dir, outputs, previous, data_hash,
-                               stages, summary, timings, read_table)
+            paths, msg_version = _run_force(force, context)
             report_paths[force] = paths
+            if msg_version:
+                msg_versions[force] = msg_version
+        bar.close()
+        methods = options.describe()
+        if msg_versions:
+            methods["MSG version"] = ", ".join(sorted(set(msg_versions.values())))
         manifest = {
             "manifest_version": MANIFEST_VERSION, "ncpm_version": __version__, "config": cfg.as_dict(),
             "inputs": {"fingerprints": fingerprints, "accounting": accounting},
-            "methods": options.describe(), "stages": stages, "outputs": dict(sorted(outputs.files.items())),
+            "sources": sources, "msg_version": msg_versions,
+            "methods": methods, "disclosure": dataclasses.asdict(policy), "stages": stages,
+            "outputs": dict(sorted(outputs.files.items())),
             "reports": {f: [str(p) for p in v] for f, v in report_paths.items()},
             "problems": summary.problems, "warnings": summary.warnings,
         }
@@ -305,24 +469,59 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     return summary
 
 
-def _run_force(force, frames, options, as_of, quarter, cfg, out_dir, outputs, previous, data_hash, stages, summary,
-               timings, read_table) -> list[Path]:
+def disclosure_policy(cfg=None):
+    """The disclosure policy for published tables: ``cfg.disclosure`` when the configuration has that section,
+    otherwise :class:`ncpm.disclosure.DisclosurePolicy` defaults (counts 1 to 4 below force level suppressed), with
+    the local areas named "LPA" in the report's sentences."""
+    from ncpm.disclosure import DisclosurePolicy
+
+    section = getattr(cfg, "disclosure", None)
+    if section is None:
+        return DisclosurePolicy(area_level="LPA")
+    known = {f.name for f in dataclasses.fields(DisclosurePolicy)}
+    values = {k: v for k, v in dataclasses.asdict(section).items() if k in known}
+    return DisclosurePolicy(**({"area_level": "LPA"} | values))
+
+
+@dataclass
+class _RunContext:
+    frames: dict
+    options: object
+    policy: object
+    sources: dict
+    as_of: str | None
+    quarter: str | None
+    cfg: object
+    out_dir: Path
+    outputs: _Outputs
+    previous: dict
+    data_hash: dict
+    stages: dict
+    summary: RunSummary
+    timings: dict
+    read_table: object
+    bar: _Progress
+
+
+def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     """One force's stages: measures, forecasts, peers (each reused when its inputs are unchanged), then the
-    statements, figures and report (rendered again whenever a stage before them changed)."""
-    import dataclasses
+    statements, figures and report (rendered again whenever a stage before them changed). Returns the report files
+    and the MSG version used."""
     import time
 
     from ncpm import __version__
     from ncpm import quarter as q
     from ncpm.io.runstate import combine
 
-    res = q.start_quarter(frames, force, month=as_of, quarter=quarter, options=options)
+    frames, out_dir, outputs, summary = c.frames, c.out_dir, c.outputs, c.summary
+    res = q.start_quarter(frames, force, month=c.as_of, quarter=c.quarter, options=c.options)
     folder = out_dir / _slug(res.force)
     prefix = f"{folder.name}/"
-    prev_stages = previous.get("stages", {})
-    prev_outputs = previous.get("outputs", {})
-    opts = dataclasses.asdict(options)
+    prev_stages = c.previous.get("stages", {})
+    prev_outputs = c.previous.get("outputs", {})
+    opts = dataclasses.asdict(c.options)
     common = (__version__, res.force, str(res.month), str(res.quarter))
+    data_hash = c.data_hash
     plan = {
         "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"]),
                      q.MEASURE_TABLES, lambda: q.compute_measures(res, frames)),
@@ -336,47 +535,59 @@ def _run_force(force, frames, options, as_of, quarter, cfg, out_dir, outputs, pr
         name = f"{stage}:{res.force}"
         started = time.perf_counter()
         stage_prefix = f"{prefix}tables/{stage}/"
-        if prev_stages.get(name) == key and _outputs_intact(out_dir, prev_outputs, stage_prefix):
+        reuse = prev_stages.get(name) == key and _outputs_intact(out_dir, prev_outputs, stage_prefix)
+        c.bar.step(f"{res.force}: {stage} ({'reused' if reuse else 'computing'})")
+        if reuse:
             for rel, digest in prev_outputs.items():
                 if rel.startswith(stage_prefix):
-                    res.tables[Path(rel).stem] = read_table(out_dir / rel)
+                    res.tables[Path(rel).stem] = c.read_table(out_dir / rel)
                     outputs.keep(rel, digest)
             summary.reused.append(name)
         else:
-            log.info("%s: computing %s", res.force, stage)
             compute()
             for table in tables:
                 if table in res.tables:
                     outputs.table(res.tables[table], folder / "tables" / stage / f"{table}.parquet")
             summary.recomputed.append(name)
             any_changed = True
-        stages[name] = key
-        timings[name] = time.perf_counter() - started
-    report_key = combine([stages[f"{s}:{res.force}"] for s in plan], cfg.output.figure_formats, cfg.output.markdown)
+        c.stages[name] = key
+        c.timings[name] = time.perf_counter() - started
+    membership = res.tables.get("msg_membership")
+    msg_version = (", ".join(sorted(map(str, membership["version"].unique())))
+                   if membership is not None and len(membership) else None)
+    report_key = combine([c.stages[f"{s}:{res.force}"] for s in plan], c.cfg.output.figure_formats,
+                         c.cfg.output.markdown, dataclasses.asdict(c.policy), c.sources, msg_version)
     name = f"report:{res.force}"
-    stages[name] = report_key
+    c.stages[name] = report_key
     report_html = folder / f"report-{_slug(str(res.quarter))}.html"
-    if not any_changed and prev_stages.get(name) == report_key and _outputs_intact(
-            out_dir, prev_outputs, f"{prefix}report"):
+    report_files = [report_html] + ([report_html.with_suffix(".md")] if c.cfg.output.markdown else [])
+    reuse = (not any_changed and prev_stages.get(name) == report_key
+             and all(f.relative_to(out_dir).as_posix() in prev_outputs for f in report_files)
+             and _outputs_intact(out_dir, prev_outputs, prefix, exclude=f"{prefix}tables/"))
+    c.bar.step(f"{res.force}: statements, figures and report ({'reused' if reuse else 'rendering'})")
+    if reuse:
         for rel, digest in prev_outputs.items():
             if rel.startswith(prefix) and not rel.startswith(f"{prefix}tables/"):
                 outputs.keep(rel, digest)
         summary.reused.append(name)
-        return [report_html]
+        return report_files, msg_version
     started = time.perf_counter()
     res.statements = q.quarter_statements(res)
     summary.warnings.extend(f"{res.force}: {n}" for n in res.notes)
-    written = _write_presentation(res, cfg, folder, outputs)
+    written = _write_presentation(res, c, folder, msg_version)
     summary.recomputed.append(name)
-    timings[name] = time.perf_counter() - started
-    return written
+    c.timings[name] = time.perf_counter() - started
+    return written, msg_version
 
 
-def _write_presentation(res, cfg, folder: Path, outputs: _Outputs) -> list[Path]:
-    """Statements (JSON), figures, the summary table and the quarterly report (HTML, optionally Markdown)."""
+def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | None) -> list[Path]:
+    """Statements (JSON and parquet), figures, the summary table and the quarterly report (HTML, optionally
+    Markdown); the report's data tables by LPA go through disclosure control first."""
     from ncpm import narrative, report
     from ncpm import quarter as q
+    from ncpm.catalogue import measure as catalogue_measure
 
+    cfg, outputs = c.cfg, c.outputs
     records = [{**{k: (str(v) if isinstance(v, pd.Period) else v) for k, v in s.as_record().items()
                    if not k.startswith("fact_")}, "facts": {k: _jsonable(v) for k, v in s.facts.items()}}
                for s in res.statements]
@@ -391,15 +602,14 @@ def _write_presentation(res, cfg, folder: Path, outputs: _Outputs) -> list[Path]
             data = _figure_bytes(draw, fmt)
             path = folder / "figures" / f"{name}.{fmt}"
             outputs.data(data, path)
-            if fmt in ("png", "svg") and name not in figure_paths:
+            if fmt in ("png", "svg") and name not in figures:
                 figures.setdefault(name, []).append(report.Figure(caption, data, fmt))
                 figure_paths[caption] = f"figures/{name}.{fmt}"
-    items = []
     by_measure: dict[str, list[str]] = {}
     for s in res.statements:
         by_measure.setdefault(s.measure, []).append(s.text)
-    from ncpm.catalogue import measure as catalogue_measure
-
+    tables, disclosure_sentences = measure_tables(res, c.policy)
+    items = []
     for measure in q.STATEMENT_PLAN:
         texts = by_measure.get(measure)
         figs = tuple(f for name, fs in figures.items() if name.startswith(measure + "_") for f in fs)
@@ -407,12 +617,13 @@ def _write_presentation(res, cfg, folder: Path, outputs: _Outputs) -> list[Path]
             continue
         info = catalogue_measure(measure)
         items.append(report.ReportItem(priority=info.priority, title=info.label[0].upper() + info.label[1:],
-                                       statements=tuple(texts or ()), figures=figs,
-                                       table=_measure_table(res, measure)))
-    sources = [f"{a}" for a in cfg.inputs.paths]
+                                       statements=tuple(texts or ()), figures=figs, table=tables.get(measure)))
+    methods = res.options.describe()
+    if msg_version:
+        methods["MSG version"] = msg_version
     doc = report.QuarterlyReport(
         force=res.force, quarter=str(res.quarter), as_of=res.month.strftime("%B %Y"), items=tuple(items),
-        methods=res.options.describe(), sources=tuple(f"Input: {s}" for s in sources),
+        methods=methods, sources=_source_lines(c.sources, msg_version), disclosure=tuple(disclosure_sentences),
         synthetic=any("demo" in str(s) for s in cfg.inputs.paths), overview=summary_table)
     html_path = folder / f"report-{_slug(str(res.quarter))}.html"
     outputs.data(report.render_html(doc).encode("utf-8"), html_path)
@@ -424,21 +635,132 @@ def _write_presentation(res, cfg, folder: Path, outputs: _Outputs) -> list[Path]
     return written
 
 
-def _measure_table(res, measure: str) -> pd.DataFrame | None:
-    """The last six months of a measure by area: count, 3-year average and comparison (a short data table)."""
+TABLE_MONTHS = 6  # the report's short data tables: the last six months
+
+
+def measure_tables(res, policy) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The report's short data tables: for each measure, the last six months' counts by area (force first), after
+    disclosure control (:func:`ncpm.disclosure.protect`; suppressed cells shown as the policy's marker), and the
+    sentences saying what was suppressed and why.
+
+    The counts of every measure are protected together (cells are grouped by force, measure and month), so the
+    sentences cover every table in the report.
+    """
     from ncpm import schema
+    from ncpm.disclosure import FLAG, protect
 
     b = res.tables.get("baseline")
-    if b is None:
-        return None
-    rows = b[(b[schema.MEASURE] == measure) & (b[schema.MONTH] > res.month - 6)]
-    if rows.empty:
-        return None
-    wide = rows.pivot_table(index=schema.AREA, columns=schema.MONTH, values=schema.COUNT, aggfunc="sum")
-    wide.columns = [m.strftime("%b %Y") for m in wide.columns]
-    order = [schema.WHOLE_FORCE] + sorted(a for a in wide.index if a != schema.WHOLE_FORCE)
-    wide = wide.reindex([a for a in order if a in wide.index]).reset_index().rename(columns={schema.AREA: "Area"})
-    return wide
+    if b is None or b.empty:
+        return {}, []
+    cells = b.loc[b[schema.MONTH] > res.month - TABLE_MONTHS,
+                  [schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, schema.COUNT]].reset_index(drop=True)
+    if cells.empty:
+        return {}, []
+    protected = protect(cells, policy, derived=())
+    shown = protected.frame
+    text = shown[schema.COUNT].astype("object").where(shown[schema.COUNT].notna(), policy.marker)
+    text = text.where(~shown[FLAG].astype(str).str.startswith("suppressed"), policy.marker)
+    shown = shown.assign(**{schema.COUNT: text.map(lambda v: v if isinstance(v, str) else int(v))})
+    tables = {}
+    for measure, rows in shown.groupby(schema.MEASURE, sort=False):
+        wide = rows.pivot(index=schema.AREA, columns=schema.MONTH, values=schema.COUNT)
+        wide = wide[sorted(wide.columns)]
+        wide.columns = [m.strftime("%b %Y") for m in wide.columns]
+        order = [schema.WHOLE_FORCE] + sorted(a for a in wide.index if a != schema.WHOLE_FORCE)
+        wide = wide.reindex([a for a in order if a in wide.index]).fillna("")
+        tables[measure] = wide.reset_index().rename(columns={schema.AREA: "Area"})
+    return tables, protected.summary()
+
+
+# --- exports ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    """What :func:`export_result` wrote: the export (path, rows, protected table) and notes for the user."""
+
+    export: object
+    table: str
+    source: Path
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def disclosure(self) -> list[str]:
+        protected = getattr(self.export, "protected", None)
+        return protected.summary() if protected is not None else []
+
+
+def run_tables(run_dir: str | Path, force: str | None = None) -> dict[str, Path]:
+    """The result tables of a finished run in ``run_dir`` (from its manifest): table name -> parquet file.
+
+    ``force``: whose tables (default: the only force in the run). Raises ConfigError when there is no finished run
+    or the force is ambiguous or absent.
+    """
+    from ncpm.errors import ConfigError
+    from ncpm.forces import canonical_force
+    from ncpm.io.runstate import read_manifest
+
+    run_dir = Path(run_dir)
+    manifest = read_manifest(run_dir)
+    if not manifest.get("outputs"):
+        raise ConfigError(f"no finished run in {run_dir} (no readable manifest.json): run  ncpm run --out {run_dir}")
+    forces = list(manifest.get("reports", {}))
+    if force is None:
+        if len(forces) != 1:
+            raise ConfigError(f"the run in {run_dir} has {len(forces)} forces ({', '.join(forces)}): choose one "
+                              "with --force")
+        chosen = forces[0]
+    else:
+        chosen = canonical_force(force)
+        if chosen not in forces:
+            raise ConfigError(f"the run in {run_dir} has no results for {chosen} (it has: {', '.join(forces)})")
+    prefix = _slug(chosen) + "/"
+    return {Path(rel).stem: run_dir / rel for rel in manifest["outputs"]
+            if rel.startswith(prefix) and rel.endswith(".parquet")}
+
+
+def export_result(table: str, out: str | Path, *, run_dir: str | Path, force: str | None = None,
+                  threshold: int | None = None, method: str | None = None, config=None) -> ExportResult:
+    """Export one result table of a finished run to CSV or XLSX (by the file's suffix) for publication.
+
+    Disclosure control (:mod:`ncpm.disclosure`) is applied to tables with counts by area: sub-force (LPA) counts
+    below ``threshold`` are suppressed (or, with ``method="round"``, rounded), other numbers on those rows blanked.
+    Sub-force rows of a table with numbers but no ``count`` column (rates, shares) cannot be protected cell by cell
+    and are left out, with a note. Text cells that a spreadsheet would run as formulas are neutralised
+    (:func:`ncpm.io.export.export_table`), and the file is written atomically.
+
+    >>> r = export_result("baseline", "baseline.csv", run_dir="data/processed")  # doctest: +SKIP
+    >>> r.disclosure[0]  # doctest: +SKIP
+    '12 cells with a count below 5 at LPA level were suppressed.'
+    """
+    from ncpm import schema
+    from ncpm.errors import ConfigError
+    from ncpm.io.export import export_table
+    from ncpm.io.store import read_table
+
+    available = run_tables(run_dir, force)
+    if table not in available:
+        raise ConfigError(f"no table {table!r} in the run in {run_dir}; available: {', '.join(sorted(available))}")
+    policy = disclosure_policy(config)
+    changes = {k: v for k, v in (("threshold", threshold), ("method", method)) if v is not None}
+    if changes.get("method") == "round" and threshold is not None:
+        changes["base"] = threshold
+    policy = dataclasses.replace(policy, **changes)
+    frame = read_table(available[table])
+    notes: list[str] = []
+    apply_policy = None
+    if schema.AREA in frame.columns:
+        sub_force = frame[schema.AREA].astype(str) != schema.WHOLE_FORCE
+        numeric = [col for col in frame.columns if pd.api.types.is_numeric_dtype(frame[col])
+                   and not pd.api.types.is_bool_dtype(frame[col])]
+        if schema.COUNT in frame.columns and sub_force.any():
+            apply_policy = policy
+        elif numeric and sub_force.any():
+            frame = frame[~sub_force].reset_index(drop=True)
+            notes.append(f"{int(sub_force.sum()):,} sub-force row(s) left out: the table has no count column, so "
+                         "disclosure control cannot be applied to them cell by cell")
+    exported = export_table(frame, out, policy=apply_policy, sheet=table[:31])
+    return ExportResult(export=exported, table=table, source=available[table], notes=notes)
 
 
 def _jsonable(value):

@@ -99,11 +99,16 @@ def _print_run(summary) -> None:
             print(f"  {p}")
 
 
+def _progress_stream(args: argparse.Namespace):
+    """stderr when it is a terminal (a stage counter rewritten in place); None otherwise (plain log lines)."""
+    return sys.stderr if sys.stderr.isatty() and not args.quiet else None
+
+
 def _run_with(args: argparse.Namespace, cfg) -> int:
     from ncpm.batch import run
 
     summary = run(cfg, full=args.full, as_of=args.as_of, quarter=getattr(args, "quarter", None),
-                  forces=args.force or None, out=args.out)
+                  forces=args.force or None, out=args.out, progress=_progress_stream(args))
     _print_run(summary)
     return summary.exit_code
 
@@ -113,8 +118,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     the quarterly report, under the output folder (parquet tables, PNG figures, HTML report, manifest.json).
 
     Safe to schedule: one run at a time, atomic writes, and a rerun with nothing changed does no work.
-    Exit codes: 0 done; 1 input problems (listed); 2 usage, configuration or another run in progress;
-    3 internal error (with a log path).
+    Progress: a stage counter when stderr is a terminal, one log line per stage otherwise.
+    Exit codes: 0 done; 1 input problems (listed; the run still completes with the rows loaded); 2 usage,
+    configuration or another run in progress; 3 internal error (with a log path).
 
     example: ncpm run --config ncpm.toml --as-of 2023-06 --force Warwickshire --out data/processed
     """
@@ -148,12 +154,42 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ncpm.batch import demo_config, render_notebooks, run
 
     cfg = demo_config()
-    summary = run(cfg, full=args.full, out=args.out)
+    summary = run(cfg, full=args.full, out=args.out, progress=_progress_stream(args))
     _print_run(summary)
     if cfg.output.notebooks and not args.no_notebooks:
         for path in render_notebooks(summary.out_dir / "notebooks"):
             print(f"notebook: {path}")
     return summary.exit_code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export a result table of a finished run ("baseline", "changes", "summary", "statements", ...) to CSV or XLSX
+    for publication, with disclosure control on counts below force level (LPA): counts under --threshold are
+    suppressed and shown as [c] (or, with --method round, rounded to the nearest --threshold). Text cells that
+    Excel would run as formulas are neutralised. Prints what was suppressed and why.
+
+    example: ncpm export baseline --out baseline.xlsx --run-dir data/processed --threshold 5
+    """
+    from ncpm.batch import export_result
+    from ncpm.config import load_config
+
+    cfg = load_config(args.config) if args.config else None
+    run_dir = args.run_dir or (cfg.path(cfg.output.dir) if cfg else load_config(None).path("data/processed"))
+    result = export_result(args.table, args.out, run_dir=run_dir, force=args.force, threshold=args.threshold,
+                           method=args.method, config=cfg)
+    e = result.export
+    print(f"wrote {e.path} ({e.format}, {e.rows:,} rows, {e.columns} columns) from {result.source}")
+    for note in result.notes:
+        print(f"note: {note}")
+    if e.protected is not None:
+        print("disclosure control:")
+        for sentence in result.disclosure:
+            print(f"  {sentence}")
+        for row in e.protected.log.head(MAX_LISTED).itertuples(index=False):
+            print("  " + ", ".join(str(v) for v in row))
+        if len(e.protected.log) > MAX_LISTED:
+            print(f"  ... and {len(e.protected.log) - MAX_LISTED} more suppressed cells")
+    return EXIT_OK
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -168,6 +204,16 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     for path in write_demo(out):
         print(f"wrote {path}")
     return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default data/processed)")
     p.add_argument("--full", action="store_true", help="recompute everything")
     p.add_argument("--no-notebooks", action="store_true", help="do not execute and render the notebooks")
+    p = add("export", cmd_export)
+    p.add_argument("table", help='a result table of the run, e.g. "baseline", "changes", "summary", "statements"')
+    p.add_argument("--out", required=True, help="the file to write: .csv or .xlsx")
+    p.add_argument("--run-dir", dest="run_dir", help="the output folder of the run (default: output.dir)")
+    p.add_argument("--config", help="TOML configuration (for output.dir)")
+    p.add_argument("--force", help="whose table, when the run has several forces")
+    p.add_argument("--threshold", type=_positive_int, help="suppress sub-force counts below this (default 5); "
+                   "with --method round, the rounding base")
+    p.add_argument("--method", choices=("suppress", "round"), help="disclosure method (default suppress)")
     p = add("demo-data", cmd_demo_data)
     p.add_argument("--out", help="folder (default data/raw/demo)")
     return parser

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import html
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ncpm.catalogue import priorities
@@ -62,7 +64,8 @@ body{font-family:Arial,Helvetica,sans-serif;max-width:60rem;margin:2rem auto;pad
 h1{font-size:1.6rem;border-bottom:3px solid #0072B2;padding-bottom:.3rem}h2{font-size:1.3rem;margin-top:2rem}
 h3{font-size:1.1rem;margin-top:1.5rem}figure{margin:1rem 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.9rem;color:#444}table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
-th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
+th,td{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f2f2f2}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
 .banner{background:#fff4d6;border:1px solid #e69f00;padding:.5rem 1rem}.note{font-size:.85rem;color:#555}
 .empty{color:#666;font-style:italic}
 """
@@ -72,6 +75,28 @@ def _figure_html(fig: Figure, number: int) -> str:
     uri = f"data:{_MIME.get(fig.format, 'image/png')};base64,{base64.b64encode(fig.data).decode('ascii')}"
     caption = html.escape(f"Figure {number} - {fig.caption}")
     return f'<figure><img src="{uri}" alt="{caption}"><figcaption>{caption}</figcaption></figure>'
+
+
+def _table_html(table: pd.DataFrame) -> str:
+    """A small table: numbers right-aligned with thousands separators (class "num"), text left-aligned, missing
+    values blank. Short bracketed symbols such as the suppression marker "[c]" stand in for numbers, so they are
+    aligned as numbers."""
+    e = html.escape
+    head = "".join(f"<th>{e(str(c))}</th>" for c in table.columns)
+    rows = []
+    for row in table.itertuples(index=False):
+        cells = []
+        for v in row:
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                cells.append("<td></td>")
+            elif isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_):
+                cells.append(f'<td class="num">{v:,}</td>')
+            elif isinstance(v, str) and len(v) <= 5 and v.startswith("[") and v.endswith("]"):
+                cells.append(f'<td class="num">{e(v)}</td>')
+            else:
+                cells.append(f"<td>{e(str(v))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def render_html(report: QuarterlyReport) -> str:
@@ -90,7 +115,7 @@ def render_html(report: QuarterlyReport) -> str:
     parts += [f"<li>{e(text)}.</li>" for text in priorities().values()]
     parts.append(f'</ol><h2 id="overview">2. {e(report.force)} Overview</h2>')
     if report.overview is not None and len(report.overview):
-        parts.append(report.overview.to_html(index=False, border=0, na_rep="", escape=True))
+        parts.append(_table_html(report.overview))
     parts.append(f'<h2 id="performance">3. Performance {e(report.quarter)}</h2>')
     figure_number = 0
     for number, title in priorities().items():
@@ -105,7 +130,7 @@ def render_html(report: QuarterlyReport) -> str:
                 figure_number += 1
                 parts.append(_figure_html(fig, figure_number))
             if item.table is not None and len(item.table):
-                parts.append(item.table.to_html(index=False, border=0, na_rep="", escape=True))
+                parts.append(_table_html(item.table))
             parts += [f'<p class="note">{e(n)}</p>' for n in item.notes]
     parts.append('<h2 id="methods">4. Methods and sources</h2><dl>')
     for key, value in report.methods.items():

@@ -1,0 +1,243 @@
+"""The scheduled run (issue "Scheduled batch recomputation and the quarterly NCPM report"): a rerun with nothing
+changed is a no-op; a changed input recomputes only what depends on it; a run killed with SIGKILL mid-write leaves
+the previous outputs readable and the next run completes; a concurrent run is refused; a stale lock is cleared.
+
+Every run here uses the fast forecast engine (``[forecast] engine = "fast"``) on a copy of the demo data.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ncpm.batch import data_sources, run
+from ncpm.config import load_config
+from ncpm.io.runstate import LOCK_NAME, MANIFEST_NAME, RunLock, sha256_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "raw" / "demo"
+CONFIG = '[inputs]\npaths = ["raw"]\n[forecast]\nengine = "fast"\n[output]\ndir = "out"\nnotebooks = false\n'
+FORCE_STAGES = ("measures", "forecasts", "peers", "report")
+
+
+def make_workspace(folder: Path) -> Path:
+    """A project folder: ncpm.toml, raw/ (a copy of the demo data) and out/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DEMO, folder / "raw")
+    (folder / "ncpm.toml").write_text(CONFIG, encoding="utf-8")
+    return folder
+
+
+def run_in(folder: Path, **kwargs):
+    return run(load_config(folder / "ncpm.toml"), **kwargs)
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, str]]:
+    """Every file under ``out`` with its modification time (ns) and hash."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, sha256_file(p))
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def assert_consistent(out: Path) -> dict:
+    """The manifest lists every output with the hash the file has now; no lock or temporary file is left."""
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert manifest["outputs"]
+    for rel, digest in manifest["outputs"].items():
+        assert sha256_file(out / rel) == digest, rel
+    assert not (out / LOCK_NAME).exists()
+    assert not list(out.rglob("*.tmp"))
+    return manifest
+
+
+def assert_readable(out: Path, files) -> None:
+    """Each output opens as what it is: parquet reads, JSON parses, HTML is complete, PNG has its signature."""
+    for rel in files:
+        path = out / rel
+        if path.suffix == ".parquet":
+            pd.read_parquet(path)
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".html":
+            assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), rel
+        elif path.suffix == ".png":
+            assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", rel
+
+
+@pytest.fixture(scope="module")
+def done(tmp_path_factory):
+    """A workspace after one complete run (kept as a template: tests that change it work on a copy)."""
+    folder = make_workspace(tmp_path_factory.mktemp("batch") / "template")
+    summary = run_in(folder)
+    assert summary.exit_code == 0, summary.problems
+    return folder
+
+
+@pytest.fixture
+def workspace(done, tmp_path):
+    copy = tmp_path / "ws"
+    shutil.copytree(done, copy)
+    return copy
+
+
+def test_first_run_writes_everything_with_a_complete_manifest(done):
+    out = done / "out"
+    manifest = assert_consistent(out)
+    assert set(manifest["stages"]) == {"ingest", *(f"{s}:Warwickshire" for s in FORCE_STAGES)}
+    for key in ("ncpm_version", "config", "inputs", "sources", "msg_version", "methods", "outputs",
+                "timings_seconds", "warnings", "problems", "disclosure"):
+        assert key in manifest, key
+    accounting = {Path(a["file"]).name: a for a in manifest["inputs"]["accounting"]}
+    assert set(accounting) == {"volumes.csv", "outcomes.csv", "survey.csv", "population.csv", "msg.csv"}
+    assert all(a["rows_in"] == a["loaded"] + a["rejected"] for a in accounting.values())
+    assert manifest["sources"]["volumes"]["first"] == "2019-04" and manifest["sources"]["volumes"]["last"] == "2023-06"
+    assert manifest["sources"]["population"]["last"] >= "2022"
+    assert manifest["msg_version"] == {"Warwickshire": "illustrative-2023"}
+    assert manifest["methods"]["MSG version"] == "illustrative-2023"
+    assert "fast engine" in manifest["methods"]["Forecast"]
+    assert set(manifest["timings_seconds"]) == set(manifest["stages"])
+    html = (out / "warwickshire" / "report-q1-2023-24.html").read_text(encoding="utf-8")
+    assert "illustrative-2023" in html and "2019-04 to 2023-06" in html
+    assert "Disclosure control" in html and "suppressed" in html
+    for kind in ("figures/knife_crime_volumes.png", "tables/measures/baseline.parquet",
+                 "tables/forecasts/forecast_quarter.parquet", "tables/peers/msg.parquet", "statements.json",
+                 "summary.parquet"):
+        assert f"warwickshire/{kind}" in manifest["outputs"]
+
+
+def test_rerun_is_a_no_op(done):
+    out = done / "out"
+    before = snapshot(out)
+    started = time.perf_counter()
+    summary = run_in(done)
+    assert summary.nothing_changed and summary.exit_code == 0
+    assert summary.recomputed == []
+    assert set(summary.reused) == {"ingest", *(f"{s}:Warwickshire" for s in FORCE_STAGES)}
+    assert snapshot(out) == before  # not one file rewritten, not even the manifest
+    assert time.perf_counter() - started < 30
+
+
+def test_changed_survey_recomputes_only_measures_and_report(workspace):
+    survey = workspace / "raw" / "survey.csv"
+    lines = survey.read_text(encoding="utf-8").splitlines()
+    head, last = lines[0].split(","), lines[-1].split(",")
+    last[head.index("satisfied")] = str(int(last[head.index("satisfied")]) - 20)
+    survey.write_text("\n".join([*lines[:-1], ",".join(last)]) + "\n", encoding="utf-8")
+    before = snapshot(workspace / "out")
+    summary = run_in(workspace)
+    assert summary.recomputed == ["ingest", "measures:Warwickshire", "report:Warwickshire"]
+    assert summary.reused == ["forecasts:Warwickshire", "peers:Warwickshire"]
+    after = snapshot(workspace / "out")
+    for rel in before:
+        if "/tables/forecasts/" in rel or "/tables/peers/" in rel or rel.endswith("volumes.parquet"):
+            assert after[rel] == before[rel], f"{rel} was rewritten"
+    assert after["store/survey.parquet"][1] != before["store/survey.parquet"][1]
+    assert after["warwickshire/tables/measures/satisfaction.parquet"][1] != \
+        before["warwickshire/tables/measures/satisfaction.parquet"][1]
+    assert_consistent(workspace / "out")
+
+
+def test_changed_population_recomputes_only_peers_and_report(workspace):
+    population = workspace / "raw" / "population.csv"
+    frame = pd.read_csv(population)
+    frame.loc[frame["force"] == "Warwickshire", "population"] += 50_000
+    frame.to_csv(population, index=False)
+    summary = run_in(workspace)
+    assert summary.recomputed == ["ingest", "peers:Warwickshire", "report:Warwickshire"]
+    assert summary.reused == ["measures:Warwickshire", "forecasts:Warwickshire"]
+    assert_consistent(workspace / "out")
+
+
+def test_a_missing_output_is_rebuilt_by_its_stage_only(workspace):
+    (workspace / "out" / "warwickshire" / "figures" / "knife_crime_volumes.png").unlink()
+    summary = run_in(workspace)
+    assert summary.recomputed == ["report:Warwickshire"]
+    assert (workspace / "out" / "warwickshire" / "figures" / "knife_crime_volumes.png").exists()
+    assert_consistent(workspace / "out")
+
+
+def test_rejected_rows_still_complete_the_run_with_exit_1(workspace):
+    volumes = workspace / "raw" / "volumes.csv"
+    with volumes.open("a", encoding="utf-8") as fh:
+        fh.write("Warwickshire,North,knife_crime,2023-06,lots\n")
+    summary = run_in(workspace)
+    assert summary.exit_code == 1
+    assert any("volumes.csv: 1 row(s) rejected" in p for p in summary.problems)
+    assert any("lots" in p for p in summary.problems)
+    # the rejected row changed nothing that was loaded: no measure, forecast or peer comparison ran again (the
+    # report is rendered again as its "Data sources" name this copy's files)
+    assert summary.reused == ["measures:Warwickshire", "forecasts:Warwickshire", "peers:Warwickshire"]
+    manifest = assert_consistent(workspace / "out")
+    assert manifest["problems"] == summary.problems
+
+
+def test_concurrent_run_is_refused(workspace):
+    from ncpm.io.runstate import RunLocked
+
+    with RunLock(workspace / "out"), pytest.raises(RunLocked, match="another ncpm run is using"):
+        run_in(workspace)
+
+
+def test_stale_lock_from_a_dead_process_is_cleared(workspace):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (workspace / "out" / LOCK_NAME).write_text(json.dumps({"pid": dead.pid, "host": socket.gethostname()}))
+    summary = run_in(workspace)
+    assert summary.exit_code == 0 and summary.nothing_changed
+    assert any("stale lock" in w for w in summary.warnings)
+    assert not (workspace / "out" / LOCK_NAME).exists()
+
+
+def test_data_sources_name_their_periods():
+    v = pd.DataFrame({"force": "F", "area": "Force", "measure": "homicide",
+                      "month": pd.PeriodIndex(["2022-11", "2023-06"], freq="M"), "count": [1, 0]})
+    msg = pd.DataFrame({"force": ["F"], "peer": ["G"], "version": ["v1"]})
+    out = data_sources({"volumes": v, "msg": msg}, [{"file": "v.csv", "kind": "volumes"}])
+    assert out["volumes"] | {} == {"name": out["volumes"]["name"], "files": ["v.csv"], "rows": 2,
+                                   "first": "2022-11", "last": "2023-06"}
+    assert out["msg"]["versions"] == ["v1"]
+
+
+def _newest_change(out: Path, since: float) -> bool:
+    return any(p.stat().st_mtime > since for p in out.rglob("*") if p.is_file() and p.name != LOCK_NAME)
+
+
+@pytest.mark.parametrize("kill_after", ["first write", "figures"])
+def test_killed_run_leaves_previous_outputs_and_the_next_run_completes(workspace, kill_after):
+    out = workspace / "out"
+    previous = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    started = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "ncpm", "run", "--config", str(workspace / "ncpm.toml"), "--full",
+                             "-q"], cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    figures = out / "warwickshire" / "figures"
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if kill_after == "first write" and _newest_change(out, started):
+                break
+            if kill_after == "figures" and any(p.stat().st_mtime > started for p in figures.iterdir()):
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, f"the run finished before it could be killed: {proc.stderr.read()!r}"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert (out / LOCK_NAME).exists()  # the killed run held the lock
+    # every previous output is still there and readable: old or new, never half a file
+    assert_readable(out, previous["outputs"])
+    assert json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8")) == previous
+
+    summary = run_in(workspace)
+    assert summary.exit_code == 0
+    assert any("stale lock" in w for w in summary.warnings)
+    manifest = assert_consistent(out)
+    assert set(manifest["outputs"]) == set(previous["outputs"])
+    assert_readable(out, manifest["outputs"])
