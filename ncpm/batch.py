@@ -438,11 +438,12 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         msg_versions: dict[str, str] = {}
         context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, out_dir, outputs, previous,
                               data_hash, stages, summary, timings, read_table, bar)
-        for force in scope_forces:
-            paths, msg_version = _run_force(force, context)
-            report_paths[force] = paths
-            if msg_version:
-                msg_versions[force] = msg_version
+        with _engine(cfg) as context.engine:
+            for force in scope_forces:
+                paths, msg_version = _run_force(force, context)
+                report_paths[force] = paths
+                if msg_version:
+                    msg_versions[force] = msg_version
         bar.close()
         methods = options.describe()
         if msg_versions:
@@ -483,6 +484,17 @@ def disclosure_policy(cfg=None):
     return DisclosurePolicy(**({"area_level": "LPA"} | values))
 
 
+def _engine(cfg):
+    """Where per-series work runs (config ``[engine]``): this process, local processes or a Dask cluster."""
+    import contextlib
+
+    from ncpm.engine import EngineOptions, start_engine
+
+    if cfg.engine.kind == "single":
+        return contextlib.nullcontext(None)
+    return start_engine(EngineOptions(cfg.engine.kind, cfg.engine.workers or None, cfg.engine.address or None))
+
+
 @dataclass
 class _RunContext:
     frames: dict
@@ -501,6 +513,7 @@ class _RunContext:
     timings: dict
     read_table: object
     bar: _Progress
+    engine: object = None  # a running ncpm.engine.Engine, or None for this process
 
 
 def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
@@ -524,9 +537,9 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     data_hash = c.data_hash
     plan = {
         "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"]),
-                     q.MEASURE_TABLES, lambda: q.compute_measures(res, frames)),
+                     q.MEASURE_TABLES, lambda: q.compute_measures(res, frames, engine=c.engine)),
         "forecasts": (combine(common, opts["forecast_method"], opts["forecast_engine"], opts["horizon"],
-                              data_hash["volumes"]), q.FORECAST_TABLES, lambda: q.compute_forecasts(res)),
+                              data_hash["volumes"]), q.FORECAST_TABLES, lambda: q.compute_forecasts(res, engine=c.engine)),
         "peers": (combine(common, opts, data_hash["volumes"], data_hash["population"], data_hash["msg"]),
                   q.PEER_TABLES, lambda: q.compute_peers(res, frames)),
     }

@@ -31,6 +31,7 @@ from ncpm import forecast as fc
 from ncpm import measures, narrative, peers, plots, schema, spc
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
+from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
 from ncpm.periods import FyQuarter, fy_quarter, parse_quarter, to_month
@@ -177,11 +178,14 @@ def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire
     return res
 
 
-def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Baselines, ranks, changes, quarter totals, exceptions, shares, outcome rates and rolling satisfaction."""
+def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, engine=None) -> None:
+    """Baselines, ranks, changes, quarter totals, exceptions, shares, outcome rates and rolling satisfaction.
+
+    ``engine`` (an :class:`ncpm.engine.Engine` or None for this process) runs the per-series baselines.
+    """
     opts, t, ours, month, force = res.options, res.tables, res.tables["volumes"], res.month, res.force
-    t["baseline"] = measures.three_year_average(ours, method=opts.baseline_method, exclude=list(opts.exclude) or None,
-                                                in_line=opts.in_line, substantial=opts.substantial)
+    t["baseline"] = map_series(measures.three_year_average, ours, engine, method=opts.baseline_method,
+                               exclude=list(opts.exclude) or None, in_line=opts.in_line, substantial=opts.substantial)
     t["ranks_12"] = measures.window_rank(ours, window=12)
     t["ranks_36"] = measures.window_rank(ours, window=36)
     t["changes"] = measures.changes(ours)
@@ -204,13 +208,17 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) ->
             t["satisfaction"] = measures.rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
 
 
-def compute_forecasts(res: QuarterResults) -> None:
-    """The quarter's forecast made at its origin (against what happened) and the forward look from the latest month."""
+def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
+    """The quarter's forecast made at its origin (against what happened) and the forward look from the latest month.
+
+    ``engine`` (an :class:`ncpm.engine.Engine` or None for this process) runs the per-series fits; the results are
+    the same wherever they run.
+    """
     opts, whole = res.options, _whole_force(res.tables["volumes"])
-    res.tables["forecast_quarter"] = fc.forecast_vs_actual(whole, res.quarter.origin, horizon=3,
-                                                           method=opts.forecast_method, engine=opts.forecast_engine)
-    res.tables["forecast_ahead"] = fc.forecast(whole, horizon=opts.horizon, origin=res.month,
-                                               method=opts.forecast_method, engine=opts.forecast_engine)
+    res.tables["forecast_quarter"] = map_series(fc.forecast_vs_actual, whole, engine, origin=res.quarter.origin,
+                                                horizon=3, method=opts.forecast_method, engine=opts.forecast_engine)
+    res.tables["forecast_ahead"] = map_series(fc.forecast, whole, engine, horizon=opts.horizon, origin=res.month,
+                                              method=opts.forecast_method, engine=opts.forecast_engine)
 
 
 def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:

@@ -241,3 +241,15 @@ def test_killed_run_leaves_previous_outputs_and_the_next_run_completes(workspace
     manifest = assert_consistent(out)
     assert set(manifest["outputs"]) == set(previous["outputs"])
     assert_readable(out, manifest["outputs"])
+
+
+def test_processes_engine_gives_the_same_tables_and_statements(done, tmp_path):
+    """``[engine] kind = "processes"`` runs the per-series work in worker processes: same results, same report."""
+    folder = make_workspace(tmp_path / "processes")
+    (folder / "ncpm.toml").write_text(CONFIG + '[engine]\nkind = "processes"\nworkers = 2\n', encoding="utf-8")
+    summary = run_in(folder)
+    assert summary.exit_code == 0, summary.problems
+    ours, theirs = folder / "out" / "warwickshire", done / "out" / "warwickshire"
+    for table in ("tables/measures/baseline.parquet", "tables/forecasts/forecast_quarter.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(ours / table), pd.read_parquet(theirs / table))
+    assert json.loads((ours / "statements.json").read_text()) == json.loads((theirs / "statements.json").read_text())
