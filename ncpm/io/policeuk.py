@@ -1,4 +1,4 @@
-"""data.police.uk street-level crime and outcomes files: single CSVs, folders of them, and the monthly archive zip.
+"""data.police.uk street-level crime and outcomes files: single CSVs, folders of them, and the national archive zip.
 
 Formats (data.police.uk/about/#columns):
 
@@ -15,8 +15,19 @@ Each record is one row in ``rows_in``; the frames hold monthly counts. Street re
 counted by the month the outcome was recorded, ``outcome_type`` the police.uk Outcome type text; their measure is
 that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
 
-Archives are streamed member by member (``zipfile`` + ``io.TextIOWrapper``) and read in chunks, never extracted.
-Line numbers in rejections are exact unless a quoted field holds a line break.
+National scale (issue 8): archives are streamed member by member straight from the zip (never extracted). Each
+member is parsed by ``pyarrow.csv.open_csv`` in record batches of about :data:`BLOCK_BYTES` bytes, reading only the
+columns needed as dictionary-encoded text; validation (unknown force, unreadable month, blank crime or outcome type)
+runs once per distinct value of a batch and the counts are a ``numpy.bincount`` per batch, summed across batches.
+Memory is bounded by the batch size and the number of distinct (force, area, measure, month) groups, not by the
+archive size; the one structure that grows with the archive is the Crime ID map used to give outcomes their
+measure (10 bytes a crime), built only when the input holds outcomes files.
+
+Line numbers in rejections are exact: a batch row's line is 2 + its record number, which holds while every record
+is one line; a member with a rejected row whose line count differs from its record count (a quoted line break or
+a blank line) is re-read by the exact path (csv-aware pandas chunks of :data:`CHUNK_ROWS` records), as is a member
+that is not UTF-8 or has ragged rows (so those errors read as before), or a row whose columns read are all blank
+(skipped only when every cell is blank).
 
 >>> results = read_police_uk("2023-06-warwickshire-street.csv")  # doctest: +SKIP
 >>> results[0].frame.columns.tolist()  # doctest: +SKIP
@@ -25,9 +36,13 @@ Line numbers in rejections are exact unless a quoted field holds a line break.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import logging
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,14 +52,20 @@ from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from ncpm import schema
 from ncpm.catalogue import measure_for_police_uk
 from ncpm.errors import InputError
+from ncpm.forces import find_force
 from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
+    DEFAULT_ENCODING,
     RowChecks,
     Table,
+    _month_text,
     decoding_error,
     header_key,
     match_columns,
@@ -65,24 +86,16 @@ OUTCOMES_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "Outcome 
 FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv$", re.I)
 NO_LSOA = "no LSOA"  # the area of records without a location when reading by LSOA
 UNMATCHED = "police_uk:unmatched_crime"  # outcomes whose Crime ID is not among the street records read
-CHUNK_ROWS = 200_000
-
-
+CHUNK_ROWS = 200_000  # records per chunk on the exact path
+CHUNK_BYTES = 32 << 20  # bytes of a member parsed at a time on the fast path (memory is a few times this)
+BLOCK_BYTES = 4 << 20  # bytes per record batch within a chunk (pyarrow parses blocks in parallel)
+_CONSOLIDATE = 1_000_000  # partial count rows kept before they are summed together
+_BOM = codecs.BOM_UTF8
 @dataclass
 class _Member:
     label: str
     kind: str | None  # "street" / "outcomes" from the file name, None for a single file given by the caller
     open: Callable[[], BinaryIO]
-
-
-@dataclass
-class _Tally:
-    """Running totals over all files of one kind."""
-
-    rows_in: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    counts: list[pd.Series] = field(default_factory=list)
-    files: int = 0
 
 
 def _unsafe(name: str) -> bool:
@@ -145,9 +158,9 @@ def _measure_of(crime_type: str) -> str:
     return measure_for_police_uk(crime_type) or f"police_uk:{slug(crime_type)}"
 
 
-def _chunks(member: _Member, encoding: str | None, kind: str | None
-            ) -> Iterator[tuple[str, Table]]:
-    """Validate the header, then yield (kind, table) chunks with exact 1-based line numbers."""
+def _exact_tables(member: _Member, encoding: str | None, kind: str | None) -> Iterator[tuple[str, Table]]:
+    """The exact (slow) path: validate the header, then yield (kind, table) chunks with exact 1-based line numbers
+    (pandas chunks, line breaks inside quoted fields counted)."""
     with member.open() as binary:
         stream = open_text(binary, encoding)
         try:
@@ -190,77 +203,455 @@ def _chunks(member: _Member, encoding: str | None, kind: str | None
             raise InputError(f"malformed CSV: {exc}", file=member.label) from None
 
 
+
+
+def _prefetched(source: _Source, size: int) -> Iterator[bytes]:
+    """``source.read(size)`` until b"" (included), read one chunk ahead in a thread: decompressing (zlib) and
+    file reads release the GIL, so they overlap with parsing. At most two chunks are held at once."""
+    ahead: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                data = source.read(size)
+                while not stop.is_set():
+                    try:
+                        ahead.put(data, timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
+                if not data:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            ahead.put(exc)
+
+    thread = threading.Thread(target=work, name="ncpm-police-uk-read", daemon=True)
+    thread.start()
+    try:
+        while True:
+            data = ahead.get()
+            if isinstance(data, BaseException):
+                raise data
+            yield data
+            if not data:
+                return
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                ahead.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
+class _Source(io.RawIOBase):
+    """The bytes of one member after its header line, as UTF-8 for pyarrow: checked to be UTF-8 (or transcoded
+    from the ``encoding`` asked for), with the line breaks counted so that record numbers can be checked against
+    line numbers. A decoding error is kept in ``error`` (pyarrow wraps what the stream raises)."""
+
+    def __init__(self, binary: BinaryIO, encoding: str | None) -> None:
+        super().__init__()
+        self.binary = binary
+        name = codecs.lookup(encoding or DEFAULT_ENCODING).name
+        self.utf8 = name in ("utf-8", "utf-8-sig")
+        self.bom = name == "utf-8-sig"
+        self.decoder = codecs.getincrementaldecoder("utf-8" if self.utf8 else name)("strict")
+        self.pending = b""
+        self.newlines = 0
+        self.last = b""
+        self.error: UnicodeDecodeError | None = None
+
+    def _raw(self, n: int) -> bytes:
+        data = self.binary.read(n)
+        final = not data
+        try:
+            if not self.utf8:
+                data = self.decoder.decode(data, final).encode("utf-8")
+            elif final or not data.isascii() or self.decoder.getstate()[0]:
+                self.decoder.decode(data, final)  # validation only
+        except UnicodeDecodeError as exc:
+            self.error = exc
+            raise
+        return data
+
+    def header(self) -> str | None:
+        """The first line without its line break ("" for an empty file), or None when it ends in a lone CR."""
+        buf, first = b"", True
+        while True:
+            data = self._raw(1 << 16)
+            if first and self.bom and data.startswith(_BOM):
+                data = data[len(_BOM):]
+            first = False
+            buf += data
+            end = buf.find(b"\n")
+            if end >= 0 or not data:
+                break
+        line, self.pending = (buf, b"") if end < 0 else (buf[:end], buf[end + 1:])
+        if b"\r" in line.rstrip(b"\r"):
+            return None
+        return line.decode("utf-8").rstrip("\r")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int | None = -1) -> bytes:
+        size = n if n is not None and n > 0 else 1 << 20
+        if self.pending:
+            data, self.pending = self.pending[:size], self.pending[size:]
+        else:
+            data = self._raw(size)
+        if data:
+            self.newlines += data.count(b"\n")
+            self.last = data[-1:]
+        return data
+
+    def readinto(self, buffer) -> int:  # noqa: ANN001 - the io protocol
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+
+_DIMS = ("force", "area", "measure", "month", "outcome")
+
+
+class _Codes:
+    """Integer codes of the group values met so far, one list per dimension (force, area, measure, month,
+    outcome type), and the cached result of each check on a distinct text (so a check runs once per value)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[str]] = {d: [] for d in _DIMS}
+        self.index: dict[str, dict[str, int]] = {d: {} for d in _DIMS}
+        self.cache: dict[str, dict[str, int]] = {}
+
+    def code(self, dim: str, value: str) -> int:
+        index = self.index[dim]
+        found = index.get(value)
+        if found is None:
+            found = index[value] = len(self.values[dim])
+            self.values[dim].append(value)
+        return found
+
+    def sizes(self) -> np.ndarray:
+        return np.array([max(1, len(self.values[d])) for d in _DIMS], dtype=np.int64)
+
+    def lut(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> tuple[np.ndarray, list[str]]:
+        """Codes of a batch dictionary's (stripped) values under ``check`` (-1 blank, -2 invalid), and the values."""
+        cache = self.cache.setdefault(check, {})
+        values = [v.strip() for v in dictionary.to_pylist()]
+        out = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            c = cache.get(v)
+            if c is None:
+                c = cache[v] = -1 if v == "" else fn(v)
+            out[i] = c
+        return out, values
+
+
+def _month_code(codes: _Codes) -> Callable[[str], int]:
+    def fn(value: str) -> int:
+        month = _month_text(value)
+        return -2 if month is None else codes.code("month", month)
+    return fn
+
+
+def _group(codes: np.ndarray, counts: np.ndarray | None, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum ``counts`` (1 each when None) over identical rows of ``codes`` (k x 5, each column below its size)."""
+    if not len(codes):
+        return codes, np.zeros(0, dtype=np.int64)
+    key = np.zeros(len(codes), dtype=np.int64)
+    for j, size in enumerate(sizes):
+        key = key * size + codes[:, j]
+    total = int(np.prod(sizes.astype(float)))
+    if total <= max(1 << 16, 4 * len(key)):
+        sums = np.bincount(key, weights=counts, minlength=total)
+        uniq = np.flatnonzero(sums)
+        sums = sums[uniq]
+    else:
+        uniq, inverse = np.unique(key, return_inverse=True)
+        sums = np.bincount(inverse, weights=counts)
+    out = np.empty((len(uniq), len(sizes)), dtype=np.int64)
+    rest = uniq
+    for j in range(len(sizes) - 1, -1, -1):
+        rest, out[:, j] = np.divmod(rest, sizes[j])
+    return out, np.rint(sums).astype(np.int64)
+
+
+@dataclass
+class _Part:
+    """What one member contributed: accounted for only when the member has been read to its end."""
+
+    kind: str
+    rows_in: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    codes: list[np.ndarray] = field(default_factory=list)
+    counts: list[np.ndarray] = field(default_factory=list)
+    ids: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+
+
+@dataclass
+class _Tally:
+    """Running totals over all files of one kind: count rows (codes, counts) summed every so often."""
+
+    rows_in: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    codes: list[np.ndarray] = field(default_factory=list)
+    counts: list[np.ndarray] = field(default_factory=list)
+    files: int = 0
+    held: int = 0  # count rows held
+    reduced: int = 0  # count rows after the last summing (the distinct groups so far)
+
+    def add(self, part: _Part, sizes: np.ndarray) -> None:
+        self.rows_in += part.rows_in
+        self.rejected.extend(part.rejected)
+        self.codes.extend(part.codes)
+        self.counts.extend(part.counts)
+        self.held += sum(len(c) for c in part.codes)
+        self.files += 1
+        if self.held > max(_CONSOLIDATE, 2 * self.reduced):  # amortised: each summing at least halves the rows
+            self.reduce(sizes)
+
+    def reduce(self, sizes: np.ndarray) -> None:
+        if len(self.codes) > 1:
+            codes, counts = _group(np.concatenate(self.codes), np.concatenate(self.counts).astype(float), sizes)
+            self.codes, self.counts = [codes], [counts]
+            self.held = self.reduced = len(codes)
+
+
+class _Reader:
+    """State of one ``read_police_uk`` call: codes, the Crime ID map and the per-kind tallies."""
+
+    def __init__(self, lsoa: bool, encoding: str | None, need_ids: bool) -> None:
+        self.lsoa, self.encoding, self.need_ids = lsoa, encoding, need_ids
+        self.codes = _Codes()
+        self.codes.code("area", schema.WHOLE_FORCE)
+        self.codes.code("outcome", "")
+        self.tallies = {"street": _Tally(), "outcomes": _Tally()}
+        self.ids: list[tuple[np.ndarray, np.ndarray]] = []  # (hash of Crime ID, measure code) of street records
+        self.id_index: pd.Index | None = None
+        self.id_codes = np.array([], dtype=np.int64)
+
+    # ---- outcomes: the measure of the crime
+    def measure_codes(self, hashes: np.ndarray) -> np.ndarray:
+        if self.id_index is None:
+            keys = np.concatenate([k for k, _ in self.ids]) if self.ids else np.array([], np.uint64)
+            codes = np.concatenate([c for _, c in self.ids]) if self.ids else np.array([], np.int16)
+            last = ~pd.Series(keys).duplicated(keep="last").to_numpy()
+            self.id_index = pd.Index(keys[last])
+            self.id_codes = codes[last].astype(np.int64)
+            self.ids = []
+        unmatched = self.codes.code("measure", UNMATCHED)
+        at = self.id_index.get_indexer(hashes)
+        return np.where(at >= 0, self.id_codes[np.maximum(at, 0)] if len(self.id_codes) else unmatched, unmatched)
+
+    # ---- the fast path
+    def fast(self, member: _Member) -> _Part | None:
+        """Read one member with pyarrow; None when it must go the exact path (see the module docstring)."""
+        with member.open() as binary:
+            source = _Source(binary, self.encoding)
+            try:
+                return self._fast(member, source)
+            except UnicodeDecodeError:
+                return None  # not UTF-8 (or not the encoding given): the exact path reports the byte
+
+    def _fast(self, member: _Member, source: _Source) -> _Part | None:
+        first = source.header()
+        if first is None:
+            return None
+        if not first.strip():
+            raise InputError("empty file", file=member.label)
+        header = next(csv.reader([first]))
+        kind = member.kind or ("outcomes" if header_key("Outcome type") in {header_key(c) for c in header}
+                               else "street")
+        where = match_columns(header, STREET_REQUIRED if kind == "street" else OUTCOMES_REQUIRED,
+                              file=member.label)
+        names = {name: header[i].strip() for name, i in where.items()}
+        what = "Crime type" if kind == "street" else "Outcome type"
+        wanted = ["Falls within", "Month", what] + (["LSOA code"] if self.lsoa else [])
+        if kind == "outcomes" or self.need_ids:
+            wanted.append("Crime ID")
+        columns = [f"c{i}" for i in range(len(header))]
+        text = pa.dictionary(pa.int32(), pa.string())
+        convert = pacsv.ConvertOptions(
+            include_columns=[columns[where[w]] for w in wanted],
+            column_types={columns[where[w]]: pa.string() if w == "Crime ID" else text for w in wanted},
+            strings_can_be_null=False, quoted_strings_can_be_null=False)
+        part = _Part(kind)
+        read = pacsv.ReadOptions(column_names=columns, block_size=BLOCK_BYTES)
+        carry = b""
+        for data in _prefetched(source, CHUNK_BYTES):
+            buf = carry + data if carry else data
+            cut = buf.rfind(b"\n") + 1 if data else len(buf)
+            chunk, carry = (buf[:cut], buf[cut:]) if cut < len(buf) else (buf, b"")
+            if chunk.count(b'"') % 2:
+                return None  # a quoted field would span two chunks (or a stray quote): the exact path
+            if chunk and not chunk.isspace():
+                try:
+                    table = pacsv.read_csv(pa.py_buffer(chunk), read_options=read,
+                                           parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in chunk),
+                                           convert_options=convert)
+                except pa.ArrowException:
+                    return None  # ragged rows: the exact path reports them as before
+                for batch in table.to_batches():
+                    if not self._batch(batch, part, wanted, names, member.label):
+                        return None
+            if not data:
+                break
+        lines = source.newlines + (source.last not in (b"", b"\n"))
+        if part.rejected and lines != part.rows_in:
+            return None  # a quoted line break or a blank line: record numbers are not line numbers
+        return part
+
+    def _batch(self, batch: pa.RecordBatch, part: _Part, wanted: list[str], names: dict[str, str],
+               label: str) -> bool:
+        n = batch.num_rows
+        if not n:
+            return True
+        codes, street = self.codes, part.kind == "street"
+        cols = dict(zip(wanted, batch.columns, strict=True))
+
+        def coded(name: str, check: str, fn: Callable[[str], int]) -> tuple[np.ndarray, list[str], np.ndarray]:
+            col = cols[name]
+            lut, values = codes.lut(check, col.dictionary, fn)
+            idx = col.indices.to_numpy(zero_copy_only=False)
+            return lut[idx], values, idx
+
+        force, fvals, fidx = coded("Falls within", "force",
+                                   lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
+        month, mvals, midx = coded("Month", "month", _month_code(codes))
+        what = "Crime type" if street else "Outcome type"
+        if street:
+            kind_code, tvals, tidx = coded(what, "crime_type", lambda v: codes.code("measure", _measure_of(v)))
+        else:
+            kind_code, tvals, tidx = coded(what, "outcome", lambda v: codes.code("outcome", v))
+        if self.lsoa:
+            lcodes, lvals, lidx = coded("LSOA code", "lsoa", lambda v: codes.code("area", v))
+        if "Crime ID" in cols:
+            ids = pc.utf8_trim_whitespace(cols["Crime ID"])
+            no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
+        bad = (force < 0) | (month < 0) | (kind_code < 0)
+        if not street:
+            bad |= no_id
+        rows = np.flatnonzero(bad)
+        for p in rows:
+            if force[p] < 0:
+                column, why = "Falls within", "missing value" if force[p] == -1 else f"unknown force {fvals[fidx[p]]!r}"
+            elif month[p] < 0:
+                column, why = "Month", ("missing value" if month[p] == -1 else
+                                        f"cannot read month {mvals[midx[p]]!r} (expected YYYY-MM)")
+            elif kind_code[p] < 0:
+                column, why = what, "missing value"
+            else:
+                column, why = "Crime ID", "missing value"
+            if (fvals[fidx[p]] == mvals[midx[p]] == tvals[tidx[p]] == "" and (not self.lsoa or lvals[lidx[p]] == "")
+                    and ("Crime ID" not in cols or no_id[p])):
+                return False  # perhaps a row of blank cells, which is skipped, not rejected: the exact path decides
+            part.rejected.append(Rejection(label, 2 + part.rows_in + int(p), names[column], why))
+        good = ~bad
+        area = np.zeros(n, dtype=np.int64)
+        if self.lsoa:
+            area = np.where(lcodes < 0, codes.code("area", NO_LSOA), lcodes)
+        if street:
+            measure, outcome = kind_code, np.zeros(n, dtype=np.int64)
+            if self.need_ids:
+                has = good & ~no_id
+                part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
+                                 measure[has].astype(np.int16)))
+        else:
+            outcome = kind_code
+            measure = np.zeros(n, dtype=np.int64)
+            if good.any():
+                measure[good] = self.measure_codes(_hash(pd.Series(ids.filter(pa.array(good)).to_pylist(),
+                                                                   dtype=object)))
+        grid = np.stack([force, area, measure, month, outcome], axis=1)[good]
+        c, k = _group(grid, None, codes.sizes())
+        part.codes.append(c)
+        part.counts.append(k)
+        part.rows_in += n
+        return True
+
+    # ---- the exact path
+    def exact(self, member: _Member) -> _Part:
+        """Read one member with the csv-aware pandas reader (exact line numbers whatever the quoting)."""
+        part: _Part | None = None
+        for kind, table in _exact_tables(member, self.encoding, member.kind):
+            part = part or _Part(kind)
+            checks = RowChecks(table)
+            force = checks.force("Falls within")
+            month = checks.month("Month")
+            if kind == "street":
+                measure = unique_map(checks.text("Crime type"), _measure_of)
+                outcome = pd.Series("", index=table.data.index)
+            else:
+                outcome = checks.text("Outcome type")
+                crime_id = checks.text("Crime ID")
+                measure = None
+            good = checks.good
+            n = len(table)
+            code = np.zeros((n, 5), dtype=np.int64)
+            for j, values in ((0, force), (3, month), (4, outcome)):
+                code[good, j] = unique_map(values[good], lambda v, d=_DIMS[j]: self.codes.code(d, v)).to_numpy()
+            if self.lsoa:
+                lsoa = table.data["LSOA code"].where(table.data["LSOA code"] != "", NO_LSOA)
+                code[good, 1] = unique_map(lsoa[good], lambda v: self.codes.code("area", v)).to_numpy()
+            if kind == "street":
+                code[good, 2] = unique_map(measure[good], lambda v: self.codes.code("measure", v)).to_numpy()
+                if self.need_ids:
+                    has = good & (table.data["Crime ID"] != "").to_numpy()
+                    part.ids.append((_hash(table.data["Crime ID"][has]), code[has, 2].astype(np.int16)))
+            elif good.any():
+                code[good, 2] = self.measure_codes(_hash(crime_id[good]))
+            c, k = _group(code[good], None, self.codes.sizes())
+            part.codes.append(c)
+            part.counts.append(k)
+            part.rows_in += n
+            part.rejected.extend(checks.rejections())
+        assert part is not None  # _exact_tables yields at least one (possibly empty) table
+        return part
+
+    def read(self, member: _Member, progress: bool) -> None:
+        part = self.fast(member) or self.exact(member)
+        self.ids.extend(part.ids)
+        self.tallies[part.kind].add(part, self.codes.sizes())
+        log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
+                member.label, part.rows_in, len(part.rejected))
+
+    def result(self, path: Path, kind: str) -> LoadResult:
+        tally = self.tallies[kind]
+        spec = schema.VOLUMES if kind == "street" else schema.OUTCOMES
+        tally.reduce(self.codes.sizes())
+        if tally.codes and len(tally.codes[0]):
+            (codes,), (counts,) = tally.codes, tally.counts
+            values = {d: np.array(self.codes.values[d] or [""], dtype=object)[codes[:, j]]
+                      for j, d in enumerate(_DIMS) if d != "month"}
+            values["month"] = pd.PeriodIndex(self.codes.values["month"], freq="M")[codes[:, 3]]
+            cols = {schema.FORCE: values["force"], schema.AREA: values["area"], schema.MEASURE: values["measure"],
+                    schema.MONTH: values["month"]}
+            if kind == "outcomes":
+                cols[schema.OUTCOME_TYPE] = values["outcome"]
+            frame = pd.DataFrame(cols)
+            frame[schema.COUNT] = counts
+            frame = frame.sort_values(list(cols), ignore_index=True)
+            frame = schema.validate(frame, spec, source=str(path))
+        else:
+            frame = schema.empty(spec)
+        return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected)
+
+
 def read_police_uk(path: str | Path, *, lsoa: bool = False, progress: bool = False,
                    encoding: str | None = None) -> list[LoadResult]:
-    """Read data.police.uk street and outcomes files (a CSV, a folder, or a monthly archive zip).
+    """Read data.police.uk street and outcomes files (a CSV, a folder, or the national archive zip).
 
     Returns one :class:`LoadResult` per kind found: "volumes" (street files) then "outcomes". A record with an
     unknown force, an unreadable month or a blank crime or outcome type is rejected with its file and line;
     a blank Crime ID (anti-social behaviour) or a blank LSOA is valid (outcome records need a Crime ID).
+    Archive members with an absolute path or ``..`` are refused (:class:`InputError`); nothing is written to disk.
+    Streaming, in memory bounded by :data:`BLOCK_BYTES` and the number of count groups (module docstring).
     """
     path = Path(path)
-    tallies = {"street": _Tally(), "outcomes": _Tally()}
-    ids: list[tuple[np.ndarray, np.ndarray]] = []  # (hash of Crime ID, measure number) of street records
-    measures: dict[str, int] = {}  # measure -> number, so that the Crime ID map costs 10 bytes a crime
-    id_index: pd.Index | None = None
-    id_measures = np.array([], dtype=object)
     with _members(path) as members:
+        reader = _Reader(lsoa, encoding, need_ids=any(m.kind == "outcomes" for m in members))
         for member in members:
-            before = {k: (t.rows_in, len(t.rejected)) for k, t in tallies.items()}
-            read = set()
-            for kind, table in _chunks(member, encoding, member.kind):
-                read.add(kind)
-                tally = tallies[kind]
-                checks = RowChecks(table)
-                force = checks.force("Falls within")
-                month = checks.month("Month")
-                if kind == "street":
-                    measure = unique_map(checks.text("Crime type"), _measure_of)
-                else:
-                    outcome = checks.text("Outcome type")
-                    crime_id = checks.text("Crime ID")
-                    if id_index is None:
-                        keys = np.concatenate([k for k, _ in ids]) if ids else np.array([], np.uint64)
-                        codes = np.concatenate([c for _, c in ids]) if ids else np.array([], np.int16)
-                        last = ~pd.Series(keys).duplicated(keep="last").to_numpy()
-                        id_index = pd.Index(keys[last])
-                        id_measures = np.array([*sorted(measures, key=measures.get), UNMATCHED],
-                                               dtype=object)[codes[last]]
-                    at = id_index.get_indexer(_hash(crime_id))
-                    measure = pd.Series(np.append(id_measures, UNMATCHED)[at], index=table.data.index)
-                area = (table.data["LSOA code"].where(table.data["LSOA code"] != "", NO_LSOA) if lsoa
-                        else pd.Series(schema.WHOLE_FORCE, index=table.data.index))
-                good = checks.good
-                cols = {schema.FORCE: force, schema.AREA: area, schema.MEASURE: measure, schema.MONTH: month}
-                if kind == "outcomes":
-                    cols[schema.OUTCOME_TYPE] = outcome
-                frame = pd.DataFrame(cols)[good]
-                if len(frame):
-                    tally.counts.append(frame.value_counts(sort=False))
-                if kind == "street":
-                    has = good & (table.data["Crime ID"] != "").to_numpy()
-                    for m in measure[has].unique():
-                        measures.setdefault(m, len(measures))
-                    ids.append((_hash(table.data["Crime ID"][has]),
-                                unique_map(measure[has], measures.get).to_numpy(dtype=np.int16)))
-                tally.rows_in += len(table)
-                tally.rejected.extend(checks.rejections())
-            for kind, tally in tallies.items():
-                n, r = tally.rows_in - before[kind][0], len(tally.rejected) - before[kind][1]
-                if kind in read:
-                    tally.files += 1
-                    log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
-                            member.label, n, r)
-    return [_result(path, kind, tally) for kind, tally in tallies.items() if tally.files]
-
-
-def _result(path: Path, kind: str, tally: _Tally) -> LoadResult:
-    spec = schema.VOLUMES if kind == "street" else schema.OUTCOMES
-    if tally.counts:
-        counts = pd.concat(tally.counts).groupby(level=list(range(tally.counts[0].index.nlevels))).sum()
-        frame = counts.rename(schema.COUNT).reset_index()
-        frame[schema.MONTH] = pd.PeriodIndex(frame[schema.MONTH], freq="M")
-        frame = schema.validate(frame, spec, source=str(path))
-    else:
-        frame = schema.empty(spec)
-    return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected)
+            reader.read(member, progress)
+    return [reader.result(path, kind) for kind, tally in reader.tallies.items() if tally.files]

@@ -1,0 +1,184 @@
+"""Benchmark: reading a national data.police.uk archive into monthly counts (issue 8, "Ingest at national scale").
+
+    .venv/bin/python benchmarks/bench_ingest.py                 # 12 months x 44 forces, ~6M records
+    .venv/bin/python benchmarks/bench_ingest.py --rows 300000   # a quick look
+
+One run: generates the archive if missing (``gen_police_archive.py``, under ``benchmarks/out/``), extracts a copy
+next to it, then times each engine doing the same read and group-by (records by Falls within, Month and Crime
+type; then with LSOA code too) and checks that all engines give identical counts:
+
+- ncpm, zip: ``read_police_uk(archive)`` straight from the zip (the product);
+- ncpm, folder: ``read_police_uk(folder)`` over the extracted files;
+- pandas: per file ``pandas.read_csv(usecols=...)`` + ``groupby().size()``, partial counts summed;
+- pyarrow: per file ``pyarrow.csv.read_csv(include_columns=...)`` + ``Table.group_by().aggregate(count)``;
+- DuckDB: ``read_csv('<folder>/*/*.csv', all_varchar=true)`` + ``GROUP BY`` (DuckDB is not used by ncpm; the
+  benchmark imports it lazily and skips it, saying so, when it is not installed: ``pip install duckdb``).
+
+Peak memory of the ncpm read (zip, with LSOA) is the max RSS of a child process
+(``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``), next to that of a child that only imports ncpm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import gen_police_archive as gen  # noqa: E402
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.csv as pacsv  # noqa: E402
+
+from ncpm.catalogue import measure_for_police_uk  # noqa: E402
+from ncpm.forces import canonical_force  # noqa: E402
+from ncpm.io.policeuk import NO_LSOA, read_police_uk  # noqa: E402
+
+KEYS = ["Falls within", "Month", "Crime type"]
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*-street.csv"))
+
+
+def ncpm_counts(path: Path, lsoa: bool) -> Counter:
+    (volumes,) = read_police_uk(path, lsoa=lsoa)
+    assert volumes.rows_in == volumes.rows_loaded
+    f = volumes.frame
+    keys = zip(f["force"], f["area"] if lsoa else ["Force"] * len(f), f["measure"], f["month"].astype(str),
+               strict=True)
+    return Counter(dict(zip(keys, f["count"].astype(int), strict=True)))
+
+
+def pandas_counts(folder: Path, lsoa: bool) -> pd.Series:
+    keys = KEYS + (["LSOA code"] if lsoa else [])
+    parts = [pd.read_csv(p, usecols=keys, dtype=str, keep_default_na=False).groupby(keys).size()
+             for p in _files(folder)]
+    return pd.concat(parts).groupby(level=list(range(len(keys)))).sum()
+
+
+def pyarrow_counts(folder: Path, lsoa: bool) -> pd.Series:
+    keys = KEYS + (["LSOA code"] if lsoa else [])
+    opts = pacsv.ConvertOptions(include_columns=keys, column_types={k: pa.string() for k in keys})
+    parts = [pacsv.read_csv(p, convert_options=opts).group_by(keys).aggregate([([], "count_all")])
+             for p in _files(folder)]
+    frame = pa.concat_tables(parts).group_by(keys).aggregate([("count_all", "sum")]).to_pandas()
+    return frame.set_index(keys)["count_all_sum"]
+
+
+def duckdb_counts(folder: Path, lsoa: bool) -> pd.Series | None:
+    try:
+        import duckdb
+    except ImportError:
+        return None
+    keys = KEYS + (["LSOA code"] if lsoa else [])
+    cols = ", ".join(f'"{k}"' for k in keys)
+    sql = (f"SELECT {cols}, count(*) AS n FROM read_csv('{folder}/*/*-street.csv', header=true, all_varchar=true)"
+           f" GROUP BY {cols}")
+    with duckdb.connect() as con:
+        frame = con.execute(sql).df()
+    return frame.fillna("").set_index(keys)["n"]
+
+
+def as_ncpm(series: pd.Series, lsoa: bool) -> Counter:
+    """Raw (Falls within, Month, Crime type[, LSOA]) counts in ncpm's terms, to compare engines."""
+    out: Counter = Counter()
+    for key, n in series.items():
+        force, month, crime = key[:3]
+        area = (key[3] or NO_LSOA) if lsoa else "Force"
+        measure = measure_for_police_uk(crime) or "police_uk:" + crime.lower().replace("-", "_").replace(" ", "_")
+        out[(canonical_force(force), area, measure, month)] += int(n)
+    return out
+
+
+def timed(fn, *args):
+    t = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - t, out
+
+
+def peak_rss_mib(code: str) -> float:
+    """Peak RSS (MiB) of a child Python running ``code``: its VmHWM, which, unlike
+    ``getrusage(RUSAGE_CHILDREN).ru_maxrss``, does not count the pages of this (large) parent it was forked from."""
+    probe = code + "\nprint([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    out = subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=6_000_000)
+    ap.add_argument("--months", type=int, default=12)
+    a = ap.parse_args()
+    archive = gen.OUT / f"police-{a.months}m-{a.rows}.zip"
+    if not archive.exists():
+        t = time.perf_counter()
+        gen.generate(archive, rows=a.rows, months=a.months)
+        print(f"generated {archive.name} in {time.perf_counter() - t:.0f} s")
+    folder = archive.with_suffix("")
+    if not folder.exists():
+        with zipfile.ZipFile(archive) as z:
+            z.extractall(folder.with_suffix(".partial"))
+        folder.with_suffix(".partial").rename(folder)
+    files = _files(folder)
+    size = sum(p.stat().st_size for p in files)
+    print(f"archive {archive.name}: {len(files)} street files, {size / 1e9:.2f} GB extracted, "
+          f"{archive.stat().st_size / 1e6:.0f} MB zipped; load average {os.getloadavg()}")
+
+    rows: dict[tuple[str, bool], float] = {}
+    results: dict[tuple[str, bool], Counter] = {}
+    engines = [("ncpm, zip", lambda lsoa: ncpm_counts(archive, lsoa)),
+               ("ncpm, folder", lambda lsoa: ncpm_counts(folder, lsoa)),
+               ("pandas read_csv(usecols) + groupby", lambda lsoa: as_ncpm(pandas_counts(folder, lsoa), lsoa)),
+               ("pyarrow.csv + group_by", lambda lsoa: as_ncpm(pyarrow_counts(folder, lsoa), lsoa)),
+               ("DuckDB read_csv + GROUP BY", lambda lsoa: (lambda s: None if s is None else as_ncpm(s, lsoa))(
+                   duckdb_counts(folder, lsoa)))]
+    for lsoa in (False, True):
+        for name, fn in engines:
+            t = time.perf_counter()
+            out = fn(lsoa)
+            if out is None:
+                print(f"  {name}: skipped (not installed)")
+                continue
+            rows[(name, lsoa)] = time.perf_counter() - t
+            results[(name, lsoa)] = out
+            print(f"  {name}{', LSOA' if lsoa else ''}: {rows[(name, lsoa)]:.2f} s", flush=True)
+    for lsoa in (False, True):
+        ref = results[("ncpm, zip", lsoa)]
+        for (name, l2), got in results.items():
+            if l2 == lsoa and got != ref:
+                raise SystemExit(f"counts differ: {name} (lsoa={lsoa})")
+    print(f"all engines give identical counts ({sum(results[('ncpm, zip', False)].values()):,} records)")
+
+    base = peak_rss_mib("import ncpm.io.policeuk")
+    peak = peak_rss_mib(f"from ncpm.io.policeuk import read_police_uk; read_police_uk({str(archive)!r}, lsoa=True)")
+
+    print("\n| engine | seconds | seconds, with LSOA |\n|---|---:|---:|")
+    for name, _ in engines:
+        cells = [f"{rows[(name, lsoa)]:.2f}" if (name, lsoa) in rows else "n/a" for lsoa in (False, True)]
+        print(f"| {name} | {cells[0]} | {cells[1]} |")
+    print()
+    for lsoa in (False, True):
+        t = {n: rows.get((n, lsoa)) for n, _ in engines}
+        fastest = min(v for k, v in t.items() if k.startswith(("pyarrow", "DuckDB")) and v is not None)
+        tag = " (with LSOA)" if lsoa else ""
+        print(f"pandas / ncpm zip{tag}: {t['pandas read_csv(usecols) + groupby'] / t['ncpm, zip']:.2f}x "
+              f"(goal >= 2); pandas / ncpm folder: {t['pandas read_csv(usecols) + groupby'] / t['ncpm, folder']:.2f}x")
+        print(f"ncpm zip / fastest of pyarrow, DuckDB{tag}: {t['ncpm, zip'] / fastest:.2f} "
+              f"(goal <= 1.25); ncpm folder / fastest: {t['ncpm, folder'] / fastest:.2f}")
+        print(f"ncpm zip / ncpm folder{tag}: {t['ncpm, zip'] / t['ncpm, folder']:.2f} (goal <= 1.5)")
+    print(f"peak memory, ncpm read of the zip with LSOA: {peak:.0f} MiB max RSS (goal < 1536); "
+          f"a child importing ncpm only: {base:.0f} MiB")
+    print(f"load average at the end {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""data.police.uk at national scale (issue 8): the pyarrow streaming path against an independent pandas count."""
+
+import importlib.util
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ncpm.catalogue import measure_for_police_uk
+from ncpm.errors import InputError
+from ncpm.forces import canonical_force
+from ncpm.io import policeuk
+from ncpm.io.policeuk import NO_LSOA, read_police_uk
+
+_GEN = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_police_archive.py"
+_spec = importlib.util.spec_from_file_location("gen_police_archive", _GEN)
+gen = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """3 months x 3 forces, about 2,000 records a force-month."""
+    return gen.generate(tmp_path_factory.mktemp("police") / "archive.zip", rows=18_000, months=3, n_forces=3,
+                        seed=7, compresslevel=1)
+
+
+def _members(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _expected(path, lsoa=False):
+    """(force, area, measure, month) -> records, by pandas over each member (independent of the reader)."""
+    frames = [pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False) for data in _members(path).values()]
+    df = pd.concat(frames, ignore_index=True)
+    area = df["LSOA code"].where(df["LSOA code"] != "", NO_LSOA) if lsoa else pd.Series("Force", index=df.index)
+    keys = pd.DataFrame({"force": df["Falls within"].map(canonical_force), "area": area,
+                         "measure": df["Crime type"].map(lambda t: measure_for_police_uk(t) or
+                                                         "police_uk:" + t.lower().replace("-", "_").replace(" ", "_")),
+                         "month": df["Month"]})
+    return keys.value_counts().to_dict(), len(df)
+
+
+def _got(result):
+    return {(r.force, r.area, r.measure, str(r.month)): r.count for r in result.frame.itertuples()}
+
+
+@pytest.fixture
+def no_exact(monkeypatch):
+    """Fail if any member goes the exact (slow) path."""
+    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: pytest.fail(f"exact path for {m.label}"))
+
+
+@pytest.mark.parametrize("lsoa", [False, True])
+def test_counts_match_pandas(archive, lsoa, no_exact):
+    expected, rows = _expected(archive, lsoa=lsoa)
+    (volumes,) = read_police_uk(archive, lsoa=lsoa)
+    assert _got(volumes) == expected
+    assert (volumes.rows_in, volumes.rows_loaded, volumes.rejected) == (rows, rows, [])
+    assert volumes.frame["count"].sum() == rows
+    assert volumes.frame["force"].nunique() == 3 and volumes.frame["month"].nunique() == 3
+
+
+def test_many_small_batches_give_the_same_counts(archive, monkeypatch, no_exact):
+    (whole,) = read_police_uk(archive, lsoa=True)
+    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 8 << 10)  # ~30 records a batch: dozens of batches per member
+    monkeypatch.setattr(policeuk, "CHUNK_BYTES", 20 << 10)  # and several chunks per member
+    monkeypatch.setattr(policeuk, "_CONSOLIDATE", 500)  # and partial counts summed many times over
+    (small,) = read_police_uk(archive, lsoa=True)
+    pd.testing.assert_frame_equal(small.frame, whole.frame)
+
+
+def test_zip_and_extracted_folder_agree(archive, tmp_path, no_exact):
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "x")
+    (a,), (b,) = read_police_uk(archive), read_police_uk(tmp_path / "x")
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert a.rows_in == b.rows_in
+
+
+def _corrupt(archive, tmp_path, change):
+    members = _members(archive)
+    name = sorted(n for n in members if n.endswith("-street.csv"))[1]
+    lines = members[name].decode().split("\n")
+    lines = change(lines)
+    members[name] = "\n".join(lines).encode()
+    out = tmp_path / "corrupt.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return out, name
+
+
+def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, monkeypatch, no_exact):
+    monkeypatch.setattr(policeuk, "CHUNK_BYTES", 100 << 10)  # the bad rows are in later chunks
+
+    def change(lines):
+        for i in (1234, 1500):
+            cells = lines[i].split(",")
+            cells[3] = "Narnia Police" if i == 1234 else cells[3]
+            cells[1] = "2024-13" if i == 1500 else cells[1]
+            lines[i] = ",".join(cells)
+        return lines
+
+    out, name = _corrupt(archive, tmp_path, change)
+    (volumes,) = read_police_uk(out)
+    _, rows = _expected(archive)
+    assert [str(r) for r in volumes.rejected] == [
+        f"{out}!{name}, row 1235, column Falls within: unknown force 'Narnia Police'",
+        f"{out}!{name}, row 1501, column Month: cannot read month '2024-13' (expected YYYY-MM)"]
+    assert (volumes.rows_in, volumes.rows_loaded) == (rows, rows - 2)
+
+
+def test_quoted_line_break_keeps_exact_lines(archive, tmp_path):
+    def change(lines):
+        cells = lines[10].split(",")
+        cells[6] = '"On or near\nHigh Street"'
+        lines[10] = ",".join(cells)
+        cells = lines[20].split(",")
+        cells[9] = ""
+        lines[20] = ",".join(cells)
+        return lines
+
+    out, name = _corrupt(archive, tmp_path, change)
+    (volumes,) = read_police_uk(out)
+    # record 20 (0-based line index 20) starts on line 22 because record 10 spans two lines
+    assert [str(r) for r in volumes.rejected] == [f"{out}!{name}, row 22, column Crime type: missing value"]
+
+
+@pytest.mark.parametrize("member", ["../2024-01-kent-street.csv", "/etc/2024-01-kent-street.csv",
+                                    "2024-01/../../2024-01-kent-street.csv"])
+def test_members_escaping_the_archive_are_refused(tmp_path, member):
+    out = tmp_path / "evil.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("2024-01/2024-01-kent-street.csv", ",".join(gen.COLUMNS) + "\n")
+        z.writestr(member, ",".join(gen.COLUMNS) + "\n")
+    with pytest.raises(InputError, match=r"unsafe member path .* refusing to read it"):
+        read_police_uk(out)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["evil.zip"]
