@@ -30,3 +30,12 @@ def test_python_example_runs(monkeypatch, capsys):
 @pytest.mark.parametrize("command", ["ingest", "validate", "run", "report", "demo", "demo-data", "export"])
 def test_every_cli_command_is_documented(command):
     assert f"`ncpm {command}" in README
+
+
+def test_readme_configuration_examples_are_valid():
+    from ncpm.config import load_config_text
+
+    blocks = re.findall(r"```toml\n(.*?)```", README, re.S)
+    assert blocks
+    for block in blocks:
+        load_config_text(block)
