@@ -19,6 +19,7 @@ from ncpm.io import LoadResult
 log = logging.getLogger("ncpm")
 
 DEMO_DIR_NAME = Path("data") / "raw" / "demo"
+DEMO_SOURCE = "ncpm demo dataset (synthetic)"  # how figures and reports name the demo data
 
 
 @dataclass
@@ -386,7 +387,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             log.warning("removed %d temporary file(s) left by an interrupted run", removed)
         previous = {} if full else read_manifest(out_dir)
         outputs = _Outputs(out_dir)
-        options = QuarterOptions.from_config(cfg)
+        options = QuarterOptions.from_config(cfg, source=_source_label(cfg))
         policy = disclosure_policy(cfg)
         inputs = [cfg.path(p) for p in cfg.inputs.paths]
         missing = [str(p) for p in inputs if not p.exists()]
@@ -482,6 +483,14 @@ def disclosure_policy(cfg=None):
     known = {f.name for f in dataclasses.fields(DisclosurePolicy)}
     values = {k: v for k, v in dataclasses.asdict(section).items() if k in known}
     return DisclosurePolicy(**({"area_level": "LPA"} | values))
+
+
+def _source_label(cfg) -> str:
+    """The data source for figure footnotes: the demo's label, or "" so each measure names its catalogue source."""
+    demo = demo_dir().resolve()
+    if any(cfg.path(p).resolve() == demo for p in cfg.inputs.paths):
+        return DEMO_SOURCE
+    return ""
 
 
 def _engine(cfg):

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, PercentFormatter
+from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
 from ncpm import catalogue, schema
 from ncpm.errors import ConfigError, InputError
@@ -246,6 +246,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
     notes.append(f"Source: {_source(measure, source)}.")
     _month_axis(ax, shown)
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
     ax.set_ylabel("Offences per month", fontsize=FONT["label"])
     label = _measure_label(measure)
     ax.set_title(title or f"{label[:1].upper() + label[1:]} volumes, {_place(force, area)}",
@@ -279,6 +280,7 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
                 linewidth=1.4, label=f"{area} LPA", gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
     ax.set_ylabel("Offences per month", fontsize=FONT["label"])
     label = _measure_label(measure)
     ax.set_title(title or f"{label[:1].upper() + label[1:]} by local policing area, {force}",

@@ -31,6 +31,7 @@ from ncpm import forecast as fc
 from ncpm import measures, narrative, peers, plots, schema, spc
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
+from ncpm.catalogue import priorities
 from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
@@ -80,12 +81,12 @@ class QuarterOptions:
     rank_lag: int = 3
     run_length: int = 7
     improvement: str = "decrease"
-    source: str = "ncpm demo dataset (synthetic)"
+    source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
 
     @classmethod
-    def from_config(cls, cfg) -> QuarterOptions:
-        """Options from a :class:`ncpm.config.Config`."""
-        return cls(
+    def from_config(cls, cfg, *, source: str = "") -> QuarterOptions:
+        """Options from a :class:`ncpm.config.Config`; ``source`` names the data in figure footnotes."""
+        return cls(source=source,
             baseline_method=cfg.baseline.method, exclude=cfg.baseline.exclude, in_line=cfg.baseline.in_line,
             substantial=cfg.baseline.substantial, forecast_method=cfg.forecast.method,
             forecast_engine=cfg.forecast.engine, horizon=cfg.forecast.horizon,
@@ -411,7 +412,8 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
         info = catalogue_measure(r[schema.MEASURE])
         rank = ranks.loc[ranks[schema.MEASURE] == r[schema.MEASURE], "rank_label"]
         qt = quarters.loc[quarters[schema.MEASURE] == r[schema.MEASURE], schema.COUNT]
-        row = {"Priority": info.priority, "Measure": info.label, str(res.month.strftime("%b %Y")): int(r[schema.COUNT]),
+        row = {"Priority": info.priority, "NCPM priority": priorities()[info.priority],
+               "Measure": info.label[0].upper() + info.label[1:], str(res.month.strftime("%b %Y")): int(r[schema.COUNT]),
                "3-year average": None if pd.isna(r["baseline"]) else round(float(r["baseline"]), 1),
                "Compared with the 3-year average": r["comparison"] if isinstance(r["comparison"], str) else "",
                "In the last 12 months": rank.iloc[0] if len(rank) and isinstance(rank.iloc[0], str) else "",
@@ -425,7 +427,11 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
                 "" if pd.isna(rate) else f"{100 * rate:.1f}%")
         rows.append(row)
     out = pd.DataFrame(rows)
-    return out.sort_values(["Priority", "Measure"]).reset_index(drop=True) if len(out) else out
+    if not len(out):
+        return out
+    order = {m.label[0].upper() + m.label[1:]: i for i, m in enumerate(catalogue_measures())}
+    return out.sort_values(["Priority", "Measure"], key=lambda c: c.map(order) if c.name == "Measure" else c,
+                           kind="stable").reset_index(drop=True)
 
 
 __all__ = ["QuarterOptions", "QuarterResults", "compute_quarter", "start_quarter", "compute_measures",

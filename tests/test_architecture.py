@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ncpm"
 BASE = {"schema", "periods", "errors", "catalogue", "forces"}
-COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast"}
+COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast", "engine"}
 ALLOWED = {
     **{m: BASE for m in BASE},
     **{m: BASE | {"_ets_fast"} for m in COMPUTE},

@@ -66,11 +66,23 @@ def test_counts_match_pandas(archive, lsoa, no_exact):
 
 def test_many_small_batches_give_the_same_counts(archive, monkeypatch, no_exact):
     (whole,) = read_police_uk(archive, lsoa=True)
-    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 8 << 10)  # ~30 records a batch: dozens of batches per member
-    monkeypatch.setattr(policeuk, "CHUNK_BYTES", 20 << 10)  # and several chunks per member
+    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 8 << 10)  # ~30 records a block: dozens of blocks per member
+    monkeypatch.setattr(policeuk, "WORKERS", 1)
     monkeypatch.setattr(policeuk, "_CONSOLIDATE", 500)  # and partial counts summed many times over
     (small,) = read_police_uk(archive, lsoa=True)
     pd.testing.assert_frame_equal(small.frame, whole.frame)
+
+
+def test_a_member_over_the_size_limit_goes_the_chunked_exact_path(archive, monkeypatch):
+    (fast,) = read_police_uk(archive, lsoa=True)
+    exact = []
+    slow = policeuk._Reader.exact
+    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
+    monkeypatch.setattr(policeuk, "MEMBER_BYTES", 1 << 10)
+    (chunked,) = read_police_uk(archive, lsoa=True)
+    assert len(exact) == 9
+    pd.testing.assert_frame_equal(chunked.frame, fast.frame)
+    assert chunked.rows_in == fast.rows_in
 
 
 def test_zip_and_extracted_folder_agree(archive, tmp_path, no_exact):
@@ -94,8 +106,12 @@ def _corrupt(archive, tmp_path, change):
     return out, name
 
 
-def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, monkeypatch, no_exact):
-    monkeypatch.setattr(policeuk, "CHUNK_BYTES", 100 << 10)  # the bad rows are in later chunks
+def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, monkeypatch):
+    """Aggregate first, check the distinct keys after: only the member with an invalid key is re-read exactly."""
+    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 64 << 10)  # the bad rows are in later batches
+    exact = []
+    slow = policeuk._Reader.exact
+    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
 
     def change(lines):
         for i in (1234, 1500):
@@ -112,6 +128,30 @@ def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, m
         f"{out}!{name}, row 1235, column Falls within: unknown force 'Narnia Police'",
         f"{out}!{name}, row 1501, column Month: cannot read month '2024-13' (expected YYYY-MM)"]
     assert (volumes.rows_in, volumes.rows_loaded) == (rows, rows - 2)
+    assert exact == [f"{out}!{name}"]
+    expected, _ = _expected(archive)
+    got = _got(volumes)
+    assert sum(expected.values()) - sum(got.values()) == 2
+
+
+def test_bad_utf8_in_a_column_not_read_is_still_refused(archive, tmp_path):
+    """pyarrow reads only the key columns; the stream it reads is still checked to be UTF-8 as a whole."""
+    def change(lines):
+        cells = lines[700].split(",")
+        cells[6] = "On or near Caf\udce9"  # a lone 0xe9 byte once encoded with surrogateescape
+        lines[700] = ",".join(cells)
+        return lines
+
+    members = _members(archive)
+    name = sorted(n for n in members if n.endswith("-street.csv"))[0]
+    lines = change(members[name].decode().split("\n"))
+    members[name] = "\n".join(lines).encode("utf-8", "surrogateescape")
+    out = tmp_path / "latin.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    with pytest.raises(InputError, match=r"not UTF-8 text \(byte 0xe9\)"):
+        read_police_uk(out)
 
 
 def test_quoted_line_break_keeps_exact_lines(archive, tmp_path):

@@ -15,19 +15,23 @@ Each record is one row in ``rows_in``; the frames hold monthly counts. Street re
 counted by the month the outcome was recorded, ``outcome_type`` the police.uk Outcome type text; their measure is
 that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
 
-National scale (issue 8): archives are streamed member by member straight from the zip (never extracted). Each
-member is parsed by ``pyarrow.csv.open_csv`` in record batches of about :data:`BLOCK_BYTES` bytes, reading only the
-columns needed as dictionary-encoded text; validation (unknown force, unreadable month, blank crime or outcome type)
-runs once per distinct value of a batch and the counts are a ``numpy.bincount`` per batch, summed across batches.
-Memory is bounded by the batch size and the number of distinct (force, area, measure, month) groups, not by the
-archive size; the one structure that grows with the archive is the Crime ID map used to give outcomes their
-measure (10 bytes a crime), built only when the input holds outcomes files.
+National scale (issue 8): "aggregate first, check the distinct keys after". Archives are read member by member
+straight from the zip (never extracted; zlib in C). Each member is read whole (a national member is a few MB),
+checked to be UTF-8 (``bytes.isascii``, else a decode), and parsed by ``pyarrow.csv.read_csv`` (C++) reading only
+the key columns, as text (dictionary-encoded when read with Crime IDs); ``Table.group_by`` then counts the
+records per distinct (Falls within, Month, Crime type[, LSOA code]) key, and only those few distinct keys go
+through Python: the force through ``find_force``, the month parsed, a blank crime type refused, each once. Up to :data:`WORKERS` members are
+read, decompressed and parsed ahead in threads (file reads, zlib and pyarrow release the GIL). Memory is bounded
+by a few members and the number of distinct (force, area, measure, month) groups, not by the archive size; the one
+structure that grows with the archive is the Crime ID map used to give outcomes their measure (10 bytes a crime),
+built only when the input holds outcomes files, whose records are then counted batch by batch with their ids.
 
-Line numbers in rejections are exact: a batch row's line is 2 + its record number, which holds while every record
-is one line; a member with a rejected row whose line count differs from its record count (a quoted line break or
-a blank line) is re-read by the exact path (csv-aware pandas chunks of :data:`CHUNK_ROWS` records), as is a member
-that is not UTF-8 or has ragged rows (so those errors read as before), or a row whose columns read are all blank
-(skipped only when every cell is blank).
+A member with any invalid key (an unknown force, an unreadable month, a blank crime or outcome type, an outcome
+without a Crime ID: rare in real data) is re-read by the exact path (csv-aware pandas chunks of
+:data:`CHUNK_ROWS` records), which gives each rejected row with its exact 1-based line; so is a member pyarrow
+cannot read as one record a line (ragged rows, a quoted line break), one that is not UTF-8 (so those errors read
+as before), one with no records, and a file over :data:`MEMBER_BYTES`. ``rows_in`` is the sum of the counts;
+rows of blank cells are skipped, not counted, on both paths.
 
 >>> results = read_police_uk("2023-06-warwickshire-street.csv")  # doctest: +SKIP
 >>> results[0].frame.columns.tolist()  # doctest: +SKIP
@@ -38,13 +42,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import logging
-import queue
 import re
-import threading
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -87,8 +90,9 @@ FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind
 NO_LSOA = "no LSOA"  # the area of records without a location when reading by LSOA
 UNMATCHED = "police_uk:unmatched_crime"  # outcomes whose Crime ID is not among the street records read
 CHUNK_ROWS = 200_000  # records per chunk on the exact path
-CHUNK_BYTES = 32 << 20  # bytes of a member parsed at a time on the fast path (memory is a few times this)
-BLOCK_BYTES = 4 << 20  # bytes per record batch within a chunk (pyarrow parses blocks in parallel)
+BLOCK_BYTES = 16 << 20  # bytes per record batch on the fast path (pyarrow parses blocks in parallel)
+WORKERS = 3  # members read and parsed ahead, in threads (3 measured best on 2 cores)
+MEMBER_BYTES = 512 << 20  # larger files (never a police.uk member) go the exact, chunked path
 _CONSOLIDATE = 1_000_000  # partial count rows kept before they are summed together
 _BOM = codecs.BOM_UTF8
 @dataclass
@@ -203,114 +207,32 @@ def _exact_tables(member: _Member, encoding: str | None, kind: str | None) -> It
             raise InputError(f"malformed CSV: {exc}", file=member.label) from None
 
 
-
-
-def _prefetched(source: _Source, size: int) -> Iterator[bytes]:
-    """``source.read(size)`` until b"" (included), read one chunk ahead in a thread: decompressing (zlib) and
-    file reads release the GIL, so they overlap with parsing. At most two chunks are held at once."""
-    ahead: queue.Queue = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def work() -> None:
-        try:
-            while not stop.is_set():
-                data = source.read(size)
-                while not stop.is_set():
-                    try:
-                        ahead.put(data, timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-                if not data:
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            ahead.put(exc)
-
-    thread = threading.Thread(target=work, name="ncpm-police-uk-read", daemon=True)
-    thread.start()
+def _as_utf8(data: bytes, encoding: str | None) -> bytes | None:
+    """The bytes of a member as UTF-8 without a byte-order mark (transcoded from ``encoding`` when another is
+    asked for), or None when they do not decode (the exact path then reports the byte)."""
+    name = codecs.lookup(encoding or DEFAULT_ENCODING).name
     try:
-        while True:
-            data = ahead.get()
-            if isinstance(data, BaseException):
-                raise data
-            yield data
-            if not data:
-                return
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                ahead.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        thread.join()
+        if name not in ("utf-8", "utf-8-sig"):
+            data = data.decode(name).encode("utf-8")
+        elif not data.isascii():
+            data.decode("utf-8")  # validation only
+    except UnicodeDecodeError:
+        return None
+    if name == "utf-8-sig" and data.startswith(_BOM):
+        data = data[len(_BOM):]
+    return data
 
 
-class _Source(io.RawIOBase):
-    """The bytes of one member after its header line, as UTF-8 for pyarrow: checked to be UTF-8 (or transcoded
-    from the ``encoding`` asked for), with the line breaks counted so that record numbers can be checked against
-    line numbers. A decoding error is kept in ``error`` (pyarrow wraps what the stream raises)."""
+@dataclass
+class _Parsed:
+    """A member parsed by pyarrow: its kind, the columns read (police.uk names and pyarrow keys) and either its
+    records (``by_id``: outcomes, or street records whose Crime IDs are needed) or its distinct keys and counts."""
 
-    def __init__(self, binary: BinaryIO, encoding: str | None) -> None:
-        super().__init__()
-        self.binary = binary
-        name = codecs.lookup(encoding or DEFAULT_ENCODING).name
-        self.utf8 = name in ("utf-8", "utf-8-sig")
-        self.bom = name == "utf-8-sig"
-        self.decoder = codecs.getincrementaldecoder("utf-8" if self.utf8 else name)("strict")
-        self.pending = b""
-        self.newlines = 0
-        self.last = b""
-        self.error: UnicodeDecodeError | None = None
-
-    def _raw(self, n: int) -> bytes:
-        data = self.binary.read(n)
-        final = not data
-        try:
-            if not self.utf8:
-                data = self.decoder.decode(data, final).encode("utf-8")
-            elif final or not data.isascii() or self.decoder.getstate()[0]:
-                self.decoder.decode(data, final)  # validation only
-        except UnicodeDecodeError as exc:
-            self.error = exc
-            raise
-        return data
-
-    def header(self) -> str | None:
-        """The first line without its line break ("" for an empty file), or None when it ends in a lone CR."""
-        buf, first = b"", True
-        while True:
-            data = self._raw(1 << 16)
-            if first and self.bom and data.startswith(_BOM):
-                data = data[len(_BOM):]
-            first = False
-            buf += data
-            end = buf.find(b"\n")
-            if end >= 0 or not data:
-                break
-        line, self.pending = (buf, b"") if end < 0 else (buf[:end], buf[end + 1:])
-        if b"\r" in line.rstrip(b"\r"):
-            return None
-        return line.decode("utf-8").rstrip("\r")
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, n: int | None = -1) -> bytes:
-        size = n if n is not None and n > 0 else 1 << 20
-        if self.pending:
-            data, self.pending = self.pending[:size], self.pending[size:]
-        else:
-            data = self._raw(size)
-        if data:
-            self.newlines += data.count(b"\n")
-            self.last = data[-1:]
-        return data
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - the io protocol
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
+    kind: str
+    wanted: list[str]
+    keys: list[str]
+    table: pa.Table
+    by_id: bool
 
 
 _DIMS = ("force", "area", "measure", "month", "outcome")
@@ -368,9 +290,11 @@ def _group(codes: np.ndarray, counts: np.ndarray | None, sizes: np.ndarray) -> t
         sums = np.bincount(key, weights=counts, minlength=total)
         uniq = np.flatnonzero(sums)
         sums = sums[uniq]
-    else:
-        uniq, inverse = np.unique(key, return_inverse=True)
-        sums = np.bincount(inverse, weights=counts)
+    else:  # a hash group-by in C++ (no sort): partial counts of many members are mostly distinct keys
+        ones = np.ones(len(key), dtype=np.int64) if counts is None else np.rint(counts).astype(np.int64)
+        summed = pa.table({"k": key, "n": ones}).group_by("k").aggregate([("n", "sum")])
+        uniq = summed["k"].to_numpy()
+        sums = summed["n_sum"].to_numpy()
     out = np.empty((len(uniq), len(sizes)), dtype=np.int64)
     rest = uniq
     for j in range(len(sizes) - 1, -1, -1):
@@ -446,19 +370,21 @@ class _Reader:
         return np.where(at >= 0, self.id_codes[np.maximum(at, 0)] if len(self.id_codes) else unmatched, unmatched)
 
     # ---- the fast path
-    def fast(self, member: _Member) -> _Part | None:
-        """Read one member with pyarrow; None when it must go the exact path (see the module docstring)."""
+    def prepare(self, member: _Member) -> _Parsed | None:
+        """Read and parse one member with pyarrow (thread-safe: touches no shared state); None when it must go
+        the exact path (not UTF-8, ragged rows, a quoted line break, no records: see the module docstring)."""
         with member.open() as binary:
-            source = _Source(binary, self.encoding)
-            try:
-                return self._fast(member, source)
-            except UnicodeDecodeError:
-                return None  # not UTF-8 (or not the encoding given): the exact path reports the byte
-
-    def _fast(self, member: _Member, source: _Source) -> _Part | None:
-        first = source.header()
-        if first is None:
-            return None
+            data = binary.read(MEMBER_BYTES + 1)
+        if len(data) > MEMBER_BYTES:
+            return None  # a very large single file: the exact path streams it in chunks (bounded memory)
+        data = _as_utf8(data, self.encoding)
+        if data is None:
+            return None  # not UTF-8 (or not the encoding given): the exact path reports the byte
+        end = data.find(b"\n")
+        line = data if end < 0 else data[:end]
+        if b"\r" in line.rstrip(b"\r"):
+            return None  # a lone CR: the exact path decides
+        first = line.decode("utf-8").rstrip("\r")
         if not first.strip():
             raise InputError("empty file", file=member.label)
         header = next(csv.reader([first]))
@@ -466,105 +392,116 @@ class _Reader:
                                else "street")
         where = match_columns(header, STREET_REQUIRED if kind == "street" else OUTCOMES_REQUIRED,
                               file=member.label)
-        names = {name: header[i].strip() for name, i in where.items()}
+        if end < 0 or not data[end + 1:end + 4096].strip():
+            return None  # no records (or only blank lines): the exact path gives the empty table
         what = "Crime type" if kind == "street" else "Outcome type"
         wanted = ["Falls within", "Month", what] + (["LSOA code"] if self.lsoa else [])
-        if kind == "outcomes" or self.need_ids:
+        by_id = kind == "outcomes" or self.need_ids
+        if by_id:
             wanted.append("Crime ID")
         columns = [f"c{i}" for i in range(len(header))]
-        text = pa.dictionary(pa.int32(), pa.string())
+        keys = [columns[where[w]] for w in wanted]
+        text = pa.dictionary(pa.int32(), pa.string()) if by_id else pa.string()  # group_by hashes text fast
         convert = pacsv.ConvertOptions(
-            include_columns=[columns[where[w]] for w in wanted],
+            include_columns=keys,
             column_types={columns[where[w]]: pa.string() if w == "Crime ID" else text for w in wanted},
             strings_can_be_null=False, quoted_strings_can_be_null=False)
-        part = _Part(kind)
-        read = pacsv.ReadOptions(column_names=columns, block_size=BLOCK_BYTES)
-        carry = b""
-        for data in _prefetched(source, CHUNK_BYTES):
-            buf = carry + data if carry else data
-            cut = buf.rfind(b"\n") + 1 if data else len(buf)
-            chunk, carry = (buf[:cut], buf[cut:]) if cut < len(buf) else (buf, b"")
-            if chunk.count(b'"') % 2:
-                return None  # a quoted field would span two chunks (or a stray quote): the exact path
-            if chunk and not chunk.isspace():
-                try:
-                    table = pacsv.read_csv(pa.py_buffer(chunk), read_options=read,
-                                           parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in chunk),
-                                           convert_options=convert)
-                except pa.ArrowException:
-                    return None  # ragged rows: the exact path reports them as before
-                for batch in table.to_batches():
-                    if not self._batch(batch, part, wanted, names, member.label):
-                        return None
-            if not data:
-                break
-        lines = source.newlines + (source.last not in (b"", b"\n"))
-        if part.rejected and lines != part.rows_in:
-            return None  # a quoted line break or a blank line: record numbers are not line numbers
+        try:
+            table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(data).slice(end + 1)),
+                                   read_options=pacsv.ReadOptions(column_names=columns, use_threads=True,
+                                                                  block_size=BLOCK_BYTES),
+                                   parse_options=pacsv.ParseOptions(newlines_in_values=False),
+                                   convert_options=convert)
+        except pa.ArrowException:
+            return None  # ragged rows, a quoted line break: the exact path reports them as before
+        del data
+        if not table.num_rows:
+            return None
+        if not by_id:  # aggregate first (in C++); the distinct keys are checked after, in ``finish``
+            table = table.group_by(keys).aggregate([([], "count_all")])
+        return _Parsed(kind, wanted, keys, table, by_id)
+
+    def finish(self, parsed: _Parsed) -> _Part | None:
+        """Codes and counts of a parsed member; None when a record is invalid: the exact path reports it."""
+        part = _Part(parsed.kind)
+        if parsed.by_id:  # record by record: the Crime IDs link outcomes to the measure of their crime
+            for batch in parsed.table.to_batches():
+                if not self._batch(batch, part, parsed.wanted):
+                    return None
+            return part
+        return self._aggregated(parsed.table, parsed.keys, parsed.wanted, part)
+
+    def _aggregated(self, table: pa.Table, keys: list[str], wanted: list[str], part: _Part) -> _Part | None:
+        """Codes and counts of a member's distinct (force, month, crime type[, LSOA]) keys; None when a key is
+        invalid (an unknown force, an unreadable month, a blank crime type): the exact path then reports the rows."""
+        codes = self.codes
+
+        def coded(key: str, check: str, fn: Callable[[str], int]) -> np.ndarray:
+            enc = pc.dictionary_encode(table[key]).combine_chunks()
+            lut, _ = codes.lut(check, enc.dictionary, fn)
+            return lut[enc.indices.to_numpy(zero_copy_only=False)]
+
+        cols = dict(zip(wanted, keys, strict=True))
+        force = coded(cols["Falls within"], "force",
+                      lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
+        month = coded(cols["Month"], "month", _month_code(codes))
+        measure = coded(cols["Crime type"], "crime_type", lambda v: codes.code("measure", _measure_of(v)))
+        if (force < 0).any() or (month < 0).any() or (measure < 0).any():
+            return None
+        n = table.num_rows
+        area = np.zeros(n, dtype=np.int64)
+        if self.lsoa:
+            lsoa = coded(cols["LSOA code"], "lsoa", lambda v: codes.code("area", v))
+            area = np.where(lsoa < 0, codes.code("area", NO_LSOA), lsoa)
+        counts = table.column(table.num_columns - 1).to_numpy().astype(np.int64)
+        grid = np.stack([force, area, measure, month, np.zeros(n, dtype=np.int64)], axis=1)
+        c, k = _group(grid, counts.astype(float), codes.sizes())
+        part.codes.append(c)
+        part.counts.append(k)
+        part.rows_in = int(counts.sum())
         return part
 
-    def _batch(self, batch: pa.RecordBatch, part: _Part, wanted: list[str], names: dict[str, str],
-               label: str) -> bool:
+    def _batch(self, batch: pa.RecordBatch, part: _Part, wanted: list[str]) -> bool:
+        """Count one record batch of a member read with its Crime IDs; False when a record is invalid (or
+        perhaps a row of blank cells): the exact path then reads the member."""
         n = batch.num_rows
         if not n:
             return True
         codes, street = self.codes, part.kind == "street"
         cols = dict(zip(wanted, batch.columns, strict=True))
 
-        def coded(name: str, check: str, fn: Callable[[str], int]) -> tuple[np.ndarray, list[str], np.ndarray]:
+        def coded(name: str, check: str, fn: Callable[[str], int]) -> np.ndarray:
             col = cols[name]
-            lut, values = codes.lut(check, col.dictionary, fn)
-            idx = col.indices.to_numpy(zero_copy_only=False)
-            return lut[idx], values, idx
+            lut, _ = codes.lut(check, col.dictionary, fn)
+            return lut[col.indices.to_numpy(zero_copy_only=False)]
 
-        force, fvals, fidx = coded("Falls within", "force",
-                                   lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
-        month, mvals, midx = coded("Month", "month", _month_code(codes))
-        what = "Crime type" if street else "Outcome type"
+        force = coded("Falls within", "force",
+                      lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
+        month = coded("Month", "month", _month_code(codes))
         if street:
-            kind_code, tvals, tidx = coded(what, "crime_type", lambda v: codes.code("measure", _measure_of(v)))
+            kind_code = coded("Crime type", "crime_type", lambda v: codes.code("measure", _measure_of(v)))
         else:
-            kind_code, tvals, tidx = coded(what, "outcome", lambda v: codes.code("outcome", v))
-        if self.lsoa:
-            lcodes, lvals, lidx = coded("LSOA code", "lsoa", lambda v: codes.code("area", v))
-        if "Crime ID" in cols:
-            ids = pc.utf8_trim_whitespace(cols["Crime ID"])
-            no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
+            kind_code = coded("Outcome type", "outcome", lambda v: codes.code("outcome", v))
+        ids = pc.utf8_trim_whitespace(cols["Crime ID"])
+        no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
         bad = (force < 0) | (month < 0) | (kind_code < 0)
         if not street:
             bad |= no_id
-        rows = np.flatnonzero(bad)
-        for p in rows:
-            if force[p] < 0:
-                column, why = "Falls within", "missing value" if force[p] == -1 else f"unknown force {fvals[fidx[p]]!r}"
-            elif month[p] < 0:
-                column, why = "Month", ("missing value" if month[p] == -1 else
-                                        f"cannot read month {mvals[midx[p]]!r} (expected YYYY-MM)")
-            elif kind_code[p] < 0:
-                column, why = what, "missing value"
-            else:
-                column, why = "Crime ID", "missing value"
-            if (fvals[fidx[p]] == mvals[midx[p]] == tvals[tidx[p]] == "" and (not self.lsoa or lvals[lidx[p]] == "")
-                    and ("Crime ID" not in cols or no_id[p])):
-                return False  # perhaps a row of blank cells, which is skipped, not rejected: the exact path decides
-            part.rejected.append(Rejection(label, 2 + part.rows_in + int(p), names[column], why))
-        good = ~bad
+        if bad.any():
+            return False
         area = np.zeros(n, dtype=np.int64)
         if self.lsoa:
+            lcodes = coded("LSOA code", "lsoa", lambda v: codes.code("area", v))
             area = np.where(lcodes < 0, codes.code("area", NO_LSOA), lcodes)
         if street:
             measure, outcome = kind_code, np.zeros(n, dtype=np.int64)
-            if self.need_ids:
-                has = good & ~no_id
-                part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
-                                 measure[has].astype(np.int16)))
+            has = ~no_id
+            part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
+                             measure[has].astype(np.int16)))
         else:
             outcome = kind_code
-            measure = np.zeros(n, dtype=np.int64)
-            if good.any():
-                measure[good] = self.measure_codes(_hash(pd.Series(ids.filter(pa.array(good)).to_pylist(),
-                                                                   dtype=object)))
-        grid = np.stack([force, area, measure, month, outcome], axis=1)[good]
+            measure = self.measure_codes(_hash(pd.Series(ids.to_pylist(), dtype=object)))
+        grid = np.stack([force, area, measure, month, outcome], axis=1)
         c, k = _group(grid, None, codes.sizes())
         part.codes.append(c)
         part.counts.append(k)
@@ -610,8 +547,25 @@ class _Reader:
         assert part is not None  # _exact_tables yields at least one (possibly empty) table
         return part
 
-    def read(self, member: _Member, progress: bool) -> None:
-        part = self.fast(member) or self.exact(member)
+    def read(self, members: list[_Member], progress: bool) -> None:
+        """Read the members in order; up to :data:`WORKERS` are read and parsed ahead in threads (file reads,
+        zlib and pyarrow release the GIL), while the codes are assigned here, one member at a time."""
+        pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ncpm-police-uk")
+        ahead: deque[tuple[_Member, Future]] = deque()
+        todo = iter(members)
+        try:
+            for member in todo:
+                ahead.append((member, pool.submit(self.prepare, member)))
+                if len(ahead) > WORKERS:
+                    self._take(*ahead.popleft(), progress)
+            while ahead:
+                self._take(*ahead.popleft(), progress)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _take(self, member: _Member, future: Future, progress: bool) -> None:
+        parsed = future.result()
+        part = (self.finish(parsed) if parsed is not None else None) or self.exact(member)
         self.ids.extend(part.ids)
         self.tallies[part.kind].add(part, self.codes.sizes())
         log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
@@ -623,7 +577,7 @@ class _Reader:
         tally.reduce(self.codes.sizes())
         if tally.codes and len(tally.codes[0]):
             (codes,), (counts,) = tally.codes, tally.counts
-            values = {d: np.array(self.codes.values[d] or [""], dtype=object)[codes[:, j]]
+            values = {d: pa.array(self.codes.values[d] or [""], pa.string()).take(codes[:, j]).to_pandas()
                       for j, d in enumerate(_DIMS) if d != "month"}
             values["month"] = pd.PeriodIndex(self.codes.values["month"], freq="M")[codes[:, 3]]
             cols = {schema.FORCE: values["force"], schema.AREA: values["area"], schema.MEASURE: values["measure"],
@@ -632,8 +586,7 @@ class _Reader:
                 cols[schema.OUTCOME_TYPE] = values["outcome"]
             frame = pd.DataFrame(cols)
             frame[schema.COUNT] = counts
-            frame = frame.sort_values(list(cols), ignore_index=True)
-            frame = schema.validate(frame, spec, source=str(path))
+            frame = schema.validate(frame, spec, source=str(path))  # sorted there on the (unique) key
         else:
             frame = schema.empty(spec)
         return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected)
@@ -647,11 +600,10 @@ def read_police_uk(path: str | Path, *, lsoa: bool = False, progress: bool = Fal
     unknown force, an unreadable month or a blank crime or outcome type is rejected with its file and line;
     a blank Crime ID (anti-social behaviour) or a blank LSOA is valid (outcome records need a Crime ID).
     Archive members with an absolute path or ``..`` are refused (:class:`InputError`); nothing is written to disk.
-    Streaming, in memory bounded by :data:`BLOCK_BYTES` and the number of count groups (module docstring).
+    Member by member, in memory bounded by a few members and the number of count groups (module docstring).
     """
     path = Path(path)
     with _members(path) as members:
         reader = _Reader(lsoa, encoding, need_ids=any(m.kind == "outcomes" for m in members))
-        for member in members:
-            reader.read(member, progress)
+        reader.read(members, progress)
     return [reader.result(path, kind) for kind, tally in reader.tallies.items() if tally.files]
