@@ -31,7 +31,8 @@ class IngestReport:
 
     @property
     def rows_rejected(self) -> int:
-        return sum(r.rows_rejected for r in self.results)
+        """Rows rejected as input problems (rows skipped by design, such as ONS region totals, not counted)."""
+        return sum(len(r.problems) for r in self.results)
 
 
 def project_root() -> Path:
@@ -417,8 +418,10 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
                 outputs._record(path)
             frames = frames_by_kind(results)
             accounting = [{"file": r.file, "format": r.format, "kind": r.kind, "rows_in": r.rows_in,
-                           "loaded": r.rows_loaded, "rejected": r.rows_rejected,
-                           "rejections": [str(x) for x in r.rejected[:100]]} for r in results]
+                           "loaded": r.rows_loaded, "rejected": len(r.problems),
+                           "skipped": r.rows_rejected - len(r.problems),
+                           "rejections": [str(x) for x in r.problems[:100]],
+                           "skipped_rows": [str(x) for x in r.rejected if x.expected][:100]} for r in results]
             summary.recomputed.append("ingest")
         if "volumes" not in frames or not len(frames["volumes"]):
             raise InputError("no crime volumes among the inputs: nothing to report "

@@ -14,12 +14,17 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Rejection:
-    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file (header = 1)."""
+    """One input row that was not loaded, and why. ``line`` is the 1-based line in the file (header = 1).
+
+    ``expected`` marks a row the format holds by design and ncpm does not load (an ONS table's region and national
+    totals, British Transport Police): it is reported and counted like any rejection, but it is not an input problem.
+    """
 
     file: str
     line: int | None
     column: str | None
     reason: str
+    expected: bool = False
 
     def __str__(self) -> str:
         where = [self.file]
@@ -44,6 +49,11 @@ class LoadResult:
     @property
     def rows_rejected(self) -> int:
         return len(self.rejected)
+
+    @property
+    def problems(self) -> list[Rejection]:
+        """The rejections that are input problems (every rejection but the ``expected`` ones)."""
+        return [r for r in self.rejected if not r.expected]
 
     @property
     def rows_loaded(self) -> int:

@@ -19,6 +19,8 @@ police force area ...", so the accounting is explicit. The period is parsed from
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from pathlib import Path
 
@@ -132,4 +134,6 @@ def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None) -> Load
     frame = schema.validate(frame, schema.PERIOD_COUNTS, source=str(path)) if len(frame) else schema.empty(
         schema.PERIOD_COUNTS)
     rows_in, rejected = accounting(table, rejected, checks)
+    rejected = [dataclasses.replace(r, expected=True) if r.reason in (NOT_A_FORCE, NOT_TERRITORIAL) else r
+                for r in rejected]
     return LoadResult(str(path), FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, rejected)
