@@ -20,7 +20,6 @@ police force area ...", so the accounting is explicit. The period is parsed from
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from pathlib import Path
 
