@@ -31,7 +31,28 @@ from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
 from ncpm import catalogue, schema
 from ncpm.errors import ConfigError, InputError
+from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
+from ncpm.schema import (
+    BASELINE,
+    BASELINE_METHOD,
+    BASELINE_NOTE,
+    DESCRIPTIVE_OUTLIER,
+    HI,
+    HI_95,
+    LO,
+    LO_95,
+    MEAN,
+    METHOD,
+    MSG_AVERAGE,
+    ORIGIN,
+    RATE,
+    RATE_HI,
+    RATE_LO,
+    STATISTICAL_OUTLIER,
+    TARGET,
+    WINDOW,
+)
 
 PALETTE = {  # Okabe & Ito (2008), colour-blind safe
     "black": "#000000",
@@ -64,45 +85,6 @@ BASELINE_METHODS = {
 }
 
 
-# Result columns of the compute modules (their agreed public API), read here by name.
-BASELINE, BASELINE_METHOD, BASELINE_NOTE = "baseline", "baseline_method", "baseline_note"
-MEAN, LO_95, HI_95, METHOD, ORIGIN = "mean", "lo_95", "hi_95", "method", "origin"
-RATE, LO, HI, TARGET, WINDOW = "rate", "lo", "hi", "target", "window"
-RATE_LO, RATE_HI, MSG_AVERAGE = "rate_lo", "rate_hi", "msg_average"
-DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER = "descriptive_outlier", "statistical_outlier"
-
-
-def _month_column(frame: pd.DataFrame) -> pd.Series:
-    col = frame[schema.MONTH]
-    return col if isinstance(col.dtype, pd.PeriodDtype) else col.map(to_month)
-
-
-def _rows(frame: pd.DataFrame, what: str, **filters: object) -> pd.DataFrame:
-    """Rows matching every filter whose column the frame has (``month`` compared as Period[M])."""
-    mask = np.ones(len(frame), dtype=bool)
-    for col, value in filters.items():
-        if value is None or col not in frame.columns:
-            continue
-        if col == schema.MONTH:
-            mask &= (_month_column(frame) == to_month(value)).to_numpy()
-        else:
-            mask &= (frame[col].astype(str) == str(value)).to_numpy()
-    return frame[mask]
-
-
-def _one_row(frame: pd.DataFrame, what: str, **filters: object) -> pd.Series:
-    rows = _rows(frame, what, **filters)
-    if len(rows) != 1:
-        shown = ", ".join(f"{k}={v}" for k, v in filters.items() if v is not None)
-        raise InputError(f"{len(rows)} rows for {shown} (expected one)", file=what)
-    return rows.iloc[0]
-
-
-def _latest_origin(rows: pd.DataFrame) -> pd.DataFrame:
-    if ORIGIN in rows.columns and rows[ORIGIN].nunique() > 1:
-        origins = rows[ORIGIN].map(to_month)
-        rows = rows[(origins == origins.max()).to_numpy()]
-    return rows
 
 
 def _measure_label(measure: str) -> str:
@@ -156,11 +138,11 @@ def _month_axis(ax: Axes, months: pd.PeriodIndex) -> None:
 
 
 def _series(frame: pd.DataFrame, what: str, **filters: object) -> pd.DataFrame:
-    rows = _rows(frame, what, **filters).copy()
+    rows = select_rows(frame, what, **filters).copy()
     if rows.empty:
         shown = ", ".join(f"{k}={v}" for k, v in filters.items() if v is not None)
         raise InputError(f"no rows for {shown}", file=what)
-    rows[schema.MONTH] = _month_column(rows)
+    rows[schema.MONTH] = month_column(rows)
     keys = [c for c in (schema.FORCE, schema.AREA, schema.MEASURE, schema.SURVEY) if c in rows.columns]
     if keys and len(rows.drop_duplicates(keys)) > 1:
         found = "; ".join(", ".join(map(str, k)) for k in rows[keys].drop_duplicates().itertuples(index=False))
@@ -224,10 +206,10 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
         extra = "".join(f" ({n})" for n in base_notes if n)
         notes.append(f"3-year average: {described}{extra}.")
     if forecast is not None:
-        f = _latest_origin(_rows(forecast, "forecast", force=force, area=area, measure=measure))
+        f = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
         if f.empty:
             raise InputError(f"no forecast for {force}, {area}, {measure}", file="forecast")
-        f = f.assign(**{schema.MONTH: _month_column(f)}).sort_values(schema.MONTH)
+        f = f.assign(**{schema.MONTH: month_column(f)}).sort_values(schema.MONTH)
         fx = _x(f[schema.MONTH])
         ax.fill_between(fx, f[LO_95].astype(float), f[HI_95].astype(float),
                         color=ROLES["forecast"], alpha=0.25, linewidth=0, label="95% prediction interval",
@@ -265,11 +247,11 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
     the palette's order.
     """
     ax = _axes(ax)
-    rows = _rows(volumes, "volumes", force=force, measure=measure).copy()
+    rows = select_rows(volumes, "volumes", force=force, measure=measure).copy()
     rows = rows[(rows[schema.AREA].astype(str) != schema.WHOLE_FORCE).to_numpy()]
     if rows.empty:
         raise InputError(f"no local policing area rows for {force}, {measure}", file="volumes")
-    rows[schema.MONTH] = _month_column(rows)
+    rows[schema.MONTH] = month_column(rows)
     rows = _window(rows.sort_values([schema.AREA, schema.MONTH]), months, month)
     areas = sorted(rows[schema.AREA].astype(str).unique())
     if len(areas) > len(SERIES_COLOURS):
@@ -304,8 +286,8 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
     """
     ax = _axes(ax)
     month = to_month(month)
-    row = _one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
-    group = _rows(rates, "rates", measure=measure, month=month, area=schema.WHOLE_FORCE)
+    row = one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
+    group = select_rows(rates, "rates", measure=measure, month=month, area=schema.WHOLE_FORCE)
     if msg is not None:
         members = msg[(msg[schema.FORCE].astype(str) == force).to_numpy()]
         if schema.VERSION in members.columns and not members.empty:
