@@ -173,9 +173,11 @@ def _place(force: str, area: str) -> str:
 
 def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | None = None, *, force: str,
                  area: str = schema.WHOLE_FORCE, measure: str, months: int = 36, month: object | None = None,
-                 title: str | None = None, source: str | None = None, ax: Axes | None = None) -> Axes:
+                 highlight: object | None = None, title: str | None = None, source: str | None = None,
+                 ax: Axes | None = None) -> Axes:
     """Monthly counts for the last ``months`` months to ``month`` (default: the latest), the 3-year average, the
-    forecast with its 95% prediction interval, the latest month marked and its quarter shaded.
+    forecast with its 95% prediction interval, the ``highlight`` month marked (default: the latest, e.g. the month
+    a statement headlines) and the latest month's quarter shaded.
 
     ``volumes_with_baseline``: ``measures.three_year_average`` output (``count``, ``baseline``,
     ``baseline_method``); ``forecast``: ``forecast.forecast`` output (``mean``, ``lo_95``, ``hi_95``, ``method``,
@@ -222,9 +224,10 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
         notes.append(f"Forecast: {method}{made}, with 95% prediction interval.")
         shown = pd.period_range(min(shown[0], f[schema.MONTH].min()), max(shown[-1], f[schema.MONTH].max()),
                                 freq="M")
-    ax.plot([x[-1]], [float(latest[schema.COUNT])], linestyle="none", marker="o", markersize=8,
+    marked = latest if highlight is None else one_row(rows, "volumes", month=highlight)
+    ax.plot(_x([marked[schema.MONTH]]), [float(marked[schema.COUNT])], linestyle="none", marker="o", markersize=8,
             markerfacecolor="none", markeredgecolor=ROLES["highlight"], markeredgewidth=2,
-            label=f"{month_label(latest[schema.MONTH])}: {int(latest[schema.COUNT]):,}", gid="latest")
+            label=f"{month_label(marked[schema.MONTH])}: {int(marked[schema.COUNT]):,}", gid="latest")
     notes.append(f"Source: {_source(measure, source)}.")
     _month_axis(ax, shown)
     ax.set_ylim(bottom=0)

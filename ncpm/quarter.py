@@ -378,8 +378,10 @@ def quarter_figures(res: QuarterResults) -> dict[str, tuple[str, Callable]]:
             continue
         info = catalogue_measure(measure)
         label = info.label[0].upper() + info.label[1:]
-        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure: plots.volume_chart(
-            t["baseline"], t["forecast_quarter"], force=f, measure=measure, month=m, source=res.options.source, ax=ax))
+        marked = _notable_month(res, measure) if "volume_notable" in STATEMENT_PLAN[measure] else m
+        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure, marked=marked: plots.volume_chart(
+            t["baseline"], t["forecast_quarter"], force=f, measure=measure, month=m, highlight=marked,
+            source=res.options.source, ax=ax))
         lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
             figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area", lambda ax, measure=measure:

@@ -199,3 +199,15 @@ def test_rate_chart_outcome_rate_given_target_and_filtering():
     assert ax.get_title(loc="left") == "'Action taken' outcome rate, vehicle crime, Warwickshire"
     no_target = plots.rate_chart(o, area="North")
     assert not [ln for ln in no_target.lines if ln.get_gid() == "target"]
+
+
+def test_volume_chart_rings_the_highlighted_month():
+    months = pd.period_range("2023-01", periods=6, freq="M")
+    v = pd.DataFrame({"force": "W", "area": "Force", "measure": "knife_crime", "month": months,
+                      "count": [30, 35, 33, 40, 50, 38], "baseline": 34.0, "baseline_method": "same_month"})
+    ax = plots.volume_chart(v, force="W", measure="knife_crime", highlight="2023-05")
+    ring = next(line for line in ax.get_lines() if line.get_gid() == "latest")
+    assert list(ring.get_ydata()) == [50.0] and ring.get_label() == "May 2023: 50"
+    ax = plots.volume_chart(v, force="W", measure="knife_crime")
+    ring = next(line for line in ax.get_lines() if line.get_gid() == "latest")
+    assert list(ring.get_ydata()) == [38.0] and ring.get_label() == "June 2023: 38"
