@@ -180,3 +180,24 @@ def test_members_escaping_the_archive_are_refused(tmp_path, member):
     with pytest.raises(InputError, match=r"unsafe member path .* refusing to read it"):
         read_police_uk(out)
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["evil.zip"]
+
+
+def test_a_corrupt_archive_member_is_a_clear_error(tmp_path):
+    import zipfile as _zipfile
+
+    from ncpm.errors import InputError
+    from ncpm.io.policeuk import read_police_uk
+
+    body = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type," \
+           "Last outcome category,Context\n" + "".join(
+               f"{i:064x},2023-06,Warwickshire Police,Warwickshire Police,-1.5,52.3,On or near X,E01000001,A 001A,"
+               f"Vehicle crime,Under investigation,\n" for i in range(2000))
+    archive = tmp_path / "police.zip"
+    with _zipfile.ZipFile(archive, "w", _zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2023-06/2023-06-warwickshire-street.csv", body)
+    assert read_police_uk(archive)[0].frame["count"].sum() == 2000
+    data = bytearray(archive.read_bytes())
+    data[200] ^= 0xFF  # inside the member's compressed bytes
+    archive.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="2023-06-warwickshire-street.csv' is corrupt"):
+        read_police_uk(archive)

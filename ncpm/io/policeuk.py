@@ -42,9 +42,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import logging
 import re
+import struct
 import zipfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -107,6 +110,39 @@ def _unsafe(name: str) -> bool:
     return p.is_absolute() or ".." in p.parts or bool(re.match(r"^[A-Za-z]:", name))
 
 
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local file header (PKWARE APPNOTE 4.3.7)
+
+
+def _inflate(raw: bytes) -> bytes:
+    """Inflate a raw deflate stream: ISA-L (python-isal, about twice zlib's speed) when installed, else zlib."""
+    try:
+        from isal import isal_zlib
+    except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps the reader working without it
+        return zlib.decompress(raw, -15)
+    return isal_zlib.decompress(raw, wbits=-15)
+
+
+def _zip_member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
+    """One archive member's bytes, read raw and inflated here instead of through ``zipfile`` (the inflate is the
+    cost of reading a national archive); the CRC-32 is checked as ``zipfile`` would. Other compression methods and
+    encrypted members go through ``zipfile``."""
+    if info.file_size > MEMBER_BYTES or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return zipfile.ZipFile(path).open(info)  # streamed: the exact path reads a very large member in chunks
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        header = _LOCAL_HEADER.unpack(fh.read(_LOCAL_HEADER.size))
+        if header[0] != b"PK\x03\x04":
+            raise InputError(f"bad local header for member {info.filename!r}", file=str(path))
+        fh.seek(info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1])
+        try:
+            data = _inflate(fh.read(info.compress_size))
+        except Exception as exc:  # zlib.error or isal_zlib.error: a damaged deflate stream
+            raise InputError(f"member {info.filename!r} is corrupt ({exc})", file=str(path)) from None
+    if zlib.crc32(data) != info.CRC or len(data) != info.file_size:
+        raise InputError(f"member {info.filename!r} is corrupt (CRC or size does not match)", file=str(path))
+    return io.BytesIO(data)
+
+
 @contextmanager
 def _members(path: Path) -> Iterator[list[_Member]]:
     """The street and outcomes files under ``path`` (a CSV, a folder, or a zip archive), street files first."""
@@ -128,7 +164,7 @@ def _members(path: Path) -> Iterator[list[_Member]]:
                 m = FILE_NAME.match(PurePosixPath(info.filename).name)
                 if m and not info.is_dir():
                     found.append(_Member(f"{path}!{info.filename}", m["kind"].lower(),
-                                         (lambda n=info.filename: archive.open(n))))
+                                         (lambda info=info: _zip_member(path, info))))
             yield _check_members(found, path)
     elif path.is_file():
         if path.suffix.lower() == ".zip":
