@@ -171,6 +171,19 @@ def _place(force: str, area: str) -> str:
     return force if area == schema.WHOLE_FORCE else f"{force}, {area} LPA"
 
 
+def _capitalised(measure: str) -> str:
+    label = _measure_label(measure)
+    return label[:1].upper() + label[1:]
+
+
+def _count_axis(ax: Axes, title: str) -> None:
+    """A monthly-count chart's y axis (from 0, whole offences only) and its title."""
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
+    ax.set_ylabel("Offences per month", fontsize=FONT["label"])
+    ax.set_title(title, fontsize=FONT["title"], loc="left")
+
+
 def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | None = None, *, force: str,
                  area: str = schema.WHOLE_FORCE, measure: str, months: int = 36, month: object | None = None,
                  highlight: object | None = None, title: str | None = None, source: str | None = None,
@@ -230,12 +243,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
             label=f"{month_label(marked[schema.MONTH])}: {int(marked[schema.COUNT]):,}", gid="latest")
     notes.append(f"Source: {_source(measure, source)}.")
     _month_axis(ax, shown)
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
-    ax.set_ylabel("Offences per month", fontsize=FONT["label"])
-    label = _measure_label(measure)
-    ax.set_title(title or f"{label[:1].upper() + label[1:]} volumes, {_place(force, area)}",
-                 fontsize=FONT["title"], loc="left")
+    _count_axis(ax, title or f"{_capitalised(measure)} volumes, {_place(force, area)}")
     _legend(ax, ncols=3)
     _style(ax)
     _footnote(ax, " ".join(notes))
@@ -264,12 +272,7 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
         ax.plot(_x(one[schema.MONTH]), one[schema.COUNT].astype(float), color=colour, marker="o", markersize=2.5,
                 linewidth=1.4, label=f"{area} LPA", gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
-    ax.set_ylabel("Offences per month", fontsize=FONT["label"])
-    label = _measure_label(measure)
-    ax.set_title(title or f"{label[:1].upper() + label[1:]} by local policing area, {force}",
-                 fontsize=FONT["title"], loc="left")
+    _count_axis(ax, title or f"{_capitalised(measure)} by local policing area, {force}")
     _legend(ax, ncols=len(areas))
     _style(ax)
     _footnote(ax, f"LPA: Local Policing Area. Source: {_source(measure, source)}.")
@@ -321,8 +324,7 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
     ax.set_xlim(left=0)
     ax.set_xlabel(f"Offences per 1,000 population, {window} months to {month_label(month)}",
                   fontsize=FONT["label"])
-    label = _measure_label(measure)
-    ax.set_title(title or f"{label[:1].upper() + label[1:]}: {force} and its Most Similar Group",
+    ax.set_title(title or f"{_capitalised(measure)}: {force} and its Most Similar Group",
                  fontsize=FONT["title"], loc="left")
     _legend(ax, ncols=1)
     _style(ax)
