@@ -199,7 +199,7 @@ class _Outputs:
         self.out_dir = out_dir
         self.files: dict[str, str] = {}
 
-    def _record(self, path: Path) -> None:
+    def record(self, path: Path) -> None:
         from ncpm.io.runstate import sha256_file
 
         self.files[Path(path).relative_to(self.out_dir).as_posix()] = sha256_file(path)
@@ -209,14 +209,14 @@ class _Outputs:
 
         path.parent.mkdir(parents=True, exist_ok=True)
         write_table(frame, path)
-        self._record(path)
+        self.record(path)
 
     def data(self, data: bytes, path: Path) -> None:
         from ncpm.io.store import atomic_write_bytes
 
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, data)
-        self._record(path)
+        self.record(path)
 
     def keep(self, relative: str, digest: str) -> None:
         self.files[relative] = digest
@@ -415,7 +415,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         else:
             results = read_inputs(inputs, progress=False)
             for path in _update_store(results, store, write_store):
-                outputs._record(path)
+                outputs.record(path)
             frames = frames_by_kind(results)
             accounting = [{"file": r.file, "format": r.format, "kind": r.kind, "rows_in": r.rows_in,
                            "loaded": r.rows_loaded, "rejected": len(r.problems),

@@ -291,11 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except ConfigError as exc:
-        print(f"ncpm: configuration error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except RunLocked as exc:
-        print(f"ncpm: {exc}", file=sys.stderr)
+    except (ConfigError, RunLocked) as exc:  # a bad key, or another run holds the lock: nothing ran
+        kind = "configuration error: " if isinstance(exc, ConfigError) else ""
+        print(f"ncpm: {kind}{exc}", file=sys.stderr)
         return EXIT_USAGE
     except InputError as exc:
         print(f"ncpm: input error: {exc}", file=sys.stderr)

@@ -33,18 +33,13 @@ import pandas as pd
 from scipy import stats
 
 from ncpm import catalogue, periods, schema
+from ncpm.definitions import BASELINE_METHODS, Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
 from ncpm.errors import ConfigError, InputError
 
 # Comparison with the 3-year average on the Poisson scale (METHODS.md, Baseline).
-Z_IN_LINE = 1.96  # two-sided 95% normal quantile: |z| below this is "in line with"
-Z_SUBSTANTIAL = 3.0  # |z| at or above this is "substantially above/below" (METHODS.md)
 BASELINE_YEARS = 3  # the "3-year average"
 MONTHS_PER_YEAR = 12
 TRAILING_MONTHS = 36  # trailing_36: y(t-1) .. y(t-36)
-BASELINE_METHODS = {
-    "same_month": "mean of the same month in the previous 3 years",
-    "trailing_36": "mean of the previous 36 months",
-}
 COMPARISONS = ("substantially below", "below", "in line with", "above", "substantially above")
 
 # Outcome rate (METHODS.md, Outcome rate): "Caution: small numbers" thresholds.
@@ -257,12 +252,8 @@ def compare_to_baseline(y: np.ndarray, baseline: np.ndarray, in_line: float = Z_
             labels.append(None)
         elif bi == 0 and yi > 0:
             labels.append("above")
-        elif abs(zi) < in_line:
-            labels.append("in line with")
-        elif abs(zi) < substantial:
-            labels.append("above" if zi > 0 else "below")
         else:
-            labels.append("substantially above" if zi > 0 else "substantially below")
+            labels.append(comparison_label(zi, in_line, substantial))
     return z, labels
 
 

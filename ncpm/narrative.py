@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
+from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
 from ncpm.errors import ConfigError, InputError
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -92,8 +93,6 @@ SEED_IDS = {
     "da_satisfaction": "S9",
 }
 
-IN_LINE_Z = 1.96  # METHODS.md, Baseline: |z| < 1.96 "in line with"
-SUBSTANTIAL_Z = 3.0  # METHODS.md, Baseline: |z| >= 3 "substantially above/below"
 SHARE_TOLERANCE = 0.02  # a share within 2 percentage points of 1/3 is "a third"
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -233,10 +232,7 @@ def _num(value: object) -> float:
 
 
 def _classify(z: float, in_line: float, substantial: float) -> str:
-    if not math.isfinite(z) or abs(z) < in_line:
-        return "in line with"
-    side = "above" if z > 0 else "below"
-    return f"substantially {side}" if abs(z) >= substantial else side
+    return comparison_label(z, in_line, substantial) if math.isfinite(z) else "in line with"
 
 
 def _statement(kind: str, force: str, measure: str, month: pd.Period, text: str, facts: dict,
@@ -613,7 +609,7 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
 
 def quarter_profile_statement(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str,
                               month: object, *, area: str = schema.WHOLE_FORCE, preceding: int = 3,
-                              in_line: float = IN_LINE_Z, substantial: float = SUBSTANTIAL_Z,
+                              in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL,
                               id: str | None = None) -> Statement:
     """The quarter to ``month`` as a whole: stable or not month to month, and against the preceding months, the
     3-year average and the forecast made at the quarter's origin (S7).

@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
 from ncpm import catalogue, schema
+from ncpm.definitions import BASELINE_METHODS
 from ncpm.errors import ConfigError, InputError
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -79,10 +80,6 @@ SERIES_COLOURS = [PALETTE[c] for c in ("blue", "orange", "bluish_green", "vermil
 TITLE_PAD = 20  # points between the plot and its title for each row of the legend between them
 FIGSIZE = (8.0, 4.5)  # inches: a full-width figure on an A4 page at 100%
 FONT = {"title": 12, "label": 10, "tick": 9, "legend": 8, "footnote": 7.5}
-BASELINE_METHODS = {
-    "same_month": "mean of the same month in the previous 3 years",
-    "trailing_36": "mean of the previous 36 months",
-}
 
 
 

@@ -32,6 +32,7 @@ from ncpm import measures, narrative, peers, plots, schema, spc
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
 from ncpm.catalogue import priorities
+from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL
 from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
@@ -62,8 +63,8 @@ class QuarterOptions:
 
     baseline_method: str = "same_month"
     exclude: tuple[str, ...] = ()
-    in_line: float = measures.Z_IN_LINE
-    substantial: float = measures.Z_SUBSTANTIAL
+    in_line: float = Z_IN_LINE
+    substantial: float = Z_SUBSTANTIAL
     forecast_method: str = "auto"
     forecast_engine: str = "statsmodels"
     horizon: int = 3
@@ -134,6 +135,7 @@ class QuarterResults:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     statements: list[narrative.Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    all_volumes: pd.DataFrame | None = field(default=None, repr=False)  # every force, validated once
 
     def statement_texts(self, measure: str | None = None) -> list[str]:
         return [s.text for s in self.statements if measure is None or s.measure == measure]
@@ -174,7 +176,8 @@ def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire
     if ours.empty:
         raise InputError(f"no volumes for {force}", file="volumes", column=schema.FORCE)
     month, q = _resolve_month(ours, month, quarter)
-    res = QuarterResults(force=force, month=month, quarter=q, options=options or QuarterOptions())
+    res = QuarterResults(force=force, month=month, quarter=q, options=options or QuarterOptions(),
+                         all_volumes=all_volumes)
     res.tables["volumes"] = ours[ours[schema.MONTH] <= month].reset_index(drop=True)
     return res
 
@@ -228,7 +231,8 @@ def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> No
         res.notes.append("no population data: rates per 1,000, MSG comparisons and national ranks are left out")
         return
     opts, t = res.options, res.tables
-    all_volumes = schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
+    all_volumes = res.all_volumes if res.all_volumes is not None else \
+        schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
     population = schema.validate(frames["population"], schema.POPULATIONS, source="population")
     whole = all_volumes[(all_volumes[schema.AREA] == schema.WHOLE_FORCE) & (all_volumes[schema.MONTH] <= res.month)]
     rates = peers.rates_per_1000(whole, population)
