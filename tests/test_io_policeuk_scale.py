@@ -201,3 +201,35 @@ def test_a_corrupt_archive_member_is_a_clear_error(tmp_path):
     archive.write_bytes(bytes(data))
     with pytest.raises(InputError, match="2023-06-warwickshire-street.csv' is corrupt"):
         read_police_uk(archive)
+
+
+@pytest.mark.parametrize("lsoa", [False, True])
+def test_frames_are_canonical_by_construction(archive, tmp_path, lsoa):
+    """The reader builds its frames sorted and unique from the group keys instead of calling ``schema.validate``
+    on millions of rows: the frames are exactly what validate would give, outcomes and exact-path members too."""
+    from ncpm import schema
+
+    members = _members(archive)
+    street = sorted(n for n in members if n.endswith("-street.csv"))
+    rows = members[street[0]].decode().split("\n")
+    ids = [r.split(",")[0] for r in rows[1:40] if r and r.split(",")[0]]
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type\n"
+    outcomes = header + "".join(f"{i},2023-02,Kent Police,Kent Police,,,,,,"
+                                f"{'Unable to prosecute suspect' if k % 3 else 'Suspect charged'}\n"
+                                for k, i in enumerate(ids + ["not-a-crime-read"]))
+    lines = members[street[1]].decode().split("\n")
+    cells = lines[5].split(",")
+    cells[6] = '"On or near\nHigh Street"'  # a quoted line break: this member goes the exact path
+    lines[5] = ",".join(cells)
+    members[street[1]] = "\n".join(lines).encode()
+    out = tmp_path / "mixed.zip"
+    with zipfile.ZipFile(out, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+        z.writestr("2023-02/2023-02-kent-outcomes.csv", outcomes)
+    volumes, outcome_counts = read_police_uk(out, lsoa=lsoa)
+    assert outcome_counts.frame["count"].sum() == len(ids) + 1
+    assert "police_uk:unmatched_crime" in set(outcome_counts.frame["measure"])
+    for result, spec in ((volumes, schema.VOLUMES), (outcome_counts, schema.OUTCOMES)):
+        pd.testing.assert_frame_equal(result.frame, schema.validate(result.frame, spec))
+        assert result.frame.dtypes.tolist() == schema.empty(spec).dtypes.tolist()

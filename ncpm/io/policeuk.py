@@ -15,18 +15,22 @@ Each record is one row in ``rows_in``; the frames hold monthly counts. Street re
 counted by the month the outcome was recorded, ``outcome_type`` the police.uk Outcome type text; their measure is
 that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
 
-National scale (issue 8): "aggregate first, check the distinct keys after". Archives are read member by member
-straight from the zip (never extracted; zlib in C). Each member is read whole (a national member is a few MB),
-checked to be UTF-8 (``bytes.isascii``, else a decode), and parsed by ``pyarrow.csv.read_csv`` (C++) reading only
-the key columns, as text (dictionary-encoded when read with Crime IDs); ``Table.group_by`` then counts the
-records per distinct (Falls within, Month, Crime type[, LSOA code]) key, and only those few distinct keys go
-through Python: the force through ``find_force``, the month parsed, a blank crime type refused, each once. Up to :data:`WORKERS` members are
-read, decompressed and parsed ahead in threads (file reads, zlib and pyarrow release the GIL). Memory is bounded
-by a few members and the number of distinct (force, area, measure, month) groups, not by the archive size; the one
-structure that grows with the archive is the Crime ID map used to give outcomes their measure (10 bytes a crime),
-built only when the input holds outcomes files, whose records are then counted batch by batch with their ids.
+National scale (issue 8): "check each distinct text once, count integer keys". Archives are read member by member
+straight from the zip (never extracted): each deflated member is read raw and inflated whole by ISA-L (a national
+member is a few MB; CRC-32 checked). Each member is checked to be UTF-8 (``bytes.isascii``, else a decode) and
+parsed by ``pyarrow.csv.read_csv`` (C++) reading only the key columns, dictionary-encoded: a batch holds a few
+distinct texts and an int32 index a record. Only the distinct texts go through Python (the force through
+``find_force``, the month parsed, a blank crime type refused), each once per call; LSOA codes, thousands a batch,
+are matched in C++ (``pyarrow.compute.index_in``) and only unseen ones go through Python. Each record becomes one
+int64 key packing its five codes (force, area, measure, month, outcome type); the keys are summed by sorting
+(``numpy``) every :data:`_CONSOLIDATE` records. Up to :data:`WORKERS` threads read, inflate and parse
+:data:`AHEAD` members ahead (file reads, ISA-L and pyarrow release the GIL) while the calling thread assigns the
+codes. Memory is bounded by a few members, the keys held and the distinct (force, area, measure, month) groups,
+not by the archive size; the one structure that grows with the archive is the Crime ID map used to give outcomes
+their measure (10 bytes a crime), built only when the input holds outcomes files. The frames are built sorted
+and unique from the distinct keys (what ``schema.validate`` would give, without re-sorting millions of rows).
 
-A member with any invalid key (an unknown force, an unreadable month, a blank crime or outcome type, an outcome
+A member with any invalid record (an unknown force, an unreadable month, a blank crime or outcome type, an outcome
 without a Crime ID: rare in real data) is re-read by the exact path (csv-aware pandas chunks of
 :data:`CHUNK_ROWS` records), which gives each rejected row with its exact 1-based line; so is a member pyarrow
 cannot read as one record a line (ragged rows, a quoted line break), one that is not UTF-8 (so those errors read
@@ -94,15 +98,24 @@ NO_LSOA = "no LSOA"  # the area of records without a location when reading by LS
 UNMATCHED = "police_uk:unmatched_crime"  # outcomes whose Crime ID is not among the street records read
 CHUNK_ROWS = 200_000  # records per chunk on the exact path
 BLOCK_BYTES = 16 << 20  # bytes per record batch on the fast path (pyarrow parses blocks in parallel)
-WORKERS = 3  # members read and parsed ahead, in threads (3 measured best on 2 cores)
+WORKERS = 3  # threads reading, inflating and parsing members (3 measured best on 2 cores)
+AHEAD = 8  # members in flight: parsed ahead of the thread assigning the codes, so the workers never wait for it
 MEMBER_BYTES = 512 << 20  # larger files (never a police.uk member) go the exact, chunked path
-_CONSOLIDATE = 1_000_000  # partial count rows kept before they are summed together
+_CONSOLIDATE = 4_000_000  # group keys of records held (32 MB) before they are summed together
 _BOM = codecs.BOM_UTF8
 @dataclass
 class _Member:
     label: str
     kind: str | None  # "street" / "outcomes" from the file name, None for a single file given by the caller
     open: Callable[[], BinaryIO]
+    size: int  # bytes, uncompressed
+    read: Callable[[], bytes] | None = None  # the whole member at once, when that is cheaper than ``open``
+
+    def data(self) -> bytes:
+        if self.read is not None:
+            return self.read()
+        with self.open() as binary:
+            return binary.read()
 
 
 def _unsafe(name: str) -> bool:
@@ -113,21 +126,27 @@ def _unsafe(name: str) -> bool:
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local file header (PKWARE APPNOTE 4.3.7)
 
 
-def _inflate(raw: bytes) -> bytes:
-    """Inflate a raw deflate stream: ISA-L (python-isal, about twice zlib's speed) when installed, else zlib."""
+def _inflate(raw: bytes, size: int) -> bytes:
+    """Inflate a raw deflate stream of ``size`` bytes inflated: ISA-L (python-isal, about twice zlib's speed) when
+    installed, else zlib; the output buffer is allocated once (one byte over, so it is never grown)."""
     try:
         from isal import isal_zlib
     except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps the reader working without it
-        return zlib.decompress(raw, -15)
-    return isal_zlib.decompress(raw, wbits=-15)
+        return zlib.decompress(raw, -15, size + 1)
+    return isal_zlib.decompress(raw, wbits=-15, bufsize=size + 1)
 
 
-def _zip_member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
-    """One archive member's bytes, read raw and inflated here instead of through ``zipfile`` (the inflate is the
-    cost of reading a national archive); the CRC-32 is checked as ``zipfile`` would. Other compression methods and
-    encrypted members go through ``zipfile``."""
-    if info.file_size > MEMBER_BYTES or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
-        return zipfile.ZipFile(path).open(info)  # streamed: the exact path reads a very large member in chunks
+def _crc32(data: bytes) -> int:
+    try:
+        from isal import isal_zlib
+    except ImportError:  # pragma: no cover
+        return zlib.crc32(data)
+    return isal_zlib.crc32(data)  # carry-less multiply: about 8x zlib's
+
+
+def _zip_bytes(path: Path, info: zipfile.ZipInfo) -> bytes:
+    """One deflated archive member's bytes, read raw and inflated here instead of through ``zipfile`` (the inflate
+    is the cost of reading a national archive); the CRC-32 and size are checked as ``zipfile`` would."""
     with open(path, "rb") as fh:
         fh.seek(info.header_offset)
         header = _LOCAL_HEADER.unpack(fh.read(_LOCAL_HEADER.size))
@@ -135,19 +154,32 @@ def _zip_member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
             raise InputError(f"bad local header for member {info.filename!r}", file=str(path))
         fh.seek(info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1])
         try:
-            data = _inflate(fh.read(info.compress_size))
+            data = _inflate(fh.read(info.compress_size), info.file_size)
         except Exception as exc:  # zlib.error or isal_zlib.error: a damaged deflate stream
             raise InputError(f"member {info.filename!r} is corrupt ({exc})", file=str(path)) from None
-    if zlib.crc32(data) != info.CRC or len(data) != info.file_size:
+    if len(data) != info.file_size or _crc32(data) != info.CRC:
         raise InputError(f"member {info.filename!r} is corrupt (CRC or size does not match)", file=str(path))
-    return io.BytesIO(data)
+    return data
+
+
+def _zip_member(path: Path, info: zipfile.ZipInfo) -> _Member:
+    """A member read whole by ``_zip_bytes`` when it is deflated, unencrypted and at most :data:`MEMBER_BYTES`;
+    otherwise streamed through ``zipfile`` (the exact path reads a very large member in chunks)."""
+    m = FILE_NAME.match(PurePosixPath(info.filename).name)
+    label = f"{path}!{info.filename}"
+    whole = (info.file_size <= MEMBER_BYTES and info.compress_type == zipfile.ZIP_DEFLATED
+             and not info.flag_bits & 0x1)
+    if whole:
+        return _Member(label, m["kind"].lower(), lambda: io.BytesIO(_zip_bytes(path, info)), info.file_size,
+                       lambda: _zip_bytes(path, info))
+    return _Member(label, m["kind"].lower(), lambda: zipfile.ZipFile(path).open(info), info.file_size)
 
 
 @contextmanager
 def _members(path: Path) -> Iterator[list[_Member]]:
     """The street and outcomes files under ``path`` (a CSV, a folder, or a zip archive), street files first."""
     if path.is_dir():
-        found = [_Member(str(p), m["kind"].lower(), (lambda p=p: p.open("rb")))
+        found = [_Member(str(p), m["kind"].lower(), (lambda p=p: p.open("rb")), p.stat().st_size)
                  for p in sorted(path.rglob("*.csv")) if (m := FILE_NAME.match(p.name))]
         yield _check_members(found, path)
     elif zipfile.is_zipfile(path):
@@ -161,16 +193,14 @@ def _members(path: Path) -> Iterator[list[_Member]]:
                 if _unsafe(info.filename):
                     raise InputError(f"unsafe member path {info.filename!r} in the archive (absolute or "
                                      "containing '..'); refusing to read it", file=str(path))
-                m = FILE_NAME.match(PurePosixPath(info.filename).name)
-                if m and not info.is_dir():
-                    found.append(_Member(f"{path}!{info.filename}", m["kind"].lower(),
-                                         (lambda info=info: _zip_member(path, info))))
+                if FILE_NAME.match(PurePosixPath(info.filename).name) and not info.is_dir():
+                    found.append(_zip_member(path, info))
             yield _check_members(found, path)
     elif path.is_file():
         if path.suffix.lower() == ".zip":
             raise InputError("not a readable zip archive (File is not a zip file)", file=str(path))
         m = FILE_NAME.match(path.name)
-        yield [_Member(str(path), m["kind"].lower() if m else None, lambda: path.open("rb"))]
+        yield [_Member(str(path), m["kind"].lower() if m else None, lambda: path.open("rb"), path.stat().st_size)]
     else:
         raise InputError("no such file or folder", file=str(path))
 
@@ -261,17 +291,42 @@ def _as_utf8(data: bytes, encoding: str | None) -> bytes | None:
 
 @dataclass
 class _Parsed:
-    """A member parsed by pyarrow: its kind, the columns read (police.uk names and pyarrow keys) and either its
-    records (``by_id``: outcomes, or street records whose Crime IDs are needed) or its distinct keys and counts."""
+    """A member parsed by pyarrow: its kind, the columns read (police.uk names, in order) and its records, the
+    key columns dictionary-encoded (each batch holds a few distinct texts and an int32 index a record)."""
 
     kind: str
     wanted: list[str]
-    keys: list[str]
     table: pa.Table
-    by_id: bool
 
 
 _DIMS = ("force", "area", "measure", "month", "outcome")
+# Bits of each dimension's code in a packed int64 group key, most significant first, in the order of the frames'
+# key (force, area, measure, month, outcome type): 63 bits, so keys are non-negative and sort as the codes do.
+_BITS = {"force": 7, "area": 24, "measure": 10, "month": 12, "outcome": 10}
+_SHIFT = {d: sum(_BITS[e] for e in _DIMS[i + 1:]) for i, d in enumerate(_DIMS)}
+
+
+def _pack(force: np.ndarray, area: np.ndarray | int, measure: np.ndarray, month: np.ndarray,
+          outcome: np.ndarray | int) -> np.ndarray:
+    """One int64 key a record from its five dimension codes (each below 2**bits, checked in ``_Codes.code``)."""
+    key = force.astype(np.int64) << _SHIFT["force"]
+    for dim, codes in (("area", area), ("measure", measure), ("month", month), ("outcome", outcome)):
+        key |= np.asarray(codes, dtype=np.int64) << _SHIFT[dim]
+    return key
+
+
+def _unpack(keys: np.ndarray) -> dict[str, np.ndarray]:
+    return {d: (keys >> _SHIFT[d]) & ((1 << _BITS[d]) - 1) for d in _DIMS}
+
+
+def _sum(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (sorted) and the sum of ``counts`` over each: a sort, then a segmented sum."""
+    if not len(keys):
+        return keys, counts
+    order = np.argsort(keys, kind="stable")  # timsort: runs already sorted (earlier sums) merge in linear time
+    keys, counts = keys[order], counts[order]
+    start = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return keys[start], np.add.reduceat(counts, start)
 
 
 class _Codes:
@@ -282,29 +337,46 @@ class _Codes:
         self.values: dict[str, list[str]] = {d: [] for d in _DIMS}
         self.index: dict[str, dict[str, int]] = {d: {} for d in _DIMS}
         self.cache: dict[str, dict[str, int]] = {}
+        self.area_set = pa.array([], pa.string())  # the area values as an Arrow array (``areas``)
 
     def code(self, dim: str, value: str) -> int:
         index = self.index[dim]
         found = index.get(value)
         if found is None:
-            found = index[value] = len(self.values[dim])
+            found = len(self.values[dim])
+            if found >> _BITS[dim]:
+                raise InputError(f"more than {(1 << _BITS[dim]) - 1:,} distinct {dim} values: not police.uk data")
+            index[value] = found
             self.values[dim].append(value)
         return found
 
-    def sizes(self) -> np.ndarray:
-        return np.array([max(1, len(self.values[d])) for d in _DIMS], dtype=np.int64)
-
-    def lut(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> tuple[np.ndarray, list[str]]:
-        """Codes of a batch dictionary's (stripped) values under ``check`` (-1 blank, -2 invalid), and the values."""
+    def lut(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> np.ndarray:
+        """Codes of a batch dictionary's (stripped) values under ``check`` (-1 blank, -2 invalid)."""
         cache = self.cache.setdefault(check, {})
-        values = [v.strip() for v in dictionary.to_pylist()]
+        values = dictionary.to_pylist()
         out = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             c = cache.get(v)
             if c is None:
-                c = cache[v] = -1 if v == "" else fn(v)
+                v2 = v.strip()
+                c = cache[v] = -1 if v2 == "" else fn(v2)
             out[i] = c
-        return out, values
+        return out
+
+    def areas(self, dictionary: pa.Array) -> np.ndarray:
+        """Area codes of a batch dictionary of LSOA codes (stripped; blank is :data:`NO_LSOA`), looked up in C++:
+        an LSOA dictionary holds thousands of values a batch, so only the values not seen before go through
+        Python (about 35,000 in a national archive)."""
+        values = pc.utf8_trim_whitespace(dictionary)
+        values = pc.if_else(pc.equal(values, ""), NO_LSOA, values)
+        at = pc.index_in(values, value_set=self.area_set)
+        new = at.is_null()
+        if pc.any(new).as_py():
+            for v in pc.unique(values.filter(new)).to_pylist():
+                self.code("area", v)
+            self.area_set = pa.array(self.values["area"], pa.string())
+            at = pc.index_in(values, value_set=self.area_set)
+        return at.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _month_code(codes: _Codes) -> Callable[[str], int]:
@@ -314,30 +386,6 @@ def _month_code(codes: _Codes) -> Callable[[str], int]:
     return fn
 
 
-def _group(codes: np.ndarray, counts: np.ndarray | None, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum ``counts`` (1 each when None) over identical rows of ``codes`` (k x 5, each column below its size)."""
-    if not len(codes):
-        return codes, np.zeros(0, dtype=np.int64)
-    key = np.zeros(len(codes), dtype=np.int64)
-    for j, size in enumerate(sizes):
-        key = key * size + codes[:, j]
-    total = int(np.prod(sizes.astype(float)))
-    if total <= max(1 << 16, 4 * len(key)):
-        sums = np.bincount(key, weights=counts, minlength=total)
-        uniq = np.flatnonzero(sums)
-        sums = sums[uniq]
-    else:  # a hash group-by in C++ (no sort): partial counts of many members are mostly distinct keys
-        ones = np.ones(len(key), dtype=np.int64) if counts is None else np.rint(counts).astype(np.int64)
-        summed = pa.table({"k": key, "n": ones}).group_by("k").aggregate([("n", "sum")])
-        uniq = summed["k"].to_numpy()
-        sums = summed["n_sum"].to_numpy()
-    out = np.empty((len(uniq), len(sizes)), dtype=np.int64)
-    rest = uniq
-    for j in range(len(sizes) - 1, -1, -1):
-        rest, out[:, j] = np.divmod(rest, sizes[j])
-    return out, np.rint(sums).astype(np.int64)
-
-
 @dataclass
 class _Part:
     """What one member contributed: accounted for only when the member has been read to its end."""
@@ -345,38 +393,37 @@ class _Part:
     kind: str
     rows_in: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    codes: list[np.ndarray] = field(default_factory=list)
-    counts: list[np.ndarray] = field(default_factory=list)
+    keys: list[np.ndarray] = field(default_factory=list)  # a packed group key a record counted
     ids: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 @dataclass
 class _Tally:
-    """Running totals over all files of one kind: count rows (codes, counts) summed every so often."""
+    """Running totals over all files of one kind: the keys of the records held, summed every so often into
+    (distinct key, count) pairs."""
 
     rows_in: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    codes: list[np.ndarray] = field(default_factory=list)
-    counts: list[np.ndarray] = field(default_factory=list)
+    held: list[np.ndarray] = field(default_factory=list)
+    n_held: int = 0
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # distinct, sorted
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     files: int = 0
-    held: int = 0  # count rows held
-    reduced: int = 0  # count rows after the last summing (the distinct groups so far)
 
-    def add(self, part: _Part, sizes: np.ndarray) -> None:
+    def add(self, part: _Part) -> None:
         self.rows_in += part.rows_in
         self.rejected.extend(part.rejected)
-        self.codes.extend(part.codes)
-        self.counts.extend(part.counts)
-        self.held += sum(len(c) for c in part.codes)
+        self.held.extend(part.keys)
+        self.n_held += sum(len(k) for k in part.keys)
         self.files += 1
-        if self.held > max(_CONSOLIDATE, 2 * self.reduced):  # amortised: each summing at least halves the rows
-            self.reduce(sizes)
+        if self.n_held > max(_CONSOLIDATE, len(self.keys)):  # amortised: memory stays within a few times the groups
+            self.reduce()
 
-    def reduce(self, sizes: np.ndarray) -> None:
-        if len(self.codes) > 1:
-            codes, counts = _group(np.concatenate(self.codes), np.concatenate(self.counts).astype(float), sizes)
-            self.codes, self.counts = [codes], [counts]
-            self.held = self.reduced = len(codes)
+    def reduce(self) -> None:
+        if self.held:
+            keys, counts = np.unique(np.concatenate(self.held), return_counts=True)
+            self.keys, self.counts = _sum(np.concatenate([self.keys, keys]), np.concatenate([self.counts, counts]))
+            self.held, self.n_held = [], 0
 
 
 class _Reader:
@@ -409,11 +456,9 @@ class _Reader:
     def prepare(self, member: _Member) -> _Parsed | None:
         """Read and parse one member with pyarrow (thread-safe: touches no shared state); None when it must go
         the exact path (not UTF-8, ragged rows, a quoted line break, no records: see the module docstring)."""
-        with member.open() as binary:
-            data = binary.read(MEMBER_BYTES + 1)
-        if len(data) > MEMBER_BYTES:
+        if member.size > MEMBER_BYTES:
             return None  # a very large single file: the exact path streams it in chunks (bounded memory)
-        data = _as_utf8(data, self.encoding)
+        data = _as_utf8(member.data(), self.encoding)
         if data is None:
             return None  # not UTF-8 (or not the encoding given): the exact path reports the byte
         end = data.find(b"\n")
@@ -432,14 +477,12 @@ class _Reader:
             return None  # no records (or only blank lines): the exact path gives the empty table
         what = "Crime type" if kind == "street" else "Outcome type"
         wanted = ["Falls within", "Month", what] + (["LSOA code"] if self.lsoa else [])
-        by_id = kind == "outcomes" or self.need_ids
-        if by_id:
+        if kind == "outcomes" or self.need_ids:
             wanted.append("Crime ID")
         columns = [f"c{i}" for i in range(len(header))]
-        keys = [columns[where[w]] for w in wanted]
-        text = pa.dictionary(pa.int32(), pa.string()) if by_id else pa.string()  # group_by hashes text fast
+        text = pa.dictionary(pa.int32(), pa.string())  # few distinct texts a batch: decoded once each
         convert = pacsv.ConvertOptions(
-            include_columns=keys,
+            include_columns=[columns[where[w]] for w in wanted],
             column_types={columns[where[w]]: pa.string() if w == "Crime ID" else text for w in wanted},
             strings_can_be_null=False, quoted_strings_can_be_null=False)
         try:
@@ -450,66 +493,27 @@ class _Reader:
                                    convert_options=convert)
         except pa.ArrowException:
             return None  # ragged rows, a quoted line break: the exact path reports them as before
-        del data
         if not table.num_rows:
             return None
-        if not by_id:  # aggregate first (in C++); the distinct keys are checked after, in ``finish``
-            table = table.group_by(keys).aggregate([([], "count_all")])
-        return _Parsed(kind, wanted, keys, table, by_id)
+        return _Parsed(kind, wanted, table)
 
     def finish(self, parsed: _Parsed) -> _Part | None:
-        """Codes and counts of a parsed member; None when a record is invalid: the exact path reports it."""
+        """The group keys of a parsed member's records; None when a record is invalid (an unknown force, an
+        unreadable month, a blank crime or outcome type, an outcome without a Crime ID; perhaps a row of blank
+        cells): the exact path then reads the member and reports the rows."""
         part = _Part(parsed.kind)
-        if parsed.by_id:  # record by record: the Crime IDs link outcomes to the measure of their crime
-            for batch in parsed.table.to_batches():
-                if not self._batch(batch, part, parsed.wanted):
-                    return None
-            return part
-        return self._aggregated(parsed.table, parsed.keys, parsed.wanted, part)
-
-    def _aggregated(self, table: pa.Table, keys: list[str], wanted: list[str], part: _Part) -> _Part | None:
-        """Codes and counts of a member's distinct (force, month, crime type[, LSOA]) keys; None when a key is
-        invalid (an unknown force, an unreadable month, a blank crime type): the exact path then reports the rows."""
-        codes = self.codes
-
-        def coded(key: str, check: str, fn: Callable[[str], int]) -> np.ndarray:
-            enc = pc.dictionary_encode(table[key]).combine_chunks()
-            lut, _ = codes.lut(check, enc.dictionary, fn)
-            return lut[enc.indices.to_numpy(zero_copy_only=False)]
-
-        cols = dict(zip(wanted, keys, strict=True))
-        force = coded(cols["Falls within"], "force",
-                      lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
-        month = coded(cols["Month"], "month", _month_code(codes))
-        measure = coded(cols["Crime type"], "crime_type", lambda v: codes.code("measure", _measure_of(v)))
-        if (force < 0).any() or (month < 0).any() or (measure < 0).any():
-            return None
-        n = table.num_rows
-        area = np.zeros(n, dtype=np.int64)
-        if self.lsoa:
-            lsoa = coded(cols["LSOA code"], "lsoa", lambda v: codes.code("area", v))
-            area = np.where(lsoa < 0, codes.code("area", NO_LSOA), lsoa)
-        counts = table.column(table.num_columns - 1).to_numpy().astype(np.int64)
-        grid = np.stack([force, area, measure, month, np.zeros(n, dtype=np.int64)], axis=1)
-        c, k = _group(grid, counts.astype(float), codes.sizes())
-        part.codes.append(c)
-        part.counts.append(k)
-        part.rows_in = int(counts.sum())
+        for batch in parsed.table.to_batches():
+            if batch.num_rows and not self._batch(batch, part, parsed.wanted):
+                return None
         return part
 
     def _batch(self, batch: pa.RecordBatch, part: _Part, wanted: list[str]) -> bool:
-        """Count one record batch of a member read with its Crime IDs; False when a record is invalid (or
-        perhaps a row of blank cells): the exact path then reads the member."""
-        n = batch.num_rows
-        if not n:
-            return True
         codes, street = self.codes, part.kind == "street"
         cols = dict(zip(wanted, batch.columns, strict=True))
 
         def coded(name: str, check: str, fn: Callable[[str], int]) -> np.ndarray:
             col = cols[name]
-            lut, _ = codes.lut(check, col.dictionary, fn)
-            return lut[col.indices.to_numpy(zero_copy_only=False)]
+            return codes.lut(check, col.dictionary, fn)[col.indices.to_numpy(zero_copy_only=False)]
 
         force = coded("Falls within", "force",
                       lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
@@ -518,30 +522,30 @@ class _Reader:
             kind_code = coded("Crime type", "crime_type", lambda v: codes.code("measure", _measure_of(v)))
         else:
             kind_code = coded("Outcome type", "outcome", lambda v: codes.code("outcome", v))
-        ids = pc.utf8_trim_whitespace(cols["Crime ID"])
-        no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
         bad = (force < 0) | (month < 0) | (kind_code < 0)
-        if not street:
-            bad |= no_id
+        ids = no_id = None
+        if "Crime ID" in cols:
+            ids = pc.utf8_trim_whitespace(cols["Crime ID"])
+            no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
+            if not street:
+                bad |= no_id
         if bad.any():
             return False
-        area = np.zeros(n, dtype=np.int64)
+        area: np.ndarray | int = 0
         if self.lsoa:
-            lcodes = coded("LSOA code", "lsoa", lambda v: codes.code("area", v))
-            area = np.where(lcodes < 0, codes.code("area", NO_LSOA), lcodes)
+            col = cols["LSOA code"]
+            area = codes.areas(col.dictionary)[col.indices.to_numpy(zero_copy_only=False)]
         if street:
-            measure, outcome = kind_code, np.zeros(n, dtype=np.int64)
-            has = ~no_id
-            part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
-                             measure[has].astype(np.int16)))
+            measure, outcome = kind_code, 0
+            if ids is not None:
+                has = ~no_id
+                part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
+                                 measure[has].astype(np.int16)))
         else:
             outcome = kind_code
             measure = self.measure_codes(_hash(pd.Series(ids.to_pylist(), dtype=object)))
-        grid = np.stack([force, area, measure, month, outcome], axis=1)
-        c, k = _group(grid, None, codes.sizes())
-        part.codes.append(c)
-        part.counts.append(k)
-        part.rows_in += n
+        part.keys.append(_pack(force, area, measure, month, outcome))
+        part.rows_in += batch.num_rows
         return True
 
     # ---- the exact path
@@ -575,9 +579,7 @@ class _Reader:
                     part.ids.append((_hash(table.data["Crime ID"][has]), code[has, 2].astype(np.int16)))
             elif good.any():
                 code[good, 2] = self.measure_codes(_hash(crime_id[good]))
-            c, k = _group(code[good], None, self.codes.sizes())
-            part.codes.append(c)
-            part.counts.append(k)
+            part.keys.append(_pack(*code[good].T))
             part.rows_in += n
             part.rejected.extend(checks.rejections())
         assert part is not None  # _exact_tables yields at least one (possibly empty) table
@@ -585,14 +587,14 @@ class _Reader:
 
     def read(self, members: list[_Member], progress: bool) -> None:
         """Read the members in order; up to :data:`WORKERS` are read and parsed ahead in threads (file reads,
-        zlib and pyarrow release the GIL), while the codes are assigned here, one member at a time."""
+        inflating and pyarrow release the GIL), while the codes are assigned here, one member at a time."""
         pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ncpm-police-uk")
         ahead: deque[tuple[_Member, Future]] = deque()
         todo = iter(members)
         try:
             for member in todo:
                 ahead.append((member, pool.submit(self.prepare, member)))
-                if len(ahead) > WORKERS:
+                if len(ahead) > max(AHEAD, WORKERS):
                     self._take(*ahead.popleft(), progress)
             while ahead:
                 self._take(*ahead.popleft(), progress)
@@ -603,28 +605,37 @@ class _Reader:
         parsed = future.result()
         part = (self.finish(parsed) if parsed is not None else None) or self.exact(member)
         self.ids.extend(part.ids)
-        self.tallies[part.kind].add(part, self.codes.sizes())
+        self.tallies[part.kind].add(part)
         log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
                 member.label, part.rows_in, len(part.rejected))
 
     def result(self, path: Path, kind: str) -> LoadResult:
+        """The canonical frame of one kind, built from the distinct keys already in key order (values ranked per
+        dimension), so it is sorted and unique by construction; ``schema.validate`` would give the same frame
+        (a test checks) at the cost of re-sorting and re-checking millions of rows."""
         tally = self.tallies[kind]
         spec = schema.VOLUMES if kind == "street" else schema.OUTCOMES
-        tally.reduce(self.codes.sizes())
-        if tally.codes and len(tally.codes[0]):
-            (codes,), (counts,) = tally.codes, tally.counts
-            values = {d: pa.array(self.codes.values[d] or [""], pa.string()).take(codes[:, j]).to_pandas()
-                      for j, d in enumerate(_DIMS) if d != "month"}
-            values["month"] = pd.PeriodIndex(self.codes.values["month"], freq="M")[codes[:, 3]]
-            cols = {schema.FORCE: values["force"], schema.AREA: values["area"], schema.MEASURE: values["measure"],
-                    schema.MONTH: values["month"]}
-            if kind == "outcomes":
-                cols[schema.OUTCOME_TYPE] = values["outcome"]
-            frame = pd.DataFrame(cols)
-            frame[schema.COUNT] = counts
-            frame = schema.validate(frame, spec, source=str(path))  # sorted there on the (unique) key
-        else:
-            frame = schema.empty(spec)
+        tally.reduce()
+        if not len(tally.keys):
+            return LoadResult(str(path), FORMAT, spec.name, schema.empty(spec), tally.rows_in, tally.rejected)
+        fields = _unpack(tally.keys)
+        rank = {}
+        for d in _DIMS:
+            values = self.codes.values[d] or [""]
+            rank[d] = np.empty(len(values), dtype=np.int64)
+            rank[d][sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+        order = np.argsort(_pack(*(rank[d][fields[d]] for d in _DIMS)))
+        fields = {d: f[order] for d, f in fields.items()}
+
+        def text(dim: str) -> pd.Series:
+            return pa.array(self.codes.values[dim] or [""], pa.string()).take(fields[dim]).to_pandas()
+
+        cols = {schema.FORCE: text("force"), schema.AREA: text("area"), schema.MEASURE: text("measure"),
+                schema.MONTH: pd.Series(pd.PeriodIndex(self.codes.values["month"], freq="M")[fields["month"]])}
+        if kind == "outcomes":
+            cols[schema.OUTCOME_TYPE] = text("outcome")
+        frame = pd.DataFrame(cols)
+        frame[schema.COUNT] = tally.counts[order].astype(np.int64)
         return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected)
 
 
