@@ -622,7 +622,7 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
     outputs.table(summary_table, folder / "summary.parquet")
     figures: dict[str, list[report.Figure]] = {}
     figure_paths: dict[str, str] = {}
-    for name, (caption, draw) in q.quarter_figures(res).items():
+    for name, (caption, draw) in q.quarter_figures(res, c.policy).items():
         for fmt in cfg.output.figure_formats:
             data = _figure_bytes(draw, fmt)
             path = folder / "figures" / f"{name}.{fmt}"
@@ -634,6 +634,10 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
     for s in res.statements:
         by_measure.setdefault(s.measure, []).append(s.text)
     tables, disclosure_sentences = measure_tables(res, c.policy)
+    if any(name.endswith("_lpa") for name in figures):
+        disclosure_sentences.append("The charts by Local Policing Area apply the same control: "
+                                    + ("their LPA counts are rounded." if c.policy.method == "round" else
+                                       "a suppressed month is a gap in its line, counted in the chart's note."))
     items = []
     for measure in q.STATEMENT_PLAN:
         texts = by_measure.get(measure)

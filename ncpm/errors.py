@@ -38,6 +38,10 @@ class InputError(NcpmError):
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+class Withheld(NcpmError):
+    """A statement not made because it would publish a sub-force count that disclosure control suppresses."""
+
+
 class ConfigError(NcpmError):
     """An invalid option or configuration key; the message names the key."""
 

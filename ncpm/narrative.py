@@ -38,7 +38,7 @@ import pandas as pd
 
 from ncpm import catalogue, schema
 from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
-from ncpm.errors import ConfigError, InputError
+from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
 
@@ -473,6 +473,12 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     return _statement("outcome_rate", force, measure, month, text, facts, area=area, id=id)
 
 
+def _disclosive(counts: Iterable[float], suppress_below: int) -> bool:
+    """Whether any count is one disclosure control suppresses at sub-force level: 1 to ``suppress_below`` - 1
+    (``ncpm.disclosure``; zeros are not disclosive by default). ``suppress_below=0``: no control."""
+    return any(1 <= c < suppress_below for c in counts)
+
+
 def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filters: object) -> pd.DataFrame:
     rows = select_rows(shares, "shares", force=force, **filters)
     if schema.MEASURE in rows.columns:  # measures.share names the part in ``measure``
@@ -494,11 +500,13 @@ def _part_whole(rows: pd.DataFrame) -> tuple[float, float]:
 
 
 def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
-                    area: str = schema.WHOLE_FORCE, tolerance: float = SHARE_TOLERANCE,
+                    area: str = schema.WHOLE_FORCE, tolerance: float = SHARE_TOLERANCE, suppress_below: int = 0,
                     id: str | None = None) -> Statement:
     """The share of a sub-measure in its parent, in words near a simple fraction, else a whole percentage (S5, S8).
 
     ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
+    ``suppress_below``: for an LPA, :class:`Withheld` when the part, the rest or the whole is a count from 1 to
+    ``suppress_below`` - 1 (disclosure control; 0 = none).
 
     Example: "In June 2023, knife-enabled personal robbery accounted for a third (n=10) of Robbery Personal
     offences."
@@ -509,6 +517,10 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
         raise InputError(f"{len(rows)} share rows for {force}, {area}, {part} in {whole}, {month}", file="shares")
     row = rows.iloc[0]
     value, n = float(row[SHARE]), int(row[N])
+    if area != schema.WHOLE_FORCE:
+        _, total = _part_whole(rows)
+        if _disclosive((n, total - n, total), suppress_below):
+            raise Withheld(f"{area} LPA counts below {suppress_below} (disclosure control)")
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
     text = (f"In {month_label(month)}, {measure_label(part)} accounted for {fraction_words(value, tolerance)} "
             f"(n={n:,}) of {offences_noun(whole)}{where}.")
@@ -518,11 +530,13 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
 
 def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
                         threshold: float = 0.5, period: str = "quarter", tolerance: float = SHARE_TOLERANCE,
-                        id: str | None = None) -> Statement:
+                        suppress_below: int = 0, id: str | None = None) -> Statement:
     """Whether the sub-measure is over ``threshold`` of its parent in each LPA, pooled over the quarter to ``month``
     (``period="quarter"``) or in the month alone (S7).
 
-    ``shares``: ``measures.share`` output for the force's LPAs (``area`` other than "Force").
+    ``shares``: ``measures.share`` output for the force's LPAs (``area`` other than "Force"). ``suppress_below``:
+    :class:`Withheld` when an LPA's part, rest or whole is a count from 1 to ``suppress_below`` - 1 (disclosure
+    control: its percentage would publish it; 0 = none).
 
     Example: "In Q1 2023/24, pickpocketing accounted for over half of theft from the person offences in each of
     the three LPAs (East 56%, North 61%, South 58%)."
@@ -542,6 +556,8 @@ def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str,
     pooled = {}
     for area, group in rows.groupby(schema.AREA, sort=True):
         p, w = _part_whole(group)
+        if _disclosive((p, w - p, w), suppress_below):
+            raise Withheld(f"{area} LPA counts below {suppress_below} (disclosure control)")
         pooled[str(area)] = p / w if w > 0 else float("nan")
     over = [a for a, s in pooled.items() if s > threshold]
     not_over = [a for a in pooled if a not in over]
@@ -563,11 +579,12 @@ def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str,
 
 
 def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month: object, *, basis: str = "month",
-                         id: str | None = None) -> Statement:
+                         suppress_below: int = 0, id: str | None = None) -> Statement:
     """Which LPAs rose and which fell; a direction seen in one LPA only is given with its change and count (S8).
 
     ``changes``: ``measures.changes(volumes)`` rows for the force's LPAs. The direction with more LPAs is said
-    first (decreases first on a tie).
+    first (decreases first on a tie). ``suppress_below``: the change and count are left out when the count or the
+    one before it is from 1 to ``suppress_below`` - 1 (disclosure control; 0 = none).
 
     Example: "In June 2023, vehicle crime offences decreased in the East and South LPAs but increased in the North
     LPA by 23 offences (n=126)."
@@ -585,6 +602,7 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
         key = "decreased" if c < 0 else "increased" if c > 0 else "were unchanged"
         groups[key].append((str(getattr(r, schema.AREA)), c, int(getattr(r, schema.COUNT))))
     moving = sorted([k for k in ("decreased", "increased") if groups[k]], key=lambda k: -len(groups[k]))
+    withheld: list[str] = []
 
     def clause(verb: str) -> str:
         members = groups[verb]
@@ -593,8 +611,11 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
         names = join_words(a for a, _, _ in members)
         text = f"{verb} in the {names} {_LPA if len(members) == 1 else _LPA + 's'}"
         if len(members) == 1 and verb != "were unchanged":
-            _, c, n = members[0]
-            text += f" by {count_words(abs(c))} {'offence' if abs(c) == 1 else 'offences'} (n={n:,})"
+            area, c, n = members[0]
+            if _disclosive((n, n - c), suppress_below):
+                withheld.append(area)
+            else:
+                text += f" by {count_words(abs(c))} {'offence' if abs(c) == 1 else 'offences'} (n={n:,})"
         return text
 
     parts = [clause(v) for v in moving]
@@ -604,6 +625,7 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
     facts = {k: {a: c for a, c, _ in v} for k, v in groups.items()}
     facts["counts"] = {a: n for v in groups.values() for a, _, n in v}
     facts["basis"] = basis
+    facts["withheld"] = withheld  # LPAs whose change and count were left out (disclosure control)
     return _statement("lpa_change", force, measure, month, text + ".", facts, id=id)
 
 

@@ -248,11 +248,12 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
 
 
 def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 24, month: object | None = None,
-              title: str | None = None, source: str | None = None, ax: Axes | None = None) -> Axes:
+              title: str | None = None, source: str | None = None, note: str = "", ax: Axes | None = None) -> Axes:
     """One line per local policing area (rows with ``area`` other than "Force"), last ``months`` months.
 
-    ``volumes``: canonical volumes or any result frame with ``count``. Areas in alphabetical order, colours in
-    the palette's order.
+    ``volumes``: canonical volumes or any result frame with ``count``; a missing count (suppressed by disclosure
+    control) is a gap in its line. Areas in alphabetical order, colours in the palette's order. ``note``: a
+    sentence added to the footnote (what disclosure control changed).
     """
     ax = _axes(ax)
     rows = select_rows(volumes, "volumes", force=force, measure=measure).copy()
@@ -272,7 +273,7 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
     _count_axis(ax, title or f"{_capitalised(measure)} by local policing area, {force}")
     _legend(ax, ncols=len(areas))
     _style(ax)
-    _footnote(ax, f"LPA: Local Policing Area. Source: {_source(measure, source)}.")
+    _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area.", note, f"Source: {_source(measure, source)}."])))
     return ax
 
 

@@ -33,9 +33,11 @@ from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
 from ncpm.catalogue import priorities
 from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL
+from ncpm.disclosure import DEFAULT_THRESHOLD, FLAG, DisclosurePolicy, protect
 from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
+from ncpm.frames import select_rows
 from ncpm.periods import FyQuarter, fy_quarter, parse_quarter, to_month
 
 SUB_MEASURE_SHARES = "shares"
@@ -55,6 +57,12 @@ STATEMENT_PLAN: dict[str, tuple[str, ...]] = {
 }
 LPA_FIGURES = ("theft_from_person", "vehicle_crime")  # measures whose LPA breakdown is drawn
 PEER_FIGURES = ("vehicle_crime",)  # measures drawn against their Most Similar Group
+
+
+def _statement_threshold(cfg) -> int:
+    """The disclosure threshold statements follow: the configured ``[disclosure] threshold``."""
+    section = getattr(cfg, "disclosure", None)
+    return DEFAULT_THRESHOLD if section is None else int(section.threshold)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class QuarterOptions:
     run_length: int = 7
     improvement: str = "decrease"
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
+    suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
 
     @classmethod
     def from_config(cls, cfg, *, source: str = "") -> QuarterOptions:
@@ -96,7 +105,7 @@ class QuarterOptions:
             satisfaction_window=cfg.satisfaction.window, target=cfg.satisfaction.target,
             msg_average=cfg.peers.average, k=cfg.peers.k, msg_version=cfg.peers.msg_version or None,
             exclude_city_of_london=cfg.peers.exclude_city_of_london, run_length=cfg.spc.run_length,
-            improvement=cfg.spc.improvement,
+            improvement=cfg.spc.improvement, suppress_below=_statement_threshold(cfg),
         )
 
     def describe(self) -> dict[str, str]:
@@ -123,6 +132,9 @@ class QuarterOptions:
                              + f"; change against the window ending {self.rank_lag} months earlier",
             "Exceptions": f"XmR (NHS Making Data Count) on residuals from the 3-year average, runs of "
                           f"{self.run_length}, improvement = {self.improvement}",
+            "Statements by LPA": (f"no LPA count from 1 to {self.suppress_below - 1} is given (disclosure control): "
+                                  "such a change and count is left out, such a share is not stated"
+                                  if self.suppress_below > 1 else "counts as recorded (no disclosure control)"),
         }
 
 
@@ -322,12 +334,13 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
         return [narrative.share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m)]
     if name == "share_lpa":
         area = _lpa_singled_out(res, measure)
-        return [] if area is None else [narrative.share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m,
-                                                                  area=area)]
+        return [] if area is None else [narrative.share_statement(
+            t[SUB_MEASURE_SHARES], f, part, measure, m, area=area, suppress_below=res.options.suppress_below)]
     if name == "lpa_share":
-        return [narrative.lpa_share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m)]
+        return [narrative.lpa_share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m,
+                                              suppress_below=res.options.suppress_below)]
     if name == "lpa_change":
-        return [narrative.lpa_change_statement(t["changes"], f, measure, m)]
+        return [narrative.lpa_change_statement(t["changes"], f, measure, m, suppress_below=res.options.suppress_below)]
     if name == "quarter_profile":
         return [narrative.quarter_profile_statement(t["baseline"], t["forecast_quarter"], f, measure, m,
                                                     in_line=res.options.in_line,
@@ -368,9 +381,35 @@ def quarter_statements(res: QuarterResults) -> list[narrative.Statement]:
 # --- figures --------------------------------------------------------------------------------------------------
 
 
-def quarter_figures(res: QuarterResults) -> dict[str, tuple[str, Callable]]:
+def published_lpa_volumes(volumes: pd.DataFrame, force: str, measure: str,
+                          policy: DisclosurePolicy) -> tuple[pd.DataFrame, str]:
+    """The force's and its LPAs' monthly counts of ``measure`` as a published chart may show them: after
+    disclosure control (:func:`ncpm.disclosure.protect`: suppressed counts become missing, so a line has a gap;
+    rounded counts are drawn rounded), and the chart's note saying so ("" when nothing was changed)."""
+    rows = select_rows(volumes, "volumes", force=force, measure=measure)
+    cells = rows[[schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, schema.COUNT]].reset_index(drop=True)
+    protected = protect(cells, policy, derived=())
+    shown = protected.frame.drop(columns=[FLAG])
+    shown[schema.COUNT] = shown[schema.COUNT].astype("Float64").astype(float)
+    lpa = (shown[schema.AREA].astype(str) != schema.WHOLE_FORCE).to_numpy()
+    flags = protected.frame[FLAG].astype(str).to_numpy()
+    if policy.method == "round":
+        note = f"LPA counts rounded to the nearest {policy.base} (disclosure control)." if lpa.any() else ""
+    else:
+        gaps = int((lpa & (flags != "")).sum())
+        note = (f"Gaps: {gaps} LPA monthly {'count' if gaps == 1 else 'counts'} not shown (disclosure control: "
+                f"counts {'0' if policy.suppress_zeros else '1'} to {policy.threshold - 1}, and counts that would "
+                f"reveal them, are suppressed).") if gaps else ""
+    return shown, note
+
+
+def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None) -> dict[str, tuple[str, Callable]]:
     """The report's figures as ``{name: (caption, draw)}``; ``draw(ax)`` draws on a given Axes; names start with
     the measure id.
+
+    ``policy``: disclosure control for published figures (the batch passes the configured policy): the charts by
+    LPA then show counts as :func:`published_lpa_volumes` gives them. None (notebooks, analysts' own use): the
+    counts as recorded.
 
     Drawing is left to the caller (the batch makes one Figure per chart and writes it; a notebook shows it).
     """
@@ -388,8 +427,11 @@ def quarter_figures(res: QuarterResults) -> dict[str, tuple[str, Callable]]:
             source=res.options.source, ax=ax))
         lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
-            figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area", lambda ax, measure=measure:
-                                      plots.lpa_chart(t["volumes"], f, measure, month=m, source=res.options.source, ax=ax))
+            shown, note = (t["volumes"], "") if policy is None else published_lpa_volumes(t["volumes"], f, measure,
+                                                                                          policy)
+            figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area",
+                                      lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
+                                          shown, f, measure, month=m, source=res.options.source, note=note, ax=ax))
         if measure in PEER_FIGURES and "msg" in t:
             figs[f"{measure}_msg"] = (f"{label} per 1,000 population: Most Similar Group",
                                       lambda ax, measure=measure: plots.msg_chart(

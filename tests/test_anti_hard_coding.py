@@ -16,8 +16,8 @@ OPTIONS = ncpm.QuarterOptions(forecast_engine="fast")
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return ncpm.load_demo()
+def demo(demo_frames):
+    return demo_frames
 
 
 @pytest.fixture(scope="module")

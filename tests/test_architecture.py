@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ncpm"
 BASE = {"schema", "periods", "errors", "catalogue", "forces", "frames", "definitions"}
-COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast", "engine"}
+COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast", "engine", "disclosure"}
 ALLOWED = {
     **{m: BASE for m in BASE},
     **{m: BASE | {"_ets_fast"} for m in COMPUTE},

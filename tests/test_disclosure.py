@@ -253,3 +253,34 @@ def test_no_suppressed_area_can_be_derived_from_the_total(v, force_level, zeros,
             assert n_hidden >= 1  # else the total is the sum of the published areas
     assert len(t.unprotected) == sum(
         1 for _, g in out.groupby(["force", "month"]) if len(g) == 1 and g["count"].isna().all())
+
+
+def test_published_lpa_charts_show_suppressed_counts_as_gaps():
+    """A published chart by LPA is a table too: a count of 3 (and the one that would reveal it) is a gap."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    from ncpm import plots
+    from ncpm.quarter import published_lpa_volumes
+
+    months = ["2023-04", "2023-05", "2023-06"]
+    rows = [("Force", [30, 23, 40]), ("North", [12, 3, 15]), ("South", [18, 20, 25])]
+    v = pd.DataFrame([{"force": "F", "area": a, "measure": "vehicle_crime", "month": m, "count": c}
+                      for a, counts in rows for m, c in zip(months, counts, strict=True)])
+    shown, note = published_lpa_volumes(v, "F", "vehicle_crime", DisclosurePolicy())
+    assert note.startswith("Gaps: 2 LPA monthly counts not shown (disclosure control: counts 1 to 4")
+    fig, ax = plt.subplots()
+    plots.lpa_chart(shown, "F", "vehicle_crime", note=note, ax=ax)
+    lines = {line.get_gid(): line.get_ydata() for line in ax.get_lines()}
+    assert np.isnan(lines["area:North"][1]) and np.isnan(lines["area:South"][1])
+    assert lines["area:North"][[0, 2]].tolist() == [12, 15] and 3 not in lines["area:North"].tolist()
+    assert any("Gaps: 2 LPA monthly counts" in t.get_text() for t in ax.texts + fig.texts)
+    plt.close(fig)
+
+    rounded, note = published_lpa_volumes(v, "F", "vehicle_crime", DisclosurePolicy(method="round"))
+    assert rounded.loc[rounded["area"] == "North", "count"].tolist() == [10, 5, 15]
+    assert note == "LPA counts rounded to the nearest 5 (disclosure control)."
+    nothing, note = published_lpa_volumes(v[v["month"] != "2023-05"], "F", "vehicle_crime", DisclosurePolicy())
+    assert note == "" and not nothing["count"].isna().any()

@@ -1,31 +1,19 @@
 """The seed's statements S1-S9 (measures part), computed through the public API of ncpm.measures from the demo data
-(data/raw/demo, synthetic). The data are read with plain pandas and validated with ncpm.schema; the numbers asserted
-here are the statements' own, never written into the library."""
-
-from pathlib import Path
+(data/raw/demo, synthetic), loaded once per session by the demo_frames fixture (tests/conftest.py, ncpm.load_demo);
+the numbers asserted here are the statements' own, never written into the library."""
 
 import pandas as pd
 import pytest
 
 import ncpm.measures as measures
-from ncpm import schema
-
-DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
-FILES = {name: DEMO / f"{name}.csv" for name in ("volumes", "outcomes", "survey")}
-
-pytestmark = pytest.mark.skipif(not all(p.exists() for p in FILES.values()),
-                                reason="demo data (data/raw/demo) not generated yet")
 
 FORCE = "Warwickshire"
 MAY, JUNE = pd.Period("2023-05", "M"), pd.Period("2023-06", "M")
 
 
 @pytest.fixture(scope="module")
-def demo():
-    volumes = schema.validate(pd.read_csv(FILES["volumes"], dtype={"area": str}), schema.VOLUMES)
-    outcomes = schema.validate(pd.read_csv(FILES["outcomes"], dtype={"outcome_type": str, "area": str}),
-                               schema.OUTCOMES)
-    survey = schema.validate(pd.read_csv(FILES["survey"]), schema.SURVEY_RESPONSES)
+def demo(demo_frames):
+    volumes, outcomes, survey = (demo_frames[kind] for kind in ("volumes", "outcomes", "survey"))
     war = volumes[volumes["force"] == FORCE].reset_index(drop=True)
     return war, outcomes[outcomes["force"] == FORCE].reset_index(drop=True), survey[survey["force"] == FORCE]
 

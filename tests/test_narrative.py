@@ -477,3 +477,29 @@ def test_the_same_builder_describes_another_force_and_measure():
     assert s.text == ("In June 2023, there were 100 drug offences recorded, the highest figure in the last 12 "
                       "months and substantially above the 3-year average.")
     assert (s.id, s.priority, s.force) == ("drug_offences", 3, "Kent")
+
+
+# --- disclosure control in statements about LPAs (issue 8, "Safe publishing") ----------------------------------
+
+def test_lpa_statements_never_publish_a_count_disclosure_control_suppresses():
+    from ncpm.errors import Withheld
+
+    ch = change_rows(402, 0, {"East": -1, "North": 0, "South": 4}, measure="vehicle_crime")
+    ch.loc[ch["area"] == "East", "count"] = 3  # and 4 the month before: both disclosive
+    s = nv.lpa_change_statement(ch, F, "vehicle_crime", JUN, suppress_below=5)
+    assert s.text == ("In June 2023, vehicle crime offences decreased in the East LPA but increased in the South LPA "
+                      "by four offences (n=104), and were unchanged in the North LPA.")
+    assert s.facts["withheld"] == ["East"]
+    assert "(n=3)" in nv.lpa_change_statement(ch, F, "vehicle_crime", JUN).text  # no control unless asked
+
+    small = lpa_share_rows({"North": [(30, 50), (32, 55), (29, 52)], "East": [(1, 2), (0, 1), (1, 1)]})
+    with pytest.raises(Withheld, match="East LPA counts below 5"):
+        nv.lpa_share_statement(small, F, "theft_from_person_pickpocket", "theft_from_person", JUN, suppress_below=5)
+    rest_small = lpa_share_rows({"North": [(48, 50), (52, 55), (50, 52)]})  # 7 not pickpocketing: fine
+    assert "North 96%" in nv.lpa_share_statement(rest_small, F, "theft_from_person_pickpocket", "theft_from_person",
+                                                 JUN, suppress_below=5).text
+
+    sh = frame([{"area": "North", "month": "2023-06", "share": 0.75, "n": 3}],
+               part="vehicle_motorcycle_theft", whole="vehicle_crime")
+    with pytest.raises(Withheld):
+        nv.share_statement(sh, F, "vehicle_motorcycle_theft", "vehicle_crime", JUN, area="North", suppress_below=5)

@@ -57,11 +57,6 @@ def kernel_dirs(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_frames():
-    return ncpm.load_demo()
-
-
-@pytest.fixture(scope="session")
 def default_results(demo_frames):
     """The notebooks' default run, computed here through the library (the statsmodels engine, as they use)."""
     return ncpm.compute_quarter(demo_frames, DEFAULT_FORCE, quarter=DEFAULT_QUARTER)

@@ -1,30 +1,21 @@
 """Statement S8 on the demo data (data/raw/demo, synthetic, with an illustrative MSG): Warwickshire's vehicle crime
 is an outlier in its MSG, and its national rank for the 12 months to June 2023 is 36th, two places better than for the
-12 months to March 2023. The 12-month totals and rates are also recomputed here with plain pandas."""
-
-from pathlib import Path
+12 months to March 2023. The data come from the demo_frames fixture (tests/conftest.py, ncpm.load_demo); the
+12-month totals and rates are also recomputed here with plain pandas."""
 
 import pandas as pd
 import pytest
 
 from ncpm import peers
 
-DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
-FILES = {name: DEMO / f"{name}.csv" for name in ("volumes", "population", "msg")}
-
-pytestmark = pytest.mark.skipif(not all(p.exists() for p in FILES.values()),
-                                reason="demo data (data/raw/demo) not generated yet")
-
 FORCE = "Warwickshire"
 JUNE, MARCH = pd.Period("2023-06", "M"), pd.Period("2023-03", "M")
 
 
 @pytest.fixture(scope="module")
-def demo():
-    volumes = pd.read_csv(FILES["volumes"], dtype={"count": "int64"})
+def demo(demo_frames):
+    volumes, population, msg = (demo_frames[kind] for kind in ("volumes", "population", "msg"))
     vehicle = volumes[(volumes["measure"] == "vehicle_crime") & (volumes["area"] == "Force")]
-    population = pd.read_csv(FILES["population"])
-    msg = pd.read_csv(FILES["msg"], dtype=str)
     rates = peers.rates_per_1000(vehicle, population)
     return vehicle, population, msg, rates
 
