@@ -35,6 +35,7 @@ from scipy import stats
 from ncpm import catalogue, periods, schema
 from ncpm.definitions import BASELINE_METHODS, Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
 from ncpm.errors import ConfigError, InputError
+from ncpm.frames import latest_origin, month_column, select_rows
 
 # Comparison with the 3-year average on the Poisson scale (METHODS.md, Baseline).
 BASELINE_YEARS = 3  # the "3-year average"
@@ -61,7 +62,10 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     COMPARISON,
     DIFFERENCE,
     HI,
+    HI_95,
     LO,
+    LO_95,
+    MEAN,
     PCT_DIFFERENCE,
     RATE,
     Z,
@@ -477,6 +481,81 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = 6) -> pd.DataFra
     out["previous"] = out["previous"].astype(float)
     out["change"] = out["current"] - out["previous"]
     out["pct_change"] = _safe_ratio(out["change"].to_numpy(), out["previous"].to_numpy())
+    return out
+
+
+def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str, month, *,
+                    area: str = schema.WHOLE_FORCE, preceding: int = 3, in_line: float = Z_IN_LINE,
+                    substantial: float = Z_SUBSTANTIAL) -> dict[str, object]:
+    """The financial quarter to ``month`` as a whole, for one series (S7): its statistics, for ``narrative`` to word.
+
+    Tests, all on the Poisson scale with the baseline's thresholds (METHODS.md, Baseline):
+
+    - stable: every month-to-month step has |y(t) - y(t-1)| / sqrt(y(t) + y(t-1)) < ``in_line``; otherwise the
+      movement is the comparison label of the last month against the first, z the same way;
+    - preceding: the quarter's monthly mean a/k against the mean b/m of the ``preceding`` months before it,
+      z = (a/k - b/m) / sqrt(a/k^2 + b/m^2) (left out when any of those months is missing);
+    - 3-year average: z = (sum y - sum B) / sqrt(sum B) over the quarter's months (left out without a baseline);
+    - forecast (made at the quarter's origin): the quarter's total against the sum of the forecast means, outside
+      sum mean +/- sqrt(sum of the squared 95% half-widths) is "above"/"below" (months treated as independent).
+
+    ``baseline``: ``three_year_average`` output; ``forecast``: ``ncpm.forecast.forecast`` output (latest origin
+    used) or None. Returns a dict: quarter, months (in the quarter to ``month``), complete, quarter_count,
+    steps_z, stable, overall_z, movement_label, and per comparison made ``preceding_count/_z/_label``,
+    ``baseline_total/_z/_label``, ``forecast_total/_half_width/_label``.
+
+    >>> b = pd.DataFrame({"force": "F", "area": "Force", "measure": "theft_from_person",
+    ...                   "month": pd.period_range("2023-01", "2023-06", freq="M"), "count": [40, 42, 41, 60, 62, 61],
+    ...                   "baseline": 45.0})
+    >>> p = quarter_profile(b, None, "F", "theft_from_person", "2023-06")
+    >>> p["stable"], p["preceding_label"], p["baseline_label"], p["quarter_count"]
+    (True, 'substantially above', 'substantially above', 183)
+    """
+    month = periods.to_month(month)
+    quarter = periods.fy_quarter(month)
+    series = select_rows(baseline, "baseline", force=force, area=area, measure=measure).copy()
+    series[schema.MONTH] = month_column(series)
+    series = series.set_index(schema.MONTH).sort_index()
+    months = [m for m in quarter.months() if m <= month]
+    missing = [str(m) for m in months if m not in series.index]
+    if missing:
+        raise InputError(f"no count for {force}, {area}, {measure} in {', '.join(missing)}", file="baseline")
+
+    def label(z: float) -> str:
+        return comparison_label(z, in_line, substantial) if np.isfinite(z) else "in line with"
+
+    def poisson_z(a: float, b: float) -> float:
+        return (b - a) / np.sqrt(a + b) if a + b > 0 else 0.0
+
+    y = series.loc[months, schema.COUNT].astype(float).to_numpy()
+    steps = [float(poisson_z(a, b)) for a, b in zip(y[:-1], y[1:], strict=True)]
+    overall = float(poisson_z(y[0], y[-1]))
+    out: dict[str, object] = {
+        "quarter": str(quarter), "months": len(months), "complete": len(months) == len(quarter.months()),
+        "quarter_count": int(y.sum()), "steps_z": steps, "stable": all(abs(z) < in_line for z in steps),
+        "overall_z": overall, "movement_label": label(overall), "preceding": preceding}
+    before = list(pd.period_range(quarter.first_month - preceding, periods=preceding, freq="M"))
+    if all(m in series.index for m in before):
+        b = series.loc[before, schema.COUNT].astype(float).to_numpy()
+        se = np.sqrt(y.mean() / len(y) + b.mean() / len(b))
+        z = float((y.mean() - b.mean()) / se) if se > 0 else 0.0
+        out.update({"preceding_count": int(b.sum()), "preceding_z": z, "preceding_label": label(z)})
+    base = series.loc[months, BASELINE].astype(float).to_numpy()
+    if np.isfinite(base).all():
+        total_b = float(base.sum())
+        z = (y.sum() - total_b) / np.sqrt(total_b) if total_b > 0 else (np.inf if y.sum() > 0 else 0.0)
+        out.update({"baseline_total": total_b, "baseline_z": float(z), "baseline_label": label(float(z))})
+    if forecast is not None:
+        rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
+        rows = rows[month_column(rows).isin(months).to_numpy()]
+        if len(rows) != len(months):
+            raise InputError(f"the forecast does not cover {quarter} to {month}", file="forecast")
+        mean = float(rows[MEAN].astype(float).sum())
+        half = float(np.sqrt((((rows[HI_95].astype(float) - rows[LO_95].astype(float)) / 2) ** 2).sum()))
+        total = y.sum()
+        out.update({"forecast_total": mean, "forecast_half_width": half,
+                    "forecast_label": "above" if total > mean + half else "below" if total < mean - half
+                    else "in line with"})
     return out
 
 

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
-from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
+from ncpm.definitions import comparison_label
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -629,73 +629,26 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
     return _statement("lpa_change", force, measure, month, text + ".", facts, id=id)
 
 
-def quarter_profile_statement(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str,
-                              month: object, *, area: str = schema.WHOLE_FORCE, preceding: int = 3,
-                              in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL,
-                              id: str | None = None) -> Statement:
-    """The quarter to ``month`` as a whole: stable or not month to month, and against the preceding months, the
-    3-year average and the forecast made at the quarter's origin (S7).
-
-    Tests, all on the Poisson scale with the baseline's thresholds (METHODS.md, Baseline):
-
-    - stable: every month-to-month step has |y(t) - y(t-1)| / sqrt(y(t) + y(t-1)) < ``in_line``;
-    - preceding: the quarter's monthly mean a/k against the mean b/m of the ``preceding`` months before it,
-      z = (a/k - b/m) / sqrt(a/k^2 + b/m^2);
-    - 3-year average: z = (sum y - sum B) / sqrt(sum B) over the quarter's months;
-    - forecast: the quarter's total against the sum of the forecast means, outside sum mean +/- sqrt(sum of the
-      squared 95% half-widths) is "above"/"below the forecast" (months treated as independent).
+def quarter_profile_statement(profile: Mapping[str, object], force: str, measure: str, month: object, *,
+                              area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
+    """The quarter to ``month`` as a whole, worded from ``measures.quarter_profile`` (S7): stable or how it moved
+    month to month, then each comparison made (the preceding months, the 3-year average, the forecast), grouped
+    by label.
 
     Example: "In Q1 2023/24, theft from the person volumes remained stable month to month but were above the
     preceding three months, the 3-year average and the forecast."
     """
     month = to_month(month)
-    quarter = fy_quarter(month)
-    series = select_rows(baseline, "baseline", force=force, area=area, measure=measure).copy()
-    series[schema.MONTH] = month_column(series)
-    series = series.set_index(schema.MONTH).sort_index()
-    months = [m for m in quarter.months() if m <= month]
-    missing = [str(m) for m in months if m not in series.index]
-    if missing:
-        raise InputError(f"no count for {force}, {area}, {measure} in {', '.join(missing)}", file="baseline")
-    y = series.loc[months, schema.COUNT].astype(float).to_numpy()
-    steps = [(b - a) / math.sqrt(a + b) if a + b > 0 else 0.0 for a, b in zip(y[:-1], y[1:], strict=True)]
-    stable = all(abs(s) < in_line for s in steps)
-    facts: dict[str, object] = {"quarter": str(quarter), "quarter_count": int(y.sum()), "months": len(months),
-                                "stable": stable, "steps_z": steps}
+    stable = bool(profile["stable"])
     if stable:
         movement = "remained stable month to month"
     else:
-        overall = (y[-1] - y[0]) / math.sqrt(y[-1] + y[0]) if y[-1] + y[0] > 0 else 0.0
         movement = {"above": "rose during the quarter", "substantially above": "rose during the quarter",
                     "below": "fell during the quarter", "substantially below": "fell during the quarter"}.get(
-            _classify(overall, in_line, substantial), "varied month to month")
-    comparisons: list[tuple[str, str]] = []
-    before = list(pd.period_range(quarter.first_month - preceding, periods=preceding, freq="M"))
-    if all(m in series.index for m in before):
-        b = series.loc[before, schema.COUNT].astype(float).to_numpy()
-        ra, rb = y.mean(), b.mean()
-        se = math.sqrt(ra / len(y) + rb / len(b))
-        z = (ra - rb) / se if se > 0 else 0.0
-        label = _classify(z, in_line, substantial)
-        comparisons.append((label, f"the preceding {count_words(preceding)} months"))
-        facts.update({"preceding_count": int(b.sum()), "preceding_z": z, "preceding_label": label})
-    base = series.loc[months, BASELINE].astype(float).to_numpy()
-    if np.isfinite(base).all():
-        total_b = base.sum()
-        z = (y.sum() - total_b) / math.sqrt(total_b) if total_b > 0 else (math.inf if y.sum() > 0 else 0.0)
-        label = _classify(z, in_line, substantial)
-        comparisons.append((label, "the 3-year average"))
-        facts.update({"baseline_total": total_b, "baseline_z": z, "baseline_label": label})
-    if forecast is not None:
-        rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
-        rows = rows[month_column(rows).isin(months).to_numpy()]
-        if len(rows) != len(months):
-            raise InputError(f"the forecast does not cover {quarter} to {month_label(month)}", file="forecast")
-        mean = rows[MEAN].astype(float).sum()
-        half = math.sqrt((((rows[HI_95].astype(float) - rows[LO_95].astype(float)) / 2) ** 2).sum())
-        label = "above" if y.sum() > mean + half else "below" if y.sum() < mean - half else "in line with"
-        comparisons.append((label, "the forecast"))
-        facts.update({"forecast_total": mean, "forecast_half_width": half, "forecast_label": label})
+            str(profile["movement_label"]), "varied month to month")
+    comparisons = [(str(profile[f"{key}_label"]), what) for key, what in (
+        ("preceding", f"the preceding {count_words(int(profile['preceding']))} months"),
+        ("baseline", "the 3-year average"), ("forecast", "the forecast")) if f"{key}_label" in profile]
     grouped: dict[str, list[str]] = {}
     for label, what in comparisons:
         grouped.setdefault(label, []).append(what)
@@ -705,11 +658,12 @@ def quarter_profile_statement(baseline: pd.DataFrame, forecast: pd.DataFrame | N
     else:
         against = join_words(phrases)
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
-    when = str(quarter) if len(months) == len(quarter.months()) else f"{quarter} to date"
+    when = str(profile["quarter"]) + ("" if profile["complete"] else " to date")
     text = f"In {when}, {measure_label(measure)} volumes{where} {movement}"
     if against:
         notable = stable and any(label != "in line with" for label, _ in comparisons)
         text += f" {'but' if notable else 'and'} were {against}"
+    facts = {k: v for k, v in profile.items() if k not in ("complete", "preceding")}
     facts["movement"] = movement
     return _statement("quarter_profile", force, measure, month, text + ".", facts, area=area, id=id)
 

@@ -342,9 +342,9 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     if name == "lpa_change":
         return [narrative.lpa_change_statement(t["changes"], f, measure, m, suppress_below=res.options.suppress_below)]
     if name == "quarter_profile":
-        return [narrative.quarter_profile_statement(t["baseline"], t["forecast_quarter"], f, measure, m,
-                                                    in_line=res.options.in_line,
-                                                    substantial=res.options.substantial)]
+        profile = measures.quarter_profile(t["baseline"], t["forecast_quarter"], f, measure, m,
+                                           in_line=res.options.in_line, substantial=res.options.substantial)
+        return [narrative.quarter_profile_statement(profile, f, measure, m)]
     if name == "peers":
         if "msg" not in t:
             return []

@@ -115,7 +115,8 @@ def test_s6_burglary_residential(ours, baseline, outcome_rates):
 def test_s7_theft_from_the_person(ours, baseline):
     series = _one_series(ours, "theft_from_person")
     made = forecast.forecast(series, horizon=3, origin=ORIGIN)
-    s = nv.quarter_profile_statement(baseline, made, F, "theft_from_person", JUN)
+    s = nv.quarter_profile_statement(measures.quarter_profile(baseline, made, F, "theft_from_person", JUN), F,
+                                     "theft_from_person", JUN)
     assert s.facts["stable"] is True
     assert s.facts["preceding_label"] in ("above", "substantially above")
     assert s.facts["baseline_label"] in ("above", "substantially above")
