@@ -754,8 +754,12 @@ def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month
     row = series.loc[month]
     label = label or survey.removeprefix("da_").replace("_", " ") + " satisfaction"
     rate = float(row[RATE])
-    text = f"In {month_label(month)}, the rolling {window}-month '{label}' rate stood at {percent(rate)}"
     target = _num(row[TARGET]) if TARGET in row.index else float("nan")
+    decimals = 0  # one or two decimals where the whole percentages of the rate and the target would read the same
+    while (decimals < 2 and math.isfinite(target) and rate != target
+           and percent(rate, decimals) == percent(target, decimals)):
+        decimals += 1
+    text = f"In {month_label(month)}, the rolling {window}-month '{label}' rate stood at {percent(rate, decimals)}"
     target_label = None if TARGET_LABEL not in row.index or is_missing(row[TARGET_LABEL]) else str(row[TARGET_LABEL])
     if math.isfinite(target) and target_label:
         if target_label in ("above", "below"):

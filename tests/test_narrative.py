@@ -467,6 +467,19 @@ def test_above_target_and_rising_or_within_the_interval():
     assert "It has fallen" not in nv.satisfaction_statement(short, F, "da_whole_experience", JUN).text
 
 
+def test_a_rate_that_rounds_to_the_target_gets_a_decimal():
+    """Never "stood at 80%, above the target of 80%": the rate gets the decimals that tell it from the target."""
+    r = rolling_rows([0.79, 0.8042], target_label="within the interval of", direction=pd.NA, run=0)
+    assert nv.satisfaction_statement(r, F, "da_whole_experience", JUN).text.startswith(
+        "In June 2023, the rolling 6-month 'whole experience satisfaction' rate stood at 80.4%, above the target of "
+        "80% but not significantly so")
+    r = rolling_rows([0.79, 0.8002], target_label="within the interval of", direction=pd.NA, run=0)
+    assert "stood at 80.02%, above the target of 80%" in nv.satisfaction_statement(
+        r, F, "da_whole_experience", JUN).text
+    r = rolling_rows([0.79, 0.80], target_label="within the interval of", direction=pd.NA, run=0)
+    assert "stood at 80%, at the target of 80%" in nv.satisfaction_statement(r, F, "da_whole_experience", JUN).text
+
+
 # --- the structured record ------------------------------------------------------------------------------------
 
 def test_statement_is_a_frozen_record_with_read_only_facts():
