@@ -107,8 +107,9 @@ def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: 
     return written
 
 
-def read_inputs(paths: Iterable[str | Path], *, progress: bool = False) -> list[LoadResult]:
-    """Read every path (file, folder or archive) with the reader its format needs."""
+def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bool = False) -> list[LoadResult]:
+    """Read every path (file, folder or archive) with the reader its format needs; ``lsoa``: police.uk records
+    by LSOA (see :func:`ncpm.io.policeuk.read_police_uk`)."""
     from ncpm.io.detect import read_any
 
     results: list[LoadResult] = []
@@ -116,9 +117,9 @@ def read_inputs(paths: Iterable[str | Path], *, progress: bool = False) -> list[
         path = Path(path)
         if path.is_dir() and not _is_police_uk_folder(path):
             for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "README"))):
-                results.extend(read_any(child, progress=progress))
+                results.extend(read_any(child, progress=progress, lsoa=lsoa))
         else:
-            results.extend(read_any(path, progress=progress))
+            results.extend(read_any(path, progress=progress, lsoa=lsoa))
     return results
 
 
@@ -126,11 +127,13 @@ def _is_police_uk_folder(path: Path) -> bool:
     return any(path.rglob("*-street.csv")) or any(path.rglob("*-outcomes.csv"))
 
 
-def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool = False) -> IngestReport:
-    """Read ``paths`` and write the canonical parquet store under ``out_dir`` (each file atomically)."""
+def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool = False,
+           lsoa: bool = False) -> IngestReport:
+    """Read ``paths`` and write the canonical parquet store under ``out_dir`` (each file atomically); ``lsoa``:
+    police.uk records counted by LSOA code, for LSOA-level work (``ncpm.engine.map_series``)."""
     from ncpm.io.store import write_store
 
-    results = read_inputs(paths, progress=progress)
+    results = read_inputs(paths, progress=progress, lsoa=lsoa)
     written = write_store(results, Path(out_dir))
     for kind, path in written.items():
         log.info("wrote %s (%s)", path, kind)

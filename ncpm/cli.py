@@ -58,10 +58,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     Exits 1 when any row was rejected (the loaded rows are still written), so a scheduler notices.
 
     example: ncpm ingest data/raw/2023-06-warwickshire-street.csv data/raw/prc-pfa.xlsx --out data/processed
+    example: ncpm ingest police-archive.zip --lsoa --out data/processed/lsoa
     """
     from ncpm.batch import ingest
 
-    report = ingest(args.paths, args.out, progress=not args.quiet)
+    report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa)
     rejected = _print_results(report.results, sys.stdout)
     for kind, path in report.written.items():
         print(f"wrote {kind}: {path}")
@@ -241,6 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ingest", cmd_ingest)
     p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
     p.add_argument("--out", required=True, help="folder for the parquet store")
+    p.add_argument("--lsoa", action="store_true",
+                   help="count police.uk records by LSOA code (area = the LSOA; 'no LSOA' for records without one) "
+                        "instead of by force")
     p = add("validate", cmd_validate)
     p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
     p = add("run", cmd_run)

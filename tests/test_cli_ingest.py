@@ -74,3 +74,20 @@ def test_demo_data_regenerates_byte_for_byte(tmp_path):
     assert done.returncode == 0, done.stderr
     for committed in (ROOT / "data" / "raw" / "demo").glob("*.csv"):
         assert (tmp_path / committed.name).read_bytes() == committed.read_bytes(), committed.name
+
+
+def test_ingest_a_police_uk_archive_by_lsoa(tmp_path):
+    """`ncpm ingest --lsoa`: the national archive's records counted by LSOA code (issue 8), through the CLI."""
+    from fixtures_io import write_police_uk_zip
+
+    archive = tmp_path / "police.zip"
+    write_police_uk_zip(archive)
+    by_force = ncpm("ingest", archive, "--out", tmp_path / "force", "--quiet")
+    by_lsoa = ncpm("ingest", archive, "--lsoa", "--out", tmp_path / "lsoa", "--quiet")
+    assert by_force.returncode == 0 and by_lsoa.returncode == 0, by_lsoa.stdout + by_lsoa.stderr
+    force, lsoa = read_store(tmp_path / "force", "volumes"), read_store(tmp_path / "lsoa", "volumes")
+    assert set(force["area"]) == {"Force"}
+    assert set(lsoa["area"]) == {"E01031062", "E01032001", "no LSOA"}
+    assert lsoa["count"].sum() == force["count"].sum()
+    assert (lsoa.groupby(["force", "measure", "month"])["count"].sum()
+            == force.set_index(["force", "measure", "month"])["count"]).all()

@@ -84,11 +84,13 @@ def detect_format(path: str | Path) -> str:
                      file=str(path))
 
 
-def read_any(path: str | Path, *, progress: bool = False, encoding: str | None = None) -> list[LoadResult]:
-    """Read ``path`` with the reader its format needs (see :func:`detect_format`)."""
+def read_any(path: str | Path, *, progress: bool = False, encoding: str | None = None,
+             lsoa: bool = False) -> list[LoadResult]:
+    """Read ``path`` with the reader its format needs (see :func:`detect_format`). ``lsoa``: police.uk records
+    counted by LSOA (``area`` the LSOA code) instead of by force; other formats have no LSOA and ignore it."""
     fmt = detect_format(path)
     if fmt == "police_uk":
-        return read_police_uk(path, progress=progress, encoding=encoding)
+        return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa)
     if fmt == "home_office":
         return [read_home_office(path, encoding=encoding)]
     if fmt == "ons_pfa_table":
