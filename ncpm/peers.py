@@ -241,7 +241,8 @@ def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *, p
     """Rates per 1,000 for counts over a table's own period (ONS police force area tables: "year ending June 2025").
 
     Same definition and output columns as :func:`rates_per_1000`; ``month`` is the period's last month, ``window``
-    its length in months, ``area`` is "Force". With ``population_year="end"`` the year ending June 2025 wants
+    its length in months; ``area`` as given ("Force" when the frame has none; a sub-force area such as a
+    Community Safety Partnership keeps its count with no rate, as populations are per force). With ``population_year="end"`` the year ending June 2025 wants
     mid-2025 and falls back to the nearest earlier estimate available (recorded in ``population_year`` and
     ``population_note``).
 
@@ -262,14 +263,14 @@ def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *, p
                          column=schema.PERIOD_END)
     out = pd.DataFrame({
         schema.FORCE: pc[schema.FORCE],
-        schema.AREA: schema.WHOLE_FORCE,
+        schema.AREA: pc[schema.AREA],
         schema.MEASURE: pc[schema.MEASURE],
         schema.MONTH: pc[schema.PERIOD_END],
         WINDOW: lengths,
         schema.COUNT: pd.array(pc[schema.COUNT], dtype="Int64"),
     })
     out = _attach_population(out, population, population_year, per)
-    return out[RATE_COLUMNS].sort_values([schema.FORCE, schema.MEASURE, schema.MONTH], kind="stable",
+    return out[RATE_COLUMNS].sort_values([schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH], kind="stable",
                                          ignore_index=True)
 
 

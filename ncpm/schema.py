@@ -130,6 +130,7 @@ class FrameSpec:
     counts: tuple[str, ...] = ()
     text: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, str], ...] = ()  # (column, value) filled in when a frame lacks the column
 
     @property
     def columns(self) -> list[str]:
@@ -149,8 +150,9 @@ POPULATIONS = FrameSpec("population", key=(FORCE, YEAR), counts=(YEAR, POPULATIO
 MSG = FrameSpec("msg", key=(FORCE, PEER, VERSION), text=(FORCE, PEER, VERSION))
 QUARTERLY = FrameSpec("quarterly", key=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), counts=(COUNT,),
                       text=(FORCE, MEASURE, OFFENCE_CODE, QUARTER))
-PERIOD_COUNTS = FrameSpec("period_counts", key=(FORCE, MEASURE, PERIOD_START, PERIOD_END),
-                          months=(PERIOD_START, PERIOD_END), counts=(COUNT,), text=(FORCE, MEASURE))
+PERIOD_COUNTS = FrameSpec("period_counts", key=(FORCE, AREA, MEASURE, PERIOD_START, PERIOD_END),
+                          months=(PERIOD_START, PERIOD_END), counts=(COUNT,), text=(FORCE, AREA, MEASURE),
+                          defaults=((AREA, WHOLE_FORCE),))
 
 SPECS = {s.name: s for s in (VOLUMES, OUTCOMES, SURVEY_RESPONSES, POPULATIONS, MSG, QUARTERLY, PERIOD_COUNTS)}
 
@@ -193,6 +195,9 @@ def validate(frame: pd.DataFrame, spec: FrameSpec, *, source: str = "frame") -> 
     Frames from files are validated row by row in ``ncpm.io``; this is the check at the edge of the pure
     compute modules.
     """
+    for column, value in spec.defaults:
+        if column not in frame.columns:
+            frame = frame.assign(**{column: value})
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)} for {spec.name}; found: "

@@ -91,3 +91,19 @@ def test_ingest_a_police_uk_archive_by_lsoa(tmp_path):
     assert lsoa["count"].sum() == force["count"].sum()
     assert (lsoa.groupby(["force", "measure", "month"])["count"].sum()
             == force.set_index(["force", "measure", "month"])["count"]).all()
+
+
+C2 = P1.with_name("ons_csp_table_C2_ye_jun2025.csv")
+
+
+@pytest.mark.skipif(not C2.exists(), reason="../shared/data is not beside the project")
+def test_ingest_reads_the_real_ons_c2_table_by_community_safety_partnership(tmp_path):
+    done = ncpm("ingest", C2, "--out", tmp_path, "--quiet")
+    # the published file has one row with no numbers (a Sussex code, "unassigned Surrey"): listed, exit 1
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "399 rows in, 398 loaded, 1 rejected" in done.stdout
+    assert f"{C2}, row 344, column Total recorded crime (excluding fraud): missing value" in done.stdout
+    assert "traceback" not in (done.stdout + done.stderr).lower()
+    counts = read_store(tmp_path, "period_counts")
+    rugby = counts[(counts["force"] == "Warwickshire") & (counts["area"] == "Rugby")].set_index("measure")["count"]
+    assert rugby["vehicle_crime"] == 461

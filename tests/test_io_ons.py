@@ -68,3 +68,63 @@ def test_real_p1_year_ending_june_2025():
     reasons = pd.Series([r.reason for r in result.rejected]).value_counts().to_dict()
     assert reasons == {NOT_A_FORCE: 12, NOT_TERRITORIAL: 1}
     assert (result.rows_in, result.rows_loaded) == (56, 43)
+
+
+C2_HEADER = ["Police Force\nArea code", "Police Force\nArea name", "Community Safety\nPartnership code",
+             "Community Safety\nPartnership name", "Local Authority code", "Local Authority name",
+             "Total recorded crime\n (excluding fraud)", "Vehicle offences", "Theft from the person"]
+
+
+def write_ons_c2(path):
+    """A Table C2 in the published layout (own numbers): title rows, a multi-line header, a force total row, its
+    CSPs (one a combined authority with no LA code), an unassigned row, and a second force."""
+    rows = [["Table C2: Number of police recorded crimes for headline offences by Community Safety Partnership "
+             "area, England and Wales, year ending June 2025 [note 1]"] + [""] * 8,
+            ["Source: Police recorded crime from the Home Office"] + [""] * 8,
+            C2_HEADER,
+            ["E23000017", "Warwickshire", "", "", "", "", "40,000 ", "3,800 ", "230 "],
+            ["E23000017", "Warwickshire", "E22000319", "North Warwickshire", "E07000218", "North Warwickshire",
+             "4,000 ", "700 ", "20 "],
+            ["E23000017", "Warwickshire", "E22000359", "South Warwickshire", "Combined Local Authorities", "",
+             "35,990 ", "3,090 ", "210 "],
+            ["E23000017", "Warwickshire", "", "Unassigned Warwickshire", "", "", "10 ", "10 ", "0 "],
+            ["E23000014", "West Midlands", "", "", "", "", "300,000 ", "25,000 ", "4,000 "],
+            ["E23000014", "West Midlands", "E22000001", "Birmingham [note 2]", "E08000025", "Birmingham",
+             "300,000 ", "25,000 ", "4,000 "]]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def test_c2_by_community_safety_partnership(tmp_path):
+    from ncpm.io.detect import detect_format
+
+    path = write_ons_c2(tmp_path / "c2.csv")
+    assert detect_format(path) == "ons_pfa_table"
+    result = read_ons_pfa_table(path)
+    f = result.frame
+    assert (result.rows_in, result.rows_loaded, result.rejected) == (6, 6, [])
+    vehicle = f[f["measure"] == "vehicle_crime"].set_index(["force", "area"])["count"]
+    assert vehicle.to_dict() == {("Warwickshire", "Force"): 3800, ("Warwickshire", "North Warwickshire"): 700,
+                                 ("Warwickshire", "South Warwickshire"): 3090,
+                                 ("Warwickshire", "Unassigned Warwickshire"): 10,
+                                 ("West Midlands", "Birmingham"): 25000, ("West Midlands", "Force"): 25000}
+    assert set(f["period_end"].astype(str)) == {"2025-06"}
+    assert list(f.columns) == schema.PERIOD_COUNTS.columns  # the local authority columns are not kept
+
+
+@pytest.mark.skipif(not (REAL.parent / "ons_csp_table_C2_ye_jun2025.csv").is_file(),
+                    reason="shared/data/ons-pfa-tables is absent")
+def test_real_c2_year_ending_june_2025():
+    real = REAL.parent / "ons_csp_table_C2_ye_jun2025.csv"
+    result = read_ons_pfa_table(real)
+    f = result.frame
+    assert f["force"].nunique() == 43
+    w = f[(f["force"] == "Warwickshire") & (f["measure"] == "vehicle_crime")].set_index("area")["count"]
+    assert w["Force"] == 3790 == _count(read_ons_pfa_table(REAL).frame, "Warwickshire", "vehicle_crime")
+    assert w.drop("Force").sum() == w["Force"]  # North Warwickshire ... Unassigned Warwickshire add up
+    assert set(w.index) == {"Force", "North Warwickshire", "Nuneaton and Bedworth", "Rugby", "South Warwickshire",
+                            "Unassigned Warwickshire"}
+    # one row in the published file has a Sussex code, a Surrey name and no numbers: listed, not dropped
+    assert result.rows_in == result.rows_loaded + len(result.rejected) == 399
+    assert [(r.line, r.reason) for r in result.rejected] == [(344, "missing value")]

@@ -4,7 +4,8 @@
 police_uk                 a zip archive, a folder of ``*-street.csv`` / ``*-outcomes.csv``, a file so named,
                           or a CSV whose header has "Falls within" and "Crime type" or "Outcome type"
 home_office               a header with "Offence Code" and "Number of Offences"
-ons_pfa_table             a header starting "Area Code", "Area Name" below title rows
+ons_pfa_table             a header starting "Area Code", "Area Name" (Table P1) or "Police Force Area code", ...,
+                          "Community Safety Partnership name" (Table C2) below title rows
 extract                   the canonical columns of a force extract (volumes, outcomes, survey, population, msg)
 ========================  ==============================================================================
 
@@ -72,7 +73,7 @@ def detect_format(path: str | Path) -> str:
             return "police_uk"
         if {"offencecode", "numberofoffences"} <= keys:
             return "home_office"
-        if {"areacode", "areaname"} <= keys:
+        if {"areacode", "areaname"} <= keys or {"policeforceareacode", "communitysafetypartnershipname"} <= keys:
             return "ons_pfa_table"
     if detect_kind([Grid(str(path), rows, list(range(1, len(rows) + 1)))]) is not None:
         return "extract"
