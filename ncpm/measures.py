@@ -495,7 +495,8 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
       movement is the comparison label of the last month against the first, z the same way;
     - preceding: the quarter's monthly mean a/k against the mean b/m of the ``preceding`` months before it,
       z = (a/k - b/m) / sqrt(a/k^2 + b/m^2) (left out when any of those months is missing);
-    - 3-year average: z = (sum y - sum B) / sqrt(sum B) over the quarter's months (left out without a baseline);
+    - 3-year average: :func:`compare_to_baseline` of the quarter's total and the sum of its months' baselines
+      (left out without a baseline);
     - forecast (made at the quarter's origin): the quarter's total against the sum of the forecast means, outside
       sum mean +/- sqrt(sum of the squared 95% half-widths) is "above"/"below" (months treated as independent).
 
@@ -521,9 +522,6 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
     if missing:
         raise InputError(f"no count for {force}, {area}, {measure} in {', '.join(missing)}", file="baseline")
 
-    def label(z: float) -> str:
-        return comparison_label(z, in_line, substantial) if np.isfinite(z) else "in line with"
-
     def poisson_z(a: float, b: float) -> float:
         return (b - a) / np.sqrt(a + b) if a + b > 0 else 0.0
 
@@ -533,18 +531,19 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
     out: dict[str, object] = {
         "quarter": str(quarter), "months": len(months), "complete": len(months) == len(quarter.months()),
         "quarter_count": int(y.sum()), "steps_z": steps, "stable": all(abs(z) < in_line for z in steps),
-        "overall_z": overall, "movement_label": label(overall), "preceding": preceding}
+        "overall_z": overall, "movement_label": comparison_label(overall, in_line, substantial),
+        "preceding": preceding}
     before = list(pd.period_range(quarter.first_month - preceding, periods=preceding, freq="M"))
     if all(m in series.index for m in before):
         b = series.loc[before, schema.COUNT].astype(float).to_numpy()
         se = np.sqrt(y.mean() / len(y) + b.mean() / len(b))
         z = float((y.mean() - b.mean()) / se) if se > 0 else 0.0
-        out.update({"preceding_count": int(b.sum()), "preceding_z": z, "preceding_label": label(z)})
+        out.update({"preceding_count": int(b.sum()), "preceding_z": z,
+                    "preceding_label": comparison_label(z, in_line, substantial)})
     base = series.loc[months, BASELINE].astype(float).to_numpy()
     if np.isfinite(base).all():
-        total_b = float(base.sum())
-        z = (y.sum() - total_b) / np.sqrt(total_b) if total_b > 0 else (np.inf if y.sum() > 0 else 0.0)
-        out.update({"baseline_total": total_b, "baseline_z": float(z), "baseline_label": label(float(z))})
+        (z,), (label,) = compare_to_baseline(y.sum(), base.sum(), in_line, substantial)
+        out.update({"baseline_total": float(base.sum()), "baseline_z": float(z), "baseline_label": label})
     if forecast is not None:
         rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
         rows = rows[month_column(rows).isin(months).to_numpy()]

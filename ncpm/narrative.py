@@ -37,7 +37,6 @@ import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
-from ncpm.definitions import comparison_label
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -229,10 +228,6 @@ def is_missing(value: object) -> bool:
 
 def _num(value: object) -> float:
     return float("nan") if is_missing(value) else float(value)
-
-
-def _classify(z: float, in_line: float, substantial: float) -> str:
-    return comparison_label(z, in_line, substantial) if math.isfinite(z) else "in line with"
 
 
 def _statement(kind: str, force: str, measure: str, month: pd.Period, text: str, facts: dict,

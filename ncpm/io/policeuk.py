@@ -66,6 +66,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+try:
+    from isal import isal_zlib as _isal
+except ImportError:  # pragma: no cover - isal is a dependency
+    _isal = None
+
 from ncpm import schema
 from ncpm.catalogue import measure_for_police_uk
 from ncpm.errors import InputError
@@ -129,19 +134,13 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local file heade
 def _inflate(raw: bytes, size: int) -> bytes:
     """Inflate a raw deflate stream of ``size`` bytes inflated: ISA-L (python-isal, about twice zlib's speed) when
     installed, else zlib; the output buffer is allocated once (one byte over, so it is never grown)."""
-    try:
-        from isal import isal_zlib
-    except ImportError:  # pragma: no cover - isal is a dependency; zlib keeps the reader working without it
+    if _isal is None:  # pragma: no cover - isal is a dependency; zlib keeps the reader working without it
         return zlib.decompress(raw, -15, size + 1)
-    return isal_zlib.decompress(raw, wbits=-15, bufsize=size + 1)
+    return _isal.decompress(raw, wbits=-15, bufsize=size + 1)
 
 
 def _crc32(data: bytes) -> int:
-    try:
-        from isal import isal_zlib
-    except ImportError:  # pragma: no cover
-        return zlib.crc32(data)
-    return isal_zlib.crc32(data)  # carry-less multiply: about 8x zlib's
+    return zlib.crc32(data) if _isal is None else _isal.crc32(data)  # ISA-L's: about 8x zlib's
 
 
 def _zip_bytes(path: Path, info: zipfile.ZipInfo) -> bytes:
@@ -162,17 +161,16 @@ def _zip_bytes(path: Path, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _zip_member(path: Path, info: zipfile.ZipInfo) -> _Member:
+def _zip_member(path: Path, info: zipfile.ZipInfo, kind: str) -> _Member:
     """A member read whole by ``_zip_bytes`` when it is deflated, unencrypted and at most :data:`MEMBER_BYTES`;
     otherwise streamed through ``zipfile`` (the exact path reads a very large member in chunks)."""
-    m = FILE_NAME.match(PurePosixPath(info.filename).name)
     label = f"{path}!{info.filename}"
     whole = (info.file_size <= MEMBER_BYTES and info.compress_type == zipfile.ZIP_DEFLATED
              and not info.flag_bits & 0x1)
     if whole:
-        return _Member(label, m["kind"].lower(), lambda: io.BytesIO(_zip_bytes(path, info)), info.file_size,
+        return _Member(label, kind, lambda: io.BytesIO(_zip_bytes(path, info)), info.file_size,
                        lambda: _zip_bytes(path, info))
-    return _Member(label, m["kind"].lower(), lambda: zipfile.ZipFile(path).open(info), info.file_size)
+    return _Member(label, kind, lambda: zipfile.ZipFile(path).open(info), info.file_size)
 
 
 @contextmanager
@@ -193,8 +191,9 @@ def _members(path: Path) -> Iterator[list[_Member]]:
                 if _unsafe(info.filename):
                     raise InputError(f"unsafe member path {info.filename!r} in the archive (absolute or "
                                      "containing '..'); refusing to read it", file=str(path))
-                if FILE_NAME.match(PurePosixPath(info.filename).name) and not info.is_dir():
-                    found.append(_zip_member(path, info))
+                m = FILE_NAME.match(PurePosixPath(info.filename).name)
+                if m and not info.is_dir():
+                    found.append(_zip_member(path, info, m["kind"].lower()))
             yield _check_members(found, path)
     elif path.is_file():
         if path.suffix.lower() == ".zip":
