@@ -26,3 +26,14 @@ def comparison_label(z: float, in_line: float = Z_IN_LINE, substantial: float = 
         return "in line with"
     side = "above" if z > 0 else "below"
     return f"substantially {side}" if abs(z) >= substantial else side
+
+
+def disclosive(counts, threshold: int, zeros: bool = False):
+    """Whether each count is one that disclosure control suppresses below force level: 1 (0 with ``zeros``) up
+    to ``threshold`` - 1 (``ncpm.disclosure``). Works on a number or a numpy array.
+
+    >>> disclosive(3, 5), disclosive(0, 5), disclosive(0, 5, zeros=True), disclosive(5, 5)
+    (True, False, True, False)
+    """
+    return (counts >= (0 if zeros else 1)) & (counts < threshold)
+

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm import schema
+from ncpm.definitions import disclosive
 from ncpm.errors import ConfigError, InputError
 from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
     FLAG,
@@ -317,8 +318,7 @@ def protect(frame: pd.DataFrame, policy: DisclosurePolicy | None = None, *, by: 
                               n_rounded=int((protected & ~is_total).sum()),
                               n_force_rounded=int((protected & is_total).sum()))
 
-    low = 0 if policy.suppress_zeros else 1
-    primary = (counts >= low) & (counts < policy.threshold) & (~is_total | policy.apply_to_force_level)
+    primary = disclosive(counts, policy.threshold, policy.suppress_zeros) & (~is_total | policy.apply_to_force_level)
     areas = out[schema.AREA].astype(str).to_numpy()
     extra, exposed = secondary_cells(group, is_total, counts, areas, primary)
     flag[primary] = PRIMARY

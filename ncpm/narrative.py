@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
+from ncpm.definitions import disclosive
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -469,9 +470,9 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
 
 
 def _disclosive(counts: Iterable[float], suppress_below: int) -> bool:
-    """Whether any count is one disclosure control suppresses at sub-force level: 1 to ``suppress_below`` - 1
-    (``ncpm.disclosure``; zeros are not disclosive by default). ``suppress_below=0``: no control."""
-    return any(1 <= c < suppress_below for c in counts)
+    """Whether any count is one disclosure control suppresses at sub-force level (``definitions.disclosive``;
+    zeros are not disclosive by default). ``suppress_below=0``: no control."""
+    return bool(disclosive(np.asarray(list(counts), dtype=float), suppress_below).any())
 
 
 def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filters: object) -> pd.DataFrame:
