@@ -46,7 +46,7 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Forecast:
-    method: str = "auto"  # "auto" (ETS by AICc), "ets", "sarima", "seasonal_naive"
+    method: str = "auto"  # "auto" (ETS by AICc; "ets" too), "sarima", "snaive" or an ETS model, e.g. "ETS(A,Ad,A)"
     engine: str = "statsmodels"  # "statsmodels" (reference) or "fast" (batched kernels)
     horizon: int = 3
 
@@ -129,7 +129,6 @@ class Config:
 
 CHOICES = {
     "baseline.method": {"same_month", "trailing_36"},
-    "forecast.method": {"auto", "ets", "sarima", "seasonal_naive"},
     "forecast.engine": {"statsmodels", "fast"},
     "peers.average": {"simple", "weighted"},
     "spc.run_length": {6, 7},
@@ -201,6 +200,8 @@ def load_config_text(text: str, *, base_dir: str | Path = ".", source: str = "co
 def _check(cfg: Config) -> None:
     from ncpm.catalogue import measure
     from ncpm.forces import find_force
+    from ncpm.forecast import parse_method
+    from ncpm.measures import excluded_months
     from ncpm.periods import parse_quarter, to_month
 
     for i, name in enumerate(cfg.scope.forces):
@@ -223,9 +224,13 @@ def _check(cfg: Config) -> None:
             raise ConfigError(f"scope.quarter: {exc}") from None
     for i, span in enumerate(cfg.baseline.exclude):
         try:
-            parse_exclusion(span)
-        except ValueError as exc:
-            raise ConfigError(f"baseline.exclude[{i}]: {exc}") from None
+            excluded_months(span)
+        except ConfigError as exc:
+            raise ConfigError(f"baseline.exclude[{i}]: {str(exc).removeprefix('exclude: ')}") from None
+    try:
+        parse_method(cfg.forecast.method, cfg.forecast.engine)
+    except ConfigError as exc:
+        raise ConfigError(f"forecast.method: {exc}") from None
     if cfg.forecast.horizon < 1:
         raise ConfigError("forecast.horizon must be at least 1")
     if cfg.engine.workers < 0:
@@ -236,19 +241,6 @@ def _check(cfg: Config) -> None:
         raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
     if not 0 < cfg.satisfaction.target < 1:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
-
-
-def parse_exclusion(span: str) -> tuple[Any, Any]:
-    """"2020-04..2021-03" -> (first month, last month)."""
-    from ncpm.periods import to_month
-
-    parts = str(span).split("..")
-    if len(parts) != 2:
-        raise ValueError(f"{span!r} is not a month range like '2020-04..2021-03'")
-    start, end = (to_month(p) for p in parts)
-    if end < start:
-        raise ValueError(f"{span!r} ends before it starts")
-    return start, end
 
 
 def load_config(path: str | Path | None) -> Config:

@@ -97,14 +97,10 @@ class Options:
         return (spec,) if spec else ()
 
 
-def _options(horizon, origin, method, level, engine) -> Options:
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive whole number of months, not {horizon!r}")
-    levels = tuple(int(x) for x in level)
-    if not levels or any(not 0 < x < 100 for x in levels):
-        raise ConfigError(f"level must be percentages between 0 and 100, not {level!r}")
-    if engine not in ENGINES:
-        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+def parse_method(method: str, engine: str = "statsmodels") -> str:
+    """The canonical name of a forecast method: "auto" ("ets" too), "sarima", "snaive" or an ETS model name such
+    as "ETS(A,Ad,A)"; :class:`ConfigError` for any other, or "sarima" with the fast engine (the configuration's
+    ``[forecast] method`` is checked with this)."""
     text = str(method)
     spec = _ets_fast.parse_spec(text)
     if spec is not None:
@@ -118,6 +114,18 @@ def _options(horizon, origin, method, level, engine) -> Options:
         raise ConfigError(f"method must be 'auto', 'sarima', 'snaive' or one of {names}; not {method!r}")
     if engine == "fast" and text == "sarima":
         raise ConfigError("engine='fast' fits exponential smoothing only; use engine='statsmodels' for 'sarima'")
+    return text
+
+
+def _options(horizon, origin, method, level, engine) -> Options:
+    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise ConfigError(f"horizon must be a positive whole number of months, not {horizon!r}")
+    levels = tuple(int(x) for x in level)
+    if not levels or any(not 0 < x < 100 for x in levels):
+        raise ConfigError(f"level must be percentages between 0 and 100, not {level!r}")
+    if engine not in ENGINES:
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    text = parse_method(method, engine)
     try:
         month = None if origin is None else to_month(origin)
     except ValueError as exc:

@@ -137,8 +137,9 @@ def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _excluded(exclude) -> np.ndarray:
-    """Month ordinals to leave out of a baseline.
+def excluded_months(exclude) -> np.ndarray:
+    """Month ordinals to leave out of a baseline; :class:`ConfigError` for an unreadable month or a range that
+    ends before it starts (the configuration's ``[baseline] exclude`` is checked with this).
 
     ``exclude`` is None, a month ("2020-05"), a range as a pair ("2020-04", "2021-03") or a string
     "2020-04..2021-03", or a list of those.
@@ -150,6 +151,7 @@ def _excluded(exclude) -> np.ndarray:
         exclude = [exclude]
     out: set[int] = set()
     for item in exclude:
+        given = item
         try:
             if isinstance(item, str) and ".." in item:
                 item = tuple(item.split(".."))
@@ -158,7 +160,7 @@ def _excluded(exclude) -> np.ndarray:
                     raise ValueError(f"a range is (first, last), not {item!r}")
                 first, last = periods.to_month(item[0]), periods.to_month(item[1])
                 if last < first:
-                    raise ValueError(f"range {first}..{last} ends before it starts")
+                    raise ValueError(f"{given!r} ends before it starts")
                 out.update(range(first.ordinal, last.ordinal + 1))
             else:
                 out.add(periods.to_month(item).ordinal)
@@ -280,7 +282,7 @@ def three_year_average(volumes: pd.DataFrame, method: str = "same_month", exclud
     True
     """
     frame = _volumes(volumes)
-    excluded = _excluded(exclude)
+    excluded = excluded_months(exclude)
     n = len(frame)
     base = np.full(n, np.nan)
     notes = np.full(n, None, dtype=object)

@@ -43,6 +43,8 @@ average = "weighted"
     ("[engine]\nkind = 'spark'", "engine.kind must be one of dask, processes, single; not 'spark'"),
     ("[engine]\naddress = 'tcp://x:8786'", 'engine.address is for engine.kind = "dask"'),
     ("[disclosure]\nthreshold = 0", "disclosure.threshold and disclosure.base must be at least 1"),
+    ("[forecast]\nmethod = 'seasonal_naive'", "forecast.method: method must be 'auto', 'sarima', 'snaive'"),
+    ("[forecast]\nengine = 'fast'\nmethod = 'sarima'", "forecast.method: engine='fast' fits exponential smoothing"),
 ])
 def test_invalid_config_names_the_key(text, message):
     with pytest.raises(ConfigError) as info:
@@ -61,3 +63,11 @@ def test_relative_paths_resolve_against_the_config_file(tmp_path):
 def test_engine_and_disclosure_sections():
     cfg = load_config_text("[engine]\nkind = 'dask'\naddress = 'tcp://scheduler:8786'\n[disclosure]\nmethod = 'round'")
     assert cfg.engine.address == "tcp://scheduler:8786" and cfg.disclosure.method == "round"
+
+
+def test_config_accepts_what_the_methods_accept():
+    """The configuration is checked by the methods' own parsers (forecast.parse_method, measures.excluded_months),
+    so a value passes the config exactly when the run can use it."""
+    cfg = load_config_text("[forecast]\nmethod = 'snaive'\n[baseline]\nexclude = ['2020-05', '2020-04..2021-03']")
+    assert cfg.forecast.method == "snaive" and cfg.baseline.exclude == ("2020-05", "2020-04..2021-03")
+    assert load_config_text("[forecast]\nmethod = 'ETS(A,Ad,A)'").forecast.method == "ETS(A,Ad,A)"
