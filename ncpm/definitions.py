@@ -11,6 +11,8 @@ Named once here so that ``ncpm.measures`` (which computes the comparison), ``ncp
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 Z_IN_LINE = 1.96  # two-sided 95% normal quantile: |z| below this is "in line with" (METHODS.md, Baseline)
 Z_SUBSTANTIAL = 3.0  # |z| at or above this is "substantially above/below" (METHODS.md, Baseline)
 
@@ -37,3 +39,9 @@ def disclosive(counts, threshold: int, zeros: bool = False):
     """
     return (counts >= (0 if zeros else 1)) & (counts < threshold)
 
+
+def percent(fraction: float, decimals: int = 0) -> str:
+    """A fraction as a percentage, halves rounded up (every percentage ncpm shows: statements, tables, charts): ``percent(0.125) == '13%'``, ``percent(0.0725, 1) == '7.3%'``."""
+    value = Decimal(repr(float(fraction))) * 100
+    q = Decimal(1).scaleb(-decimals)
+    return f"{value.quantize(q, rounding=ROUND_HALF_UP)}%"

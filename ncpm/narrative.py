@@ -30,14 +30,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
-from ncpm.definitions import disclosive
+from ncpm.definitions import disclosive, percent
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -151,13 +150,6 @@ def count_words(n: int, *, zero: str = "no") -> str:
     if n == 0:
         return zero
     return _WORDS[n] if 0 < n < len(_WORDS) else f"{n:,}"
-
-
-def percent(fraction: float, decimals: int = 0) -> str:
-    """A fraction as a percentage, halves rounded up: ``percent(0.125) == '13%'``, ``percent(0.0725, 1) == '7.3%'``."""
-    value = Decimal(repr(float(fraction))) * 100
-    q = Decimal(1).scaleb(-decimals)
-    return f"{value.quantize(q, rounding=ROUND_HALF_UP)}%"
 
 
 def fraction_words(share: float, tolerance: float = SHARE_TOLERANCE) -> str:

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
 from ncpm import catalogue, schema
-from ncpm.definitions import BASELINE_METHODS
+from ncpm.definitions import BASELINE_METHODS, percent
 from ncpm.errors import ConfigError, InputError
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -362,7 +362,7 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
         target = float(rows[TARGET].dropna().iloc[-1])
     if target is not None and not math.isnan(target):
         ax.axhline(100 * target, color=ROLES["target"], linestyle="--", linewidth=1.4,
-                   label=f"Target {100 * target:.0f}%", gid="target")
+                   label=f"Target {percent(target)}", gid="target")
     if WINDOW in rows.columns and rows[WINDOW].notna().any():
         window = int(rows[WINDOW].dropna().iloc[-1])
     is_survey = schema.SURVEY in rows.columns

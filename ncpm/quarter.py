@@ -32,7 +32,7 @@ from ncpm import measures, narrative, peers, plots, schema, spc
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
 from ncpm.catalogue import priorities
-from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL
+from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL, percent
 from ncpm.disclosure import DEFAULT_THRESHOLD, FLAG, DisclosurePolicy, protect
 from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
@@ -472,7 +472,7 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
                   & (o[schema.MONTH] == _outcome_month(res))]
             rate = o["rate"].iloc[0] if len(o) else math.nan
             row[f"Action taken, {_outcome_month(res).strftime('%b %Y')}"] = (
-                "" if pd.isna(rate) else f"{100 * rate:.1f}%")
+                "" if pd.isna(rate) else percent(rate, 1))
         rows.append(row)
     out = pd.DataFrame(rows)
     if not len(out):
