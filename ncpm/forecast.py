@@ -466,12 +466,7 @@ def backtest(volumes: pd.DataFrame, horizon: int = 3, origins=None, method: str 
     for o in origins:
         o = to_month(o)
         res = forecast_vs_actual(frame, o, horizon=horizon, method=method, engine=engine)
-        train = frame[frame[schema.MONTH] <= o]
-        scales = {}
-        for key, g in train.groupby(schema.SERIES_KEY, sort=False):
-            grid = pd.period_range(g[schema.MONTH].min(), o, freq="M")
-            y = g.set_index(schema.MONTH)[schema.COUNT].reindex(grid).to_numpy(dtype=float)
-            scales[tuple(key)] = _seasonal_scale(y)
+        scales = {s.key: _seasonal_scale(s.y) for s in _prepare(frame, o, needs_model=False)}  # the training grid
         for key, g in res.groupby(schema.SERIES_KEY, sort=True):
             a = g[ACTUAL].to_numpy(dtype=float, na_value=np.nan)
             f = g[MEAN].to_numpy(dtype=float)
