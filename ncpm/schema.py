@@ -165,16 +165,18 @@ def _months(series: pd.Series, column: str, source: str) -> pd.Series:
             bad = int(np.flatnonzero(series.isna().to_numpy())[0])
             raise InputError("missing month", file=source, row=bad, column=column)
         return series
-    from ncpm.periods import to_month
+    from ncpm.periods import parse_month_error, to_month
 
-    out = []
-    for i, value in enumerate(series.tolist()):
+    codes, distinct = pd.factorize(series, use_na_sentinel=False)  # each distinct text parsed once
+    parsed = []
+    for j, value in enumerate(distinct):
         try:
-            out.append(to_month(value))
+            parsed.append(to_month(value))
         except (ValueError, TypeError):
-            raise InputError(f"cannot read month {value!r} (expected YYYY-MM)", file=source, row=i,
-                             column=column) from None
-    return pd.Series(pd.PeriodIndex(out, freq="M"), index=series.index, name=series.name)
+            i = int(np.flatnonzero(codes == j)[0])
+            raise parse_month_error(series.iloc[i], file=source, row=i, column=column) from None
+    months = pd.PeriodIndex(parsed, freq="M")[codes] if len(series) else pd.PeriodIndex([], freq="M")
+    return pd.Series(months, index=series.index, name=series.name)
 
 
 def _counts(series: pd.Series, column: str, source: str) -> pd.Series:

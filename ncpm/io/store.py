@@ -97,8 +97,10 @@ def write_store(results_or_frames: Iterable[LoadResult] | Iterable[tuple[str, pd
         spec = schema.SPECS[kind]
         sources = ", ".join(dict.fromkeys(s for s, _ in parts))
         frames = [schema.validate(f, spec, source=s) for s, f in parts if len(f)]
-        frame = pd.concat(frames, ignore_index=True) if frames else schema.empty(spec)
-        frame = schema.validate(frame, spec, source=sources)
+        if len(frames) > 1:  # a key in two files is an error naming them; one frame is validated already
+            frame = schema.validate(pd.concat(frames, ignore_index=True), spec, source=sources)
+        else:
+            frame = frames[0] if frames else schema.empty(spec)
         for column in spec.months:
             frame[column] = frame[column].astype(str)
         written[kind] = atomic_write(out_dir / f"{kind}.parquet",
