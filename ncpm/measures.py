@@ -41,7 +41,6 @@ from ncpm.frames import latest_origin, month_column, select_rows
 BASELINE_YEARS = 3  # the "3-year average"
 MONTHS_PER_YEAR = 12
 TRAILING_MONTHS = 36  # trailing_36: y(t-1) .. y(t-36)
-COMPARISONS = ("substantially below", "below", "in line with", "above", "substantially above")
 
 # Outcome rate (METHODS.md, Outcome rate): "Caution: small numbers" thresholds.
 MIN_N = 50  # denominator under 50 offences
@@ -59,14 +58,18 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     BASELINE,
     BASELINE_METHOD,
     BASELINE_NOTE,
+    CHANGE,
     COMPARISON,
+    CURRENT,
     DIFFERENCE,
     HI,
     HI_95,
     LO,
     LO_95,
     MEAN,
+    PCT_CHANGE,
     PCT_DIFFERENCE,
+    PREVIOUS,
     RATE,
     Z,
 )
@@ -477,12 +480,12 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = 6) -> pd.DataFra
 
         cur, prev = total(current_months), total(previous_months)
         rows.append((*key, end, months, cur, prev))
-    out = pd.DataFrame(rows, columns=[*schema.SERIES_KEY, "end", "months", "current", "previous"])
+    out = pd.DataFrame(rows, columns=[*schema.SERIES_KEY, "end", "months", CURRENT, PREVIOUS])
     out["end"] = out["end"].astype("period[M]")
-    out["current"] = out["current"].astype(float)
-    out["previous"] = out["previous"].astype(float)
-    out["change"] = out["current"] - out["previous"]
-    out["pct_change"] = _safe_ratio(out["change"].to_numpy(), out["previous"].to_numpy())
+    out[CURRENT] = out[CURRENT].astype(float)
+    out[PREVIOUS] = out[PREVIOUS].astype(float)
+    out[CHANGE] = out[CURRENT] - out[PREVIOUS]
+    out[PCT_CHANGE] = _safe_ratio(out[CHANGE].to_numpy(), out[PREVIOUS].to_numpy())
     return out
 
 

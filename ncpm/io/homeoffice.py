@@ -33,8 +33,6 @@ from ncpm.io._common import RowChecks, accounting, read_table
 from ncpm.periods import FyQuarter, parse_financial_year
 
 FORMAT = "home_office"
-COLUMNS = ("Financial Year", "Financial Quarter", "Force Name", "Offence Description", "Offence Group",
-           "Offence Subgroup", "Offence Code", "Number of Offences")
 REQUIRED = ("Financial Year", "Financial Quarter", "Force Name", "Offence Code", "Number of Offences")
 OPTIONAL = ("Offence Description", "Offence Group", "Offence Subgroup")
 

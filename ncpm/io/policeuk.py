@@ -92,10 +92,6 @@ from ncpm.io._common import (
 log = logging.getLogger("ncpm")
 
 FORMAT = "police_uk"
-STREET_COLUMNS = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                  "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
-OUTCOMES_COLUMNS = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-                    "LSOA code", "LSOA name", "Outcome type")
 STREET_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "Crime type")
 OUTCOMES_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "Outcome type")
 FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv$", re.I)
