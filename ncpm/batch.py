@@ -613,6 +613,7 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
     Markdown); the report's data tables by LPA go through disclosure control first."""
     from ncpm import narrative, report
     from ncpm import quarter as q
+    from ncpm.catalogue import label as catalogue_label
     from ncpm.catalogue import measure as catalogue_measure
 
     cfg, outputs = c.cfg, c.outputs
@@ -648,7 +649,7 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
         if not texts and not figs:
             continue
         info = catalogue_measure(measure)
-        items.append(report.ReportItem(priority=info.priority, title=info.label[0].upper() + info.label[1:],
+        items.append(report.ReportItem(priority=info.priority, title=catalogue_label(measure, capital=True),
                                        statements=tuple(texts or ()), figures=figs, table=tables.get(measure)))
     methods = res.options.describe()
     if msg_version:

@@ -70,6 +70,20 @@ def measure(measure_id: str) -> Measure:
     raise ConfigError(f"unknown measure {measure_id!r}; known: {', '.join(m.id for m in measures())}")
 
 
+def label(measure_id: str, *, capital: bool = False) -> str:
+    """A measure's label for people: the catalogue's ("vehicle crime"), or its id with spaces when the catalogue
+    does not know it; ``capital=True`` for a title or the start of a sentence ("Vehicle crime").
+
+    >>> label("theft_from_person", capital=True), label("police_uk:other_crime")
+    ('Theft from the person', 'police uk:other crime')
+    """
+    try:
+        text = measure(measure_id).label
+    except ConfigError:
+        text = measure_id.replace("_", " ")
+    return text[:1].upper() + text[1:] if capital else text
+
+
 def measure_for_police_uk(crime_type: str) -> str | None:
     """The measure a police.uk crime type counts towards, if any (first match in catalogue order)."""
     for m in measures():

@@ -172,12 +172,7 @@ def join_words(items: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def measure_label(measure: str) -> str:
-    """The catalogue's label for a measure (its id with spaces when the catalogue does not know it)."""
-    try:
-        return catalogue.measure(measure).label
-    except ConfigError:
-        return measure.replace("_", " ")
+measure_label = catalogue.label  # the catalogue's label for a measure (its id with spaces when it is not known)
 
 
 def offences_noun(measure: str, n: int = 2) -> str:
@@ -198,10 +193,6 @@ def window_phrase(window: int) -> str:
     if window > 12 and window % 12 == 0:
         return f"{window // 12} years"
     return f"{window} months"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _priority(measure: str) -> int:
@@ -805,7 +796,7 @@ def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, 
     if len(ahead) < len(quarter.months()):
         span = (f"the first month of {quarter}" if len(ahead) == 1
                 else f"the first {count_words(len(ahead))} months of {quarter}")
-    text = (f"{_capital(measure_label(measure))} volumes{where} are predicted to {direction} during {span} "
+    text = (f"{catalogue.label(measure, capital=True)} volumes{where} are predicted to {direction} during {span} "
             f"(a forecast of {predicted:,.0f} offences, against {actual:,} in {last}).")
     facts = {"quarter": str(quarter), "forecast_total": predicted, "last_quarter": str(last),
              "last_quarter_count": actual, "direction": direction, "ratio": ratio,

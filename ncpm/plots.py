@@ -84,13 +84,6 @@ FONT = {"title": 12, "label": 10, "tick": 9, "legend": 8, "footnote": 7.5}
 
 
 
-def _measure_label(measure: str) -> str:
-    try:
-        return catalogue.measure(measure).label
-    except ConfigError:
-        return measure.replace("_", " ")
-
-
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
@@ -168,11 +161,6 @@ def _place(force: str, area: str) -> str:
     return force if area == schema.WHOLE_FORCE else f"{force}, {area} LPA"
 
 
-def _capitalised(measure: str) -> str:
-    label = _measure_label(measure)
-    return label[:1].upper() + label[1:]
-
-
 def _count_axis(ax: Axes, title: str) -> None:
     """A monthly-count chart's y axis (from 0, whole offences only) and its title."""
     ax.set_ylim(bottom=0)
@@ -240,7 +228,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
             label=f"{month_label(marked[schema.MONTH])}: {int(marked[schema.COUNT]):,}", gid="latest")
     notes.append(f"Source: {_source(measure, source)}.")
     _month_axis(ax, shown)
-    _count_axis(ax, title or f"{_capitalised(measure)} volumes, {_place(force, area)}")
+    _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} volumes, {_place(force, area)}")
     _legend(ax, ncols=3)
     _style(ax)
     _footnote(ax, " ".join(notes))
@@ -270,7 +258,7 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
         ax.plot(_x(one[schema.MONTH]), one[schema.COUNT].astype(float), color=colour, marker="o", markersize=2.5,
                 linewidth=1.4, label=f"{area} LPA", gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
-    _count_axis(ax, title or f"{_capitalised(measure)} by local policing area, {force}")
+    _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} by local policing area, {force}")
     _legend(ax, ncols=len(areas))
     _style(ax)
     _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area.", note, f"Source: {_source(measure, source)}."])))
@@ -322,7 +310,7 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
     ax.set_xlim(left=0)
     ax.set_xlabel(f"Offences per 1,000 population, {window} months to {month_label(month)}",
                   fontsize=FONT["label"])
-    ax.set_title(title or f"{_capitalised(measure)}: {force} and its Most Similar Group",
+    ax.set_title(title or f"{catalogue.label(measure, capital=True)}: {force} and its Most Similar Group",
                  fontsize=FONT["title"], loc="left")
     _legend(ax, ncols=1)
     _style(ax)
@@ -376,7 +364,7 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
         span = f"rolling {window}-month" if window and window > 1 else "monthly"
         method = f"'Action taken' outcome rate, {span}: action-taken outcomes / offences recorded in the period"
         m = str(rows[schema.MEASURE].iloc[0]) if schema.MEASURE in rows.columns else ""
-        default = f"'Action taken' outcome rate, {_measure_label(m)}, {who}"
+        default = f"'Action taken' outcome rate, {catalogue.label(m)}, {who}"
         what = _source(m, source)
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))

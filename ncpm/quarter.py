@@ -29,6 +29,7 @@ import pandas as pd
 
 from ncpm import forecast as fc
 from ncpm import measures, narrative, peers, plots, schema, spc
+from ncpm.catalogue import label as catalogue_label
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
 from ncpm.catalogue import priorities
@@ -419,8 +420,7 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
     for measure in STATEMENT_PLAN:
         if measure not in present:
             continue
-        info = catalogue_measure(measure)
-        label = info.label[0].upper() + info.label[1:]
+        label = catalogue_label(measure, capital=True)
         marked = _notable_month(res, measure) if "volume_notable" in STATEMENT_PLAN[measure] else m
         figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure, marked=marked: plots.volume_chart(
             t["baseline"], t["forecast_quarter"], force=f, measure=measure, month=m, highlight=marked,
@@ -461,7 +461,7 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
         rank = ranks.loc[ranks[schema.MEASURE] == r[schema.MEASURE], "rank_label"]
         qt = quarters.loc[quarters[schema.MEASURE] == r[schema.MEASURE], schema.COUNT]
         row = {"Priority": info.priority, "NCPM priority": priorities()[info.priority],
-               "Measure": info.label[0].upper() + info.label[1:], str(res.month.strftime("%b %Y")): int(r[schema.COUNT]),
+               "Measure": catalogue_label(r[schema.MEASURE], capital=True), str(res.month.strftime("%b %Y")): int(r[schema.COUNT]),
                "3-year average": None if pd.isna(r["baseline"]) else round(float(r["baseline"]), 1),
                "Compared with the 3-year average": r["comparison"] if isinstance(r["comparison"], str) else "",
                "In the last 12 months": rank.iloc[0] if len(rank) and isinstance(rank.iloc[0], str) else "",
@@ -477,7 +477,7 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     if not len(out):
         return out
-    order = {m.label[0].upper() + m.label[1:]: i for i, m in enumerate(catalogue_measures())}
+    order = {catalogue_label(m.id, capital=True): i for i, m in enumerate(catalogue_measures())}
     return out.sort_values(["Priority", "Measure"], key=lambda c: c.map(order) if c.name == "Measure" else c,
                            kind="stable").reset_index(drop=True)
 
