@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+
 Z_IN_LINE = 1.96  # two-sided 95% normal quantile: |z| below this is "in line with" (METHODS.md, Baseline)
 Z_SUBSTANTIAL = 3.0  # |z| at or above this is "substantially above/below" (METHODS.md, Baseline)
 
@@ -45,3 +47,18 @@ def percent(fraction: float, decimals: int = 0) -> str:
     value = Decimal(repr(float(fraction))) * 100
     q = Decimal(1).scaleb(-decimals)
     return f"{value.quantize(q, rounding=ROUND_HALF_UP)}%"
+
+
+ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST = ("above the forecast", "below the forecast",
+                                                    "in line with the forecast")
+
+
+def forecast_label(actual, lo_95, hi_95):
+    """An actual count against the forecast's 95% interval (METHODS.md, forecast vs actual): outside it "above" or
+    "below the forecast", inside it (bounds included) "in line with the forecast". Numbers or numpy arrays.
+
+    >>> str(forecast_label(130, 80, 120)), str(forecast_label(120, 80, 120))
+    ('above the forecast', 'in line with the forecast')
+    """
+    return np.where(actual > hi_95, ABOVE_FORECAST, np.where(actual < lo_95, BELOW_FORECAST, IN_LINE_FORECAST))
+

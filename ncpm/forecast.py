@@ -46,6 +46,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ncpm import _ets_fast, schema
+from ncpm.definitions import ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST, forecast_label
 from ncpm.errors import ConfigError
 from ncpm.periods import to_month
 
@@ -66,7 +67,7 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     ORIGIN,
 )
 
-ABOVE, BELOW, IN_LINE = "above the forecast", "below the forecast", "in line with the forecast"
+ABOVE, BELOW, IN_LINE = ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST
 SNAIVE = "seasonal naive"
 POSITIVE_ONLY = "multiplicative seasonality needs a strictly positive series"
 
@@ -426,7 +427,7 @@ def forecast_vs_actual(volumes: pd.DataFrame, origin, horizon: int = 3, method: 
     out[ACTUAL] = out[ACTUAL].astype("Float64")
     a = out[ACTUAL].to_numpy(dtype=float, na_value=np.nan)
     lo, hi = out[lo_col(95)].to_numpy(float), out[hi_col(95)].to_numpy(float)
-    label = np.where(a > hi, ABOVE, np.where(a < lo, BELOW, IN_LINE))
+    label = forecast_label(a, lo, hi)
     missing = np.isnan(a) | np.isnan(hi) | np.isnan(lo)
     out[LABEL] = pd.Series(np.where(missing, None, label), dtype="str")
     return out

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm import catalogue, schema
-from ncpm.definitions import disclosive, percent
+from ncpm.definitions import disclosive, forecast_label, percent
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
 from ncpm.periods import fy_quarter, month_label, to_month
@@ -315,12 +315,8 @@ def _forecast_label(forecast: pd.DataFrame, force: str, area: str, measure: str,
     row = rows.iloc[0]
     if LABEL in row.index and not is_missing(row[LABEL]):
         label = str(row[LABEL])
-    elif actual > float(row[HI_95]):
-        label = "above the forecast"
-    elif actual < float(row[LO_95]):
-        label = "below the forecast"
     else:
-        label = "in line with the forecast"
+        label = str(forecast_label(actual, float(row[LO_95]), float(row[HI_95])))
     facts = {"forecast_label": label, "forecast_mean": float(row[MEAN]), "forecast_lo_95": float(row[LO_95]),
              "forecast_hi_95": float(row[HI_95])}
     if METHOD in row.index:
