@@ -111,12 +111,13 @@ def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bo
     """Read every path (file, folder or archive) with the reader its format needs; ``lsoa``: police.uk records
     by LSOA (see :func:`ncpm.io.policeuk.read_police_uk`)."""
     from ncpm.io.detect import read_any
+    from ncpm.io.runstate import is_data_file
 
     results: list[LoadResult] = []
     for path in paths:
         path = Path(path)
         if path.is_dir() and not _is_police_uk_folder(path):
-            for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "README"))):
+            for child in sorted(p for p in path.iterdir() if p.is_file() and is_data_file(p.name)):
                 results.extend(read_any(child, progress=progress, lsoa=lsoa))
         else:
             results.extend(read_any(path, progress=progress, lsoa=lsoa))
@@ -124,7 +125,10 @@ def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bo
 
 
 def _is_police_uk_folder(path: Path) -> bool:
-    return any(path.rglob("*-street.csv")) or any(path.rglob("*-outcomes.csv"))
+    """The rule of ``detect_format`` and the police.uk reader: a file named like YYYY-MM-<force>-street.csv."""
+    from ncpm.io.policeuk import FILE_NAME
+
+    return any(FILE_NAME.match(p.name) for p in path.rglob("*.csv"))
 
 
 def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool = False,

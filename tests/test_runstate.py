@@ -50,3 +50,16 @@ def test_missing_or_broken_manifest_reads_as_empty(tmp_path):
     assert read_manifest(tmp_path) == {}
     (tmp_path / "manifest.json").write_text("{not json")
     assert read_manifest(tmp_path) == {}
+
+
+def test_read_inputs_and_the_fingerprint_agree_on_what_is_data(tmp_path):
+    """A lower-case readme in an input folder is neither fingerprinted nor read (it was read, and refused)."""
+    from ncpm.batch import read_inputs
+    from ncpm.io.runstate import input_files
+
+    (tmp_path / "volumes.csv").write_text("force,area,measure,month,count\nWarwickshire,Force,knife_crime,2023-05,50\n")
+    (tmp_path / "readme.md").write_text("# notes about these extracts\n")
+    (tmp_path / ".volumes.csv.swp").write_text("an editor's swap file\n")
+    assert [p.name for p in input_files([tmp_path])] == ["volumes.csv"]
+    (result,) = read_inputs([tmp_path])
+    assert (result.kind, result.rows_loaded) == ("volumes", 1)

@@ -36,13 +36,19 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_data_file(name: str) -> bool:
+    """Whether a file in an input folder is data: not hidden and not a README (any case)."""
+    return not name.startswith(".") and not name.upper().startswith("README")
+
+
 def input_files(paths: list[Path]) -> list[Path]:
-    """Every data file under the given files and folders, sorted (hidden files and READMEs left out)."""
+    """Every data file under the given files and folders, sorted (hidden folders, hidden files and READMEs left
+    out: :func:`is_data_file`)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not any(
-                part.startswith(".") for part in f.relative_to(p).parts) and not f.name.upper().startswith("README")))
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_data_file(f.name) and not any(
+                part.startswith(".") for part in f.relative_to(p).parts)))
         else:
             out.append(p)
     return out
