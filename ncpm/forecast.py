@@ -48,7 +48,7 @@ from scipy.stats import norm
 from ncpm import _ets_fast, schema
 from ncpm.definitions import ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST, forecast_label
 from ncpm.errors import ConfigError
-from ncpm.periods import to_month
+from ncpm.periods import month_ordinals, to_month
 
 SEASONAL_PERIOD = 12  # monthly data
 MIN_MONTHS = 24  # METHODS.md: seasonal naive for series shorter than two years
@@ -155,7 +155,7 @@ def _prepare(frame: pd.DataFrame, origin: pd.Period | None, needs_model: bool) -
     out = []
     if frame.empty:
         return out
-    ordinal = np.asarray(frame[schema.MONTH].array.asi8)  # months since 1970-01
+    ordinal = month_ordinals(frame[schema.MONTH])  # months since 1970-01
     counts = frame[schema.COUNT].to_numpy(dtype=float)
     codes = frame.groupby(schema.SERIES_KEY, sort=True).ngroup().to_numpy()
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])

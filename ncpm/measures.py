@@ -80,25 +80,8 @@ def _volumes(volumes: pd.DataFrame) -> pd.DataFrame:
     return schema.validate(volumes, schema.VOLUMES, source="volumes")
 
 
-def _ordinals(months: pd.Series) -> np.ndarray:
-    """Month ordinals (months since 1970-01) of a ``Period[M]`` column: lags are integer subtraction."""
-    return np.asarray(months.array.asi8, dtype=np.int64)
-
-
 def _month(ordinal: int) -> pd.Period:
     return pd.Period(ordinal=int(ordinal), freq="M")
-
-
-def _dense(ordinals: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One series on a complete monthly grid from its first to its last month (missing months NaN).
-
-    Returns the dense values and each input row's position on the grid.
-    """
-    start = int(ordinals.min())
-    pos = (ordinals - start).astype(np.int64)
-    dense = np.full(int(ordinals.max()) - start + 1, np.nan)
-    dense[pos] = values
-    return dense, pos
 
 
 def _lag(dense: np.ndarray, k: int) -> np.ndarray:
@@ -189,7 +172,7 @@ def baseline_kernel(ordinals: np.ndarray, values: np.ndarray, method: str = "sam
     ordinals = np.asarray(ordinals, dtype=np.int64)
     values = np.asarray(values, dtype=float)
     excluded = np.array([], dtype=np.int64) if excluded is None else np.asarray(excluded, dtype=np.int64)
-    dense, pos = _dense(ordinals, values)
+    dense, pos = periods.dense_months(ordinals, values)
     start = int(ordinals.min())
     grid = start + np.arange(len(dense))
     notes: list[str | None] = [None] * len(ordinals)
@@ -289,7 +272,7 @@ def three_year_average(volumes: pd.DataFrame, method: str = "same_month", exclud
     n = len(frame)
     base = np.full(n, np.nan)
     notes = np.full(n, None, dtype=object)
-    ords = _ordinals(frame[schema.MONTH])
+    ords = periods.month_ordinals(frame[schema.MONTH])
     y = frame[schema.COUNT].to_numpy(dtype=float)
     for idx in _groups(frame, schema.SERIES_KEY):
         b, note = baseline_kernel(ords[idx], y[idx], method, excluded)
@@ -380,10 +363,10 @@ def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR) -> pd.Data
     n = len(frame)
     cols = {c: np.full(n, np.nan) for c in ("n_in", "high", "low")}
     tied = np.zeros(n, dtype=bool)
-    ords = _ordinals(frame[schema.MONTH])
+    ords = periods.month_ordinals(frame[schema.MONTH])
     y = frame[schema.COUNT].to_numpy(dtype=float)
     for idx in _groups(frame, schema.SERIES_KEY):
-        dense, pos = _dense(ords[idx], y[idx])
+        dense, pos = periods.dense_months(ords[idx], y[idx])
         n_in, rh, rl, tie = window_rank_kernel(dense, int(window))
         cols["n_in"][idx], cols["high"][idx], cols["low"][idx], tied[idx] = n_in[pos], rh[pos], rl[pos], tie[pos]
     out = frame.copy()
@@ -414,10 +397,10 @@ def changes(volumes: pd.DataFrame) -> pd.DataFrame:
     frame = _volumes(volumes)
     n = len(frame)
     prev, last = np.full(n, np.nan), np.full(n, np.nan)
-    ords = _ordinals(frame[schema.MONTH])
+    ords = periods.month_ordinals(frame[schema.MONTH])
     y = frame[schema.COUNT].to_numpy(dtype=float)
     for idx in _groups(frame, schema.SERIES_KEY):
-        dense, pos = _dense(ords[idx], y[idx])
+        dense, pos = periods.dense_months(ords[idx], y[idx])
         prev[idx] = _lag(dense, 1)[pos]
         last[idx] = _lag(dense, MONTHS_PER_YEAR)[pos]
     out = frame.copy()
@@ -443,7 +426,7 @@ def quarter_totals(volumes: pd.DataFrame) -> pd.DataFrame:
     """
     frame = _volumes(volumes)
     quarters = [periods.fy_quarter(m) for m in frame[schema.MONTH]]
-    frame["_q_start"] = _ordinals(pd.Series(pd.PeriodIndex([q.first_month for q in quarters], freq="M")))
+    frame["_q_start"] = periods.month_ordinals(pd.Series(pd.PeriodIndex([q.first_month for q in quarters], freq="M")))
     out = (frame.groupby([*schema.SERIES_KEY, "_q_start"], sort=True)
            .agg(**{schema.COUNT: (schema.COUNT, "sum"), "months": (schema.MONTH, "size")}).reset_index())
     out.insert(3, schema.QUARTER, [str(periods.fy_quarter(_month(o))) for o in out["_q_start"]])
@@ -707,11 +690,11 @@ def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: It
     k_all = table["outcomes"].to_numpy(dtype=float)
     n_all = table["n"].to_numpy(dtype=float)
     if window > 1:
-        ords = _ordinals(table[schema.MONTH])
+        ords = periods.month_ordinals(table[schema.MONTH])
         k_roll, n_roll = np.full(len(table), np.nan), np.full(len(table), np.nan)
         for idx in _groups(table, schema.SERIES_KEY):
-            dk, pos = _dense(ords[idx], k_all[idx])
-            dn, _ = _dense(ords[idx], n_all[idx])
+            dk, pos = periods.dense_months(ords[idx], k_all[idx])
+            dn, _ = periods.dense_months(ords[idx], n_all[idx])
             k_roll[idx] = _rolling_sum(dk, window)[pos]
             n_roll[idx] = _rolling_sum(dn, window)[pos]
         keep = ~np.isnan(n_roll)
@@ -800,9 +783,9 @@ def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target
     parts = []
     for idx in _groups(frame, key):
         g = frame.iloc[idx]
-        ords = _ordinals(g[schema.MONTH])
-        ds, _ = _dense(ords, g[schema.SATISFIED].to_numpy(dtype=float))
-        dn, _ = _dense(ords, g[schema.RESPONSES].to_numpy(dtype=float))
+        ords = periods.month_ordinals(g[schema.MONTH])
+        ds, _ = periods.dense_months(ords, g[schema.SATISFIED].to_numpy(dtype=float))
+        dn, _ = periods.dense_months(ords, g[schema.RESPONSES].to_numpy(dtype=float))
         s_roll, n_roll = _rolling_sum(ds, window), _rolling_sum(dn, window)
         rate = _safe_ratio(s_roll, n_roll)
         run, direction = run_kernel(rate)

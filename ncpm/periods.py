@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ncpm.errors import InputError
@@ -156,3 +157,23 @@ def months_ending(month: pd.Period, n: int) -> pd.PeriodIndex:
 def parse_month_error(value: object, *, file: str | None, row: int | None, column: str) -> InputError:
     """The standard error for an unparseable month."""
     return InputError(f"cannot read month {value!r} (expected YYYY-MM)", file=file, row=row, column=column)
+
+
+def month_ordinals(months: pd.Series) -> np.ndarray:
+    """Month ordinals (months since 1970-01) of a ``Period[M]`` column: lags are integer subtraction."""
+    return np.asarray(months.array.asi8, dtype=np.int64)
+
+
+def dense_months(ordinals: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One series on a complete monthly grid from its first to its last month (missing months NaN), and each
+    input row's position on the grid.
+
+    >>> dense_months(np.array([600, 603]), np.array([5.0, 7.0]))[0].tolist()
+    [5.0, nan, nan, 7.0]
+    """
+    start = int(ordinals.min())
+    pos = (ordinals - start).astype(np.int64)
+    dense = np.full(int(ordinals.max()) - start + 1, np.nan)
+    dense[pos] = values
+    return dense, pos
+

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ncpm import schema
 from ncpm.errors import ConfigError, InputError
+from ncpm.periods import dense_months, month_ordinals
 
 D2 = 1.128  # bias-correction constant d2 for moving ranges of two points (NHS Making Data Count)
 XMR_SCALE = 2.66  # 3 / d2, d2 = 1.128: process limits = mean +/- 2.66 x mean(MR)
@@ -42,15 +43,6 @@ RUN_LENGTHS = (6, 7)  # trend and shift: 7 points by default, 6 allowed
 RULES = ("outside_limits", "trend", "two_of_three", "shift")  # in METHODS.md order
 IMPROVEMENT = ("decrease", "increase", None)
 _TOLERANCE = 1e-9  # relative: a value within this of the mean is on the mean (floating-point residuals)
-
-
-def _dense(ordinals: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One series on a complete monthly grid (missing months NaN) and each row's position on it."""
-    start = int(ordinals.min())
-    pos = (ordinals - start).astype(np.int64)
-    dense = np.full(int(ordinals.max()) - start + 1, np.nan)
-    dense[pos] = values
-    return dense, pos
 
 
 @dataclass(frozen=True)
@@ -226,14 +218,14 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
     cols = {c: np.full(n, np.nan) for c in ("centre", "moving_range", "lower", "upper")}
     trial = np.zeros(n, dtype=bool)
     flags = {r: np.zeros(n, dtype=np.int64) for r in RULES}
-    ords = np.asarray(frame[schema.MONTH].array.asi8, dtype=np.int64)
+    ords = month_ordinals(frame[schema.MONTH])
     y = frame[value_column].to_numpy(dtype=float)
     groups = frame.groupby(schema.SERIES_KEY, sort=False).indices.values() if n else []
     for idx in groups:
         charted = ~np.isnan(y[idx])
         if not charted.any():
             continue
-        dense, pos = _dense(ords[idx], y[idx])
+        dense, pos = dense_months(ords[idx], y[idx])
         lim = xmr_limits(dense, screen=screen)
         found = xmr_rules(dense, lim, run_length)
         cols["centre"][idx], cols["lower"][idx], cols["upper"][idx] = lim.centre, lim.lower, lim.upper
