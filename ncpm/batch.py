@@ -426,7 +426,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             frames = frames_by_kind(results)
             accounting = [{"file": r.file, "format": r.format, "kind": r.kind, "rows_in": r.rows_in,
                            "loaded": r.rows_loaded, "rejected": len(r.problems),
-                           "skipped": r.rows_rejected - len(r.problems),
+                           "skipped": r.rows_skipped, "summed": r.summed, "notes": r.notes[:100],
                            "rejections": [str(x) for x in r.problems[:100]],
                            "skipped_rows": [str(x) for x in r.rejected if x.expected][:100]} for r in results]
             summary.recomputed.append("ingest")

@@ -39,10 +39,11 @@ def _print_results(results, out) -> int:
     """
     problems = 0
     for r in results:
-        expected = len(r.rejected) - len(r.problems)
         print(f"{r.file} [{r.format}, {r.kind}]: {r.rows_in} rows in, {r.rows_loaded} loaded, "
-              f"{len(r.problems)} rejected" + (f", {expected} skipped (not police force areas)" if expected else ""),
-              file=out)
+              f"{len(r.problems)} rejected" + (f", {r.rows_skipped} skipped (by design)" if r.rows_skipped else "")
+              + (f", {r.summed} summed into rows with the same key" if r.summed else ""), file=out)
+        for note in r.notes:
+            print(f"  note: {note}", file=out)
         for rej in r.rejected[:MAX_LISTED]:
             print(f"  {'skipped' if rej.expected else 'rejected'}: {rej}", file=out)
         if r.rows_rejected > MAX_LISTED:

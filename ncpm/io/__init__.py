@@ -1,7 +1,9 @@
 """Readers and writers: the only package in ncpm that touches files.
 
 Every reader returns a :class:`LoadResult`: the canonical frame, the rows it rejected (each naming file, line and
-column) and the row accounting ``rows_in == rows_loaded + len(rejected)``. Nothing is dropped silently.
+column) and the row accounting ``rows_in == rows_loaded + rows_rejected + rows_skipped + rows_summed``. Nothing is
+dropped silently: a skipped row (a region total, a non-force body) is listed like a rejection, and a row summed into
+another (a Home Office table's repeated key) is counted.
 For police.uk files a "row" is one crime record; the frame holds their monthly counts.
 """
 
@@ -45,10 +47,20 @@ class LoadResult:
     frame: pd.DataFrame
     rows_in: int
     rejected: list[Rejection] = field(default_factory=list)
+    #: input rows added into another loaded row with the same key ("4 rows summed into 1" counts 3 here)
+    summed: int = 0
+    #: what a reader says about rows it loaded: published adjustments, cells not available, typed codes
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
+        """Every row not loaded: the problems and the rows skipped by design (``expected``)."""
         return len(self.rejected)
+
+    @property
+    def rows_skipped(self) -> int:
+        """Rows the format holds by design and ncpm does not load (region totals, non-force bodies)."""
+        return len(self.rejected) - len(self.problems)
 
     @property
     def problems(self) -> list[Rejection]:
@@ -57,4 +69,5 @@ class LoadResult:
 
     @property
     def rows_loaded(self) -> int:
-        return self.rows_in - len(self.rejected)
+        """Rows that became (or were summed into) a row of the frame: ``rows_in - rows_rejected - rows_summed``."""
+        return self.rows_in - len(self.rejected) - self.summed
