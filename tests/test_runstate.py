@@ -63,3 +63,20 @@ def test_read_inputs_and_the_fingerprint_agree_on_what_is_data(tmp_path):
     assert [p.name for p in input_files([tmp_path])] == ["volumes.csv"]
     (result,) = read_inputs([tmp_path])
     assert (result.kind, result.rows_loaded) == ("volumes", 1)
+
+
+@pytest.mark.parametrize("content", ["", '{"pid": "abc", "host": "h"}', "not json", '["pid"]', '{"pid": true, "host": "h"}'],
+                         ids=["empty", "pid-not-a-number", "not-json", "not-an-object", "pid-a-boolean"])
+def test_an_unreadable_lock_is_refused_while_new_and_cleared_when_old(tmp_path, content):
+    lock_file = tmp_path / ".ncpm.lock"
+    lock_file.write_text(content)
+    # a lock just created may belong to a run that has not written its pid yet: refused, never a crash
+    with pytest.raises(RunLocked, match="an unreadable lock file"):
+        with RunLock(tmp_path):
+            pass
+    old = lock_file.stat().st_mtime - 3600
+    os.utime(lock_file, (old, old))
+    # an old one was left by a run killed as it started: cleared, and said
+    with RunLock(tmp_path) as lock:
+        assert lock.cleared_stale and "unreadable lock" in lock.cleared_stale
+    assert not lock_file.exists()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from ncpm.errors import NcpmError
 LOCK_NAME = ".ncpm.lock"
 MANIFEST_NAME = "manifest.json"
 _CHUNK = 1 << 20
+#: an empty or unreadable lock older than this (seconds) was left by a run killed between creating and writing it
+UNREADABLE_LOCK_AGE = 10.0
 
 
 class RunLocked(NcpmError):
@@ -95,8 +98,13 @@ class RunLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
-                if holder and holder.get("host") == socket.gethostname() and not _pid_alive(int(holder["pid"])):
+                if holder and holder.get("host") == socket.gethostname() and not _pid_alive(holder["pid"]):
                     self.cleared_stale = f"cleared a stale lock left by process {holder['pid']}, which is no longer running"
+                    self.path.unlink(missing_ok=True)
+                    continue
+                if holder is None and self._age() > UNREADABLE_LOCK_AGE:
+                    self.cleared_stale = (f"cleared an unreadable lock file {self.path.name} (a run killed as it started "
+                                          "leaves one)")
                     self.path.unlink(missing_ok=True)
                     continue
                 who = f"process {holder['pid']} on {holder['host']}" if holder else "an unreadable lock file"
@@ -108,11 +116,21 @@ class RunLock:
         raise RunLocked(f"could not take the lock {self.path}")
 
     def _holder(self) -> dict | None:
+        """The lock's holder ``{"pid": int, "host": str}``, or None when the file is empty or not of that form."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return data if "pid" in data and "host" in data else None
         except (OSError, ValueError):
             return None
+        if not isinstance(data, dict) or not isinstance(data.get("pid"), int) or isinstance(data.get("pid"), bool) \
+                or not isinstance(data.get("host"), str):
+            return None
+        return data
+
+    def _age(self) -> float:
+        try:
+            return time.time() - self.path.stat().st_mtime
+        except OSError:
+            return 0.0
 
     def __exit__(self, *exc: object) -> None:
         self.path.unlink(missing_ok=True)
