@@ -1,16 +1,35 @@
 """Statistical process control: XmR limits, the four rules, and seasonal exceptions (METHODS.md, Exceptions).
 
-The method of NHS England / NHS Improvement "Making Data Count" (as implemented in NHSRplotthedots): an XmR chart
+The rule set is NHS England "Making Data Count" (MDC) with its 2023 revision of the two-sigma rule. An XmR chart
 with centre = mean, moving range MR(t) = |y(t) - y(t-1)|, process limits = mean +/- 2.66 x mean(MR), moving ranges
-at or above 3.267 x mean(MR) screened out before the limits (on by default). Rules, in this order:
+at or above 3.267 x mean(MR) screened out before the limits (on by default); "2 sigma" is two thirds of the way
+from the centre to a process limit. Rules, in this order (a point that several rules flag is labelled by the first):
 
-1. ``outside_limits``: a point above the upper or below the lower limit;
+1. ``outside_limits``: a point strictly above the upper or below the lower limit;
 2. ``trend``: a run of ``run_length`` (7, or 6) points each higher (or each lower) than the one before; an equal
-   value breaks the run; every point of the run is flagged;
-3. ``two_of_three``: two of three consecutive points beyond 2 sigma (two thirds of the way from the centre to a
-   limit, or further) on the same side; the points beyond 2 sigma are flagged;
+   value breaks the run; every point of the run is flagged; a point shared by a rising and a falling run takes the
+   direction of the later run;
+3. ``two_of_three``: three consecutive points all on the same side of the mean (a point on the mean breaks the
+   window), at least two of them beyond 2 sigma on that side, a point beyond a process limit counting as beyond
+   2 sigma; the points beyond 2 sigma are flagged, the third point is not;
 4. ``shift``: ``run_length`` or more consecutive points on the same side of the mean; a point on the mean breaks
    the run; every point of the run is flagged.
+
+Sources. The limits, screening, the order of the rules and the outside-limits, trend and shift rules are those of
+NHSRplotthedots (github.com/nhs-r-community/NHSRplotthedots, ``R/ptd_spc_standard.R`` and
+``R/ptd_calculate_point_type.R``, as at commit 050b07d, September 2025); ``tests/test_spc.py`` ports its unit
+tests and limit snapshots. The two-of-three rule is MDC's 2023 revision as the MDC team set it out in
+NHSRplotthedots issue #194 (6 November 2023): all points beyond 2 sigma count, including those beyond a process
+limit; all three points must lie on the same side of the mean (as in NHSRplotthedots, whose tests have
+``ptd_two_in_three(c(1, 0, 1), c(1, -1, 1))`` = 0); only the points beyond 2 sigma are highlighted.
+Where ncpm differs from NHSRplotthedots, and why:
+
+- two of three: NHSRplotthedots (at 050b07d) still counts only points between 2 and 3 sigma, so a point beyond a
+  limit followed by one between 2 and 3 sigma on the same side flags the second point here (MDC 2023), not there;
+- ``run_length=6`` is allowed for trend and shift (METHODS.md makes it a parameter; NHSRplotthedots fixes 7, the
+  default here, and its issue #202 asks for 6 as MDC's Excel tool offers);
+- a missing month breaks moving ranges, runs and two-of-three windows (NHSRplotthedots charts the rows it is given);
+- a value within 1e-9 (relative) of the mean is on the mean, so floating-point residuals do not pick a side.
 
 Fewer than 12 points: the limits are trial limits. ``improvement="decrease"`` (crime) makes low signals
 "improvement" and high ones "concern". With ``seasonal=True`` the chart is drawn on residuals y - B, B the 3-year
@@ -138,17 +157,19 @@ def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.nd
         steps[1:] = np.where(np.isnan(diff), 0, np.sign(np.nan_to_num(diff))).astype(np.int64)
     for start, end, sign in _runs(steps):
         if end - start + 1 >= run_length - 1:
-            span = slice(start - 1, end + 1)  # the point before the first step starts the run
-            out["trend"][span] = np.where(out["trend"][span] == 0, sign, out["trend"][span])
-    # two of three beyond 2 sigma on the same side
+            # the point before the first step starts the run; a later run overwrites a shared turning point
+            out["trend"][start - 1:end + 1] = sign
+    # two of three: all three on one side of the mean, two or more of them beyond 2 sigma (a limit included)
     near = NEAR_LIMIT * XMR_SCALE * limits.mean_mr
     beyond = np.where(dev > near + tol, 1, np.where(dev < -near - tol, -1, 0))
     for i in range(n - 2):
-        for sign in (1, -1):
-            hit = beyond[i:i + 3] == sign
-            if hit.sum() >= 2:
-                window = out["two_of_three"][i:i + 3]
-                window[hit] = sign
+        sign = side[i]
+        if sign == 0 or not (side[i:i + 3] == sign).all():
+            continue
+        hit = beyond[i:i + 3] == sign
+        if hit.sum() >= 2:
+            window = out["two_of_three"][i:i + 3]
+            window[hit] = sign
     # shift: run_length or more points on the same side of the mean
     for start, end, sign in _runs(side):
         if end - start + 1 >= run_length:

@@ -1,5 +1,6 @@
 """ncpm.spc against NHS "Making Data Count" (METHODS.md, Exceptions): hand-computed limits, one table per rule,
-screening, trial limits, the seasonal variant and properties."""
+golden cases ported from NHSRplotthedots' tests and snapshots, screening, trial limits, the seasonal variant and
+properties."""
 
 import numpy as np
 import pandas as pd
@@ -105,16 +106,37 @@ def test_rule_trend(values, run_length, expected):
 
 
 @pytest.mark.parametrize("values, expected", [
-    ([10, 12, 10, 12, 10], [0, 1, 0, 1, 0]),       # two of three beyond 2 sigma, above
-    ([10, 8, 8, 10], [0, -1, -1, 0]),               # below
-    ([12, 10, 10, 12], [0, 0, 0, 0]),               # one in each window of three
-    ([12, 8, 12], [1, 0, 1]),                       # 8 is on the other side: the two 12s count
+    ([11, 12, 11, 12, 11], [0, 1, 0, 1, 0]),       # two of three beyond 2 sigma, all above the mean
+    ([9, 8, 8, 9], [0, -1, -1, 0]),                 # below
+    ([12, 11, 11, 12], [0, 0, 0, 0]),               # one beyond 2 sigma in each window of three
+    ([12, 8, 12], [0, 0, 0]),                       # the middle point is below the mean: no signal (issue 14)
+    ([12, 9, 12], [0, 0, 0]),                       # nor when it is merely below the mean
+    ([12, 10, 12], [0, 0, 0]),                      # a point on the mean breaks the window too
+    ([10, 12, 12, 10], [0, 0, 0, 0]),               # so two beyond 2 sigma between points on the mean do not fire
+    ([12, np.nan, 12], [0, 0, 0]),                  # a missing month breaks the window
     ([12, 8, 10], [0, 0, 0]),                       # one above, one below: no signal
-    ([11.7, 11.8, 10], [0, 0, 0]),                  # 11.7 is inside 2 sigma (11.77)
-    ([12.7, 12, 10], [1, 1, 0]),                    # a point beyond the limit is also beyond 2 sigma
+    ([11.7, 11.8, 11], [0, 0, 0]),                  # 11.7 is inside 2 sigma (11.77)
+    ([12.7, 12, 11], [1, 1, 0]),                    # MDC 2023: a point beyond the limit counts as beyond 2 sigma
+    ([12.7, 12.8, 9], [0, 0, 0]),                   # ... but the three must still be on one side
 ])
 def test_rule_two_of_three(values, expected):
     assert flagged(values, "two_of_three") == expected
+
+
+def test_issue_14_two_of_three_needs_the_third_point_on_the_same_side():
+    # issue 14's quiet months, then high, low, high. With limits from all 23 points the reported 14, 7, 14 stay
+    # inside 2 sigma (14.25: the tail's own moving ranges widen the limits), so the high points here are 15s.
+    quiet = [10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 11, 9, 10, 12, 8, 10, 11, 9, 10, 10]
+    counts = quiet + [15, 7, 15]
+    lim = spc.xmr_limits(np.array(counts, dtype=float))
+    near = lim.centre + spc.NEAR_LIMIT * (lim.upper - lim.centre)
+    assert near < 15 < lim.upper and 7 < lim.centre  # both 15s beyond 2 sigma, the 7 below the mean
+    out = spc.spc(series(counts))
+    assert not out["two_of_three"].any()
+    assert (out["variation"] == "common cause").all()
+    tail = spc.spc(series(quiet + [15, 11, 15])).iloc[-3:]  # the middle point above the mean: a signal
+    assert tail["two_of_three"].tolist() == [True, False, True]
+    assert tail["variation"].tolist() == ["concern", "common cause", "concern"]
 
 
 @pytest.mark.parametrize("values, run_length, expected", [
@@ -209,6 +231,140 @@ def test_bad_options_and_input():
         spc.spc(series([1, 2, 3]).drop(columns="month"))
     with pytest.raises(InputError, match="row 1, column count"):
         spc.spc(series([1, -2, 3]))
+
+
+def test_a_turning_point_shared_by_two_trends_takes_the_later_direction():
+    # 1..7 rises and 7..1 falls: the 7 belongs to both runs and is labelled falling, as in NHSRplotthedots
+    values = [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1]
+    assert flagged(values, "trend") == [1] * 6 + [-1] * 7
+
+
+# ------------------------------------------------------------------------------------------------ NHSRplotthedots
+# Golden cases ported from NHSRplotthedots (github.com/nhs-r-community/NHSRplotthedots, commit 050b07d, 2025-09):
+# its inputs and expected values, restated for ncpm's kernel. Its rule helpers take indicator vectors rather than
+# values, so each indicator is written as a value against LIM (centre 10, 2 sigma 11.77, limits 7.34 and 12.66):
+# beyond 2 sigma above -> 12, above -> 11, on the mean -> 10, below -> 9, beyond 2 sigma below -> 8.
+# Its helpers flag the last point of a run and ptd_part_of_* spreads the flag over the run; ncpm's kernel returns
+# the spread flags, so the expectations are ptd_part_of_*(helper(...)), which is what its special-cause labels use.
+
+def as_values(close, side):
+    """NHSRplotthedots' (close_to_limits, relative_to_mean) indicators as values against LIM."""
+    return [10 + s * (2 if c else 1) if s else 10 for c, s in zip(close, side, strict=True)]
+
+
+@pytest.mark.parametrize("mirror", [1, -1])
+@pytest.mark.parametrize("close, side, expected", [
+    # tests/testthat/test-ptd_calculate_point_type.R, "ptd_two_in_three works as expected" (d, e, f, g, h)
+    ([1, 0, 1], [1, 1, 1], [1, 0, 1]),
+    ([0, 1, 1], [1, 1, 1], [0, 1, 1]),
+    ([1, 1, 0], [1, 1, 1], [1, 1, 0]),
+    ([0, 0, 1, 0, 1, 0, 0], [1] * 7, [0, 0, 1, 0, 1, 0, 0]),
+    ([0, 0, 1, 1, 0, 0, 0], [1] * 7, [0, 0, 1, 1, 0, 0, 0]),
+    # same file, "ptd_two_in_three works as expected when points are on opposite sides of the mean"
+    ([1, 0, 1], [1, -1, 1], [0, 0, 0]),
+    ([0, 1, 1], [1, -1, 1], [0, 0, 0]),
+    ([1, 1, 0], [1, -1, 1], [0, 0, 0]),
+    ([0, 0, 1, 0, 1, 0, 0], [1, -1, 1, -1, 1, -1, 1], [0] * 7),
+    ([0, 0, 1, 1, 0, 0, 0], [-1, 1, -1, 1, -1, 1, -1], [0] * 7),
+    # same file, "ptd_part_of_two_in_three works as expected" (hv, iv: two beyond 2 sigma must be within three)
+    ([1, 0, 0, 1], [1] * 4, [0, 0, 0, 0]),
+    ([1, 0, 0, 1, 1], [1] * 5, [0, 0, 0, 1, 1]),
+])
+def test_nhsrplotthedots_two_in_three(close, side, expected, mirror):
+    values = [10 + mirror * (v - 10) for v in as_values(close, side)]
+    assert flagged(values, "two_of_three") == [mirror * e for e in expected]
+
+
+@pytest.mark.parametrize("values, expected", [
+    # tests/testthat/test-ptd_calculate_point_type.R, "ptd_seven_point_trend works as expected", spread over the
+    # run as by ptd_part_of_seven_trend
+    ([], []),
+    (list(range(1, 7)), [0] * 6),                          # 1:6
+    ([1, 2, 3, 3, 4, 5, 6], [0] * 7),                      # c(1:3, 3:6): an equal value breaks the run
+    (list(range(1, 8)), [1] * 7),                          # 1:7
+    ([2, *range(1, 8), 3], [0] + [1] * 7 + [0]),           # c(2, 1:7, 3)
+    (list(range(7, 0, -1)), [-1] * 7),                     # 7:1
+    ([2, *range(7, 0, -1), 3], [0] + [-1] * 7 + [0]),      # c(2, 7:1, 3)
+])
+def test_nhsrplotthedots_seven_point_trend(values, expected):
+    assert flagged(values, "trend") == expected
+
+
+@pytest.mark.parametrize("side, expected", [
+    # tests/testthat/test-ptd_calculate_point_type.R, "ptd_seven_point_one_side_mean works as expected", spread
+    # over the run as by ptd_part_of_seven_trend
+    ([], []),
+    ([1] * 6, [0] * 6),
+    ([1] * 6 + [-1], [0] * 7),
+    ([1] * 8 + [-1], [1] * 8 + [0]),
+    ([-1] * 8 + [1], [-1] * 8 + [0]),
+])
+def test_nhsrplotthedots_seven_points_one_side_of_the_mean(side, expected):
+    assert flagged(as_values([0] * len(side), side), "shift") == expected
+
+
+def no_rule_fires(values):
+    """True where no rule flags the point, with limits from the values themselves (common cause in the wrapper)."""
+    y = np.array(values, dtype=float)
+    found = spc.xmr_rules(y, spc.xmr_limits(y))
+    return [not any(found[r][i] for r in spc.RULES) for i in range(len(y))]
+
+
+def test_nhsrplotthedots_two_close_points_on_opposite_sides_are_common_cause():
+    # tests/testthat/test-ptd_spc_standard.R, "it only reports special cause for 2of3 points close to limits when
+    # they are on the same side of the mean": 1, -1 alternating 16 times, the 15th set to 5.5 and the 16th to
+    # -5.5; the last two points are common cause. (Values below 0 are not counts: the kernel charts them.)
+    values = [1.0, -1.0] * 8
+    values[14], values[15] = 5.5, -5.5
+    lim = spc.xmr_limits(np.array(values))
+    near = spc.NEAR_LIMIT * (lim.upper - lim.centre)
+    assert lim.centre == 0 and near < 5.5 < lim.upper  # both beyond 2 sigma, inside the limits, opposite sides
+    assert no_rule_fires(values)[-2:] == [True, True]
+
+
+# set.seed(123); rnorm(20) in R (Mersenne-Twister, inversion), as R prints them (8 decimal places): the data of
+# NHSRplotthedots' tests/testthat/test-ptd_spc_standard.R and test-ptd_spc.R. R's generator is not run here; the
+# values were regenerated outside the test suite, and they agree with everything the snapshots print: the first
+# five values, the signs against the mean and the means and limits below, to the printed precision.
+RNORM_123 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,
+             -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113, 1.78691314,
+             0.49785048, -1.96661716, 0.70135590, -0.47279141]
+WITH_OUTLIER = RNORM_123[:14] + [10.0] + RNORM_123[15:]  # the snapshot's data$y[15] <- 10
+
+
+@pytest.mark.parametrize("values, screen, mean, lpl, upl", [
+    # tests/testthat/_snaps/ptd_spc_standard.md, "it returns expected values": r1, r2 (screen_outliers = TRUE),
+    # r3 (screen_outliers = FALSE); mean_col, lpl and upl as printed
+    (RNORM_123, True, 0.1416238, -3.01138, 3.294627),
+    (WITH_OUTLIER, True, 0.6694159, -2.383666, 3.722497),
+    (WITH_OUTLIER, False, 0.6694159, -4.596625, 5.935457),
+])
+def test_nhsrplotthedots_snapshot_limits(values, screen, mean, lpl, upl):
+    lim = spc.xmr_limits(np.array(values), screen=screen)
+    assert lim.centre == pytest.approx(mean, abs=5e-8)
+    assert lim.lower == pytest.approx(lpl, abs=5e-6)
+    assert lim.upper == pytest.approx(upl, abs=5e-7)
+
+
+def test_nhsrplotthedots_snapshot_signs_and_summary():
+    # _snaps/ptd_spc_standard.md (r1): relative_to_mean of the first 15 points (glimpse truncates the rest)
+    lim = spc.xmr_limits(np.array(RNORM_123))
+    signs = np.sign(np.array(RNORM_123) - lim.centre)[:15].tolist()
+    assert signs == [-1, -1, 1, -1, -1, 1, 1, -1, -1, -1, 1, 1, 1, -1, -1]
+    # _snaps/ptd_spc.md, "it outputs expected content", s1: n 20, all 20 points common cause
+    assert all(no_rule_fires(RNORM_123))
+
+
+@pytest.mark.parametrize("values, mean, mean_tol, lpl, upl", [
+    # _snaps/ptd_spc.md, "it outputs expected content", s3: facet 0 = the first ten points, facet 1 = the last ten;
+    # mean_col, lpl and upl as printed (three significant figures)
+    (RNORM_123[:10], 0.0746, 5e-5, -2.60, 2.75),
+    (RNORM_123[10:], 0.209, 5e-4, -3.28, 3.70),
+])
+def test_nhsrplotthedots_snapshot_facets(values, mean, mean_tol, lpl, upl):
+    lim = spc.xmr_limits(np.array(values))
+    assert lim.centre == pytest.approx(mean, abs=mean_tol)
+    assert (lim.lower, lim.upper) == (pytest.approx(lpl, abs=5e-3), pytest.approx(upl, abs=5e-3))
 
 
 # ------------------------------------------------------------------------------------------------ properties
