@@ -95,3 +95,20 @@ def test_detect_format_and_read_any(tmp_path):
     for path, (fmt, kinds) in cases.items():
         assert detect_format(path) == fmt, path
         assert [r.kind for r in read_any(path)] == kinds, path
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("dont_know", "-1", "negative count '-1'"),
+    ("dont_know", "1.5", "'1.5' is not a whole number"),
+    ("dont_know", "x", "'x' is not a number"),
+    ("responses", "-3", "negative count '-3'"),
+    ("satisfied", "2.5", "'2.5' is not a whole number"),
+    ("satisfied", "41", "satisfied (41) is greater than responses (38)"),
+])
+def test_bad_survey_counts_are_rejected_with_file_line_and_column(tmp_path, column, value, reason):
+    rows = [list(r) for r in EXTRACTS["survey"]]
+    rows[2][rows[0].index(column)] = value  # the second data row: line 3 of the file
+    path = write_extract(tmp_path / "s.csv", rows)
+    result = read_extract(path)
+    assert (result.rows_in, result.rows_loaded) == (2, 1)
+    assert [(r.file, r.line, r.column, r.reason) for r in result.rejected] == [(str(path), 3, column, reason)]
