@@ -4,8 +4,9 @@
 police_uk                 a zip archive, a folder of ``*-street.csv`` / ``*-outcomes.csv``, a file so named,
                           or a CSV whose header has "Falls within" and "Crime type" or "Outcome type"
 home_office               a header with "Offence Code" and "Number of Offences"
-ons_pfa_table             a header starting "Area Code", "Area Name" (Table P1) or "Police Force Area code", ...,
-                          "Community Safety Partnership name" (Table C2) below title rows
+ons_pfa_table             a header starting "Area Code", "Area Name" (Tables P1, P3) or "Police Force Area code",
+                          ..., "Community Safety Partnership name" (Table C2) below title rows; a workbook gives
+                          its counts (P1 or C2) and its populations (P3)
 extract                   the canonical columns of a force extract (volumes, outcomes, survey, population, msg)
 ========================  ==============================================================================
 
@@ -17,56 +18,124 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
-import pandas as pd
-
 from ncpm.errors import InputError
 from ncpm.io import LoadResult
-from ncpm.io._common import EXCEL_SUFFIXES, HEADER_SCAN_ROWS, Grid, clean_label, header_key
+from ncpm.io._common import (
+    EXCEL_SUFFIXES,
+    HEADER_SCAN_ROWS,
+    Grid,
+    _cell,
+    clean_label,
+    excel_grids,
+    header_key,
+)
 from ncpm.io.extracts import detect_kind, read_extract
 from ncpm.io.homeoffice import read_home_office
-from ncpm.io.ons import read_ons_pfa_table
+from ncpm.io.ons import read_ons_tables
 from ncpm.io.policeuk import FILE_NAME, read_police_uk
 
 FORMATS = ("police_uk", "home_office", "ons_pfa_table", "extract")
 SNIFF_BYTES = 64 * 1024
 
 
-def _first_rows(path: Path) -> list[list[str]]:
-    """The first rows of a CSV (or of each sheet of a workbook), read leniently: only for telling formats apart."""
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+class _Sheets:
+    """A workbook's sheets as read while telling its format: the first rows of each sheet now, the whole grids
+    (the rows and row numbers :func:`~ncpm.io._common.excel_grids` gives) on demand from the same reading, so a
+    workbook the ONS reader takes is parsed once and any other is only sniffed. An XLSX is streamed (openpyxl,
+    read-only); an ODS is parsed whole by its engine anyway."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.book, self.sheets, self.whole = path, None, [], None
+        if EXCEL_SUFFIXES[path.suffix.lower()] != "openpyxl":
+            self.whole = excel_grids(path)
+            self.first = [row for g in self.whole for row in g.rows[:HEADER_SCAN_ROWS]]
+            return
+        import openpyxl
+
         try:
-            sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, nrows=HEADER_SCAN_ROWS,
-                                   engine=EXCEL_SUFFIXES[path.suffix.lower()])
-        except Exception as exc:
+            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for sheet in self.book.worksheets:
+                sheet.reset_dimensions()  # trust the cells, not the size the file declares
+                rows = sheet.iter_rows(values_only=True)
+                head = [[_cell(v) for v in r] for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
+                self.sheets.append((sheet.title, rows, head))
+        except Exception as exc:  # a corrupt workbook: zipfile, XML and engine errors all land here
+            self.close()
             raise InputError(f"cannot read the workbook ({type(exc).__name__}: {exc})", file=str(path)) from None
-        return [[("" if pd.isna(c) else str(c)) for c in row] for f in sheets.values()
-                for row in f.itertuples(index=False)]
+        self.first = [row for _, _, head in self.sheets for row in head]
+
+    def grids(self) -> list[Grid]:
+        if self.whole is None:
+            self.whole = []
+            try:
+                for title, rows, head in self.sheets:
+                    cells = head + [[_cell(v) for v in r] for r in rows]
+                    while cells and not any(c.strip() for c in cells[-1]):
+                        cells.pop()
+                    self.whole.append(Grid(f"{self.path} [{title}]", cells, list(range(1, len(cells) + 1))))
+            except Exception as exc:
+                raise InputError(f"cannot read the workbook ({type(exc).__name__}: {exc})",
+                                 file=str(self.path)) from None
+            finally:
+                self.close()
+        return self.whole
+
+    def close(self) -> None:
+        if self.book is not None:
+            self.book.close()
+            self.book = None
+
+
+def _first_rows(path: Path) -> tuple[list[list[str]], _Sheets | None]:
+    """The first rows of a CSV (or of each sheet of a workbook, with the workbook's :class:`_Sheets`), read
+    leniently: only for telling formats apart."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        sheets = _Sheets(path)
+        return sheets.first, sheets
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES).decode("utf-8", errors="replace")
     try:
         return [row for _, row in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline="")),
-                                      strict=False)]
+                                      strict=False)], None
     except csv.Error:
-        return []
+        return [], None
 
 
 def detect_format(path: str | Path) -> str:
     """One of :data:`FORMATS` for ``path``; :class:`InputError` when no reader fits."""
-    path = Path(path)
+    fmt, sheets = _detect(Path(path))
+    if sheets is not None:
+        sheets.close()
+    return fmt
+
+
+def _detect(path: Path) -> tuple[str, _Sheets | None]:
+    """The format, and for a workbook its sheets as read to tell the format (the caller closes them)."""
     if path.is_dir():
         if any(FILE_NAME.match(p.name) for p in path.rglob("*.csv")):
-            return "police_uk"
+            return "police_uk", None
         raise InputError("folder holds no police.uk street or outcomes files", file=str(path))
     if not path.is_file():
         raise InputError("no such file or folder", file=str(path))
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path) and path.suffix.lower() not in EXCEL_SUFFIXES:
-        return "police_uk"
+        return "police_uk", None
     if FILE_NAME.match(path.name):
-        return "police_uk"
-    rows = _first_rows(path)
+        return "police_uk", None
+    rows, sheets = _first_rows(path)
+    try:
+        return _tell(path, rows), sheets
+    except InputError:
+        if sheets is not None:
+            sheets.close()
+        raise
+
+
+def _tell(path: Path, rows: list[list[str]]) -> str:
+    """The format the first rows show (see the module docstring)."""
     for row in rows:
         keys = {header_key(c) for c in row}
         if "fallswithin" in keys and ({"crimetype", "outcometype"} & keys):
@@ -89,11 +158,15 @@ def read_any(path: str | Path, *, progress: bool = False, encoding: str | None =
              lsoa: bool = False) -> list[LoadResult]:
     """Read ``path`` with the reader its format needs (see :func:`detect_format`). ``lsoa``: police.uk records
     counted by LSOA (``area`` the LSOA code) instead of by force; other formats have no LSOA and ignore it."""
-    fmt = detect_format(path)
-    if fmt == "police_uk":
-        return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa)
-    if fmt == "home_office":
-        return [read_home_office(path, encoding=encoding)]
-    if fmt == "ons_pfa_table":
-        return [read_ons_pfa_table(path, encoding=encoding)]
-    return [read_extract(path, encoding=encoding)]
+    fmt, sheets = _detect(Path(path))
+    try:
+        if fmt == "police_uk":
+            return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa)
+        if fmt == "home_office":
+            return [read_home_office(path, encoding=encoding)]
+        if fmt == "ons_pfa_table":  # a workbook's counts (P1 or C2) and populations (P3), from the one reading
+            return read_ons_tables(path, encoding=encoding, grids=sheets.grids() if sheets else None)
+        return [read_extract(path, encoding=encoding)]
+    finally:
+        if sheets is not None:
+            sheets.close()

@@ -1,10 +1,9 @@
 """ONS "Police force area data tables": recorded crime by offence group for one 12-month period, by force (Table
-P1) or by Community Safety Partnership within each force (Table C2).
+P1) or by Community Safety Partnership within each force (Table C2), and the mid-year population by force that
+Table P3 prints beside its rates per 1,000.
 
-Layout (ONS, Crime in England and Wales: police force area data tables; one sheet exported as CSV, or the
-workbook itself): title and note rows, then a header whose cells may hold line breaks and "[note N]" suffixes,
-then one row per area. Numbers carry thousands separators ("14,500") and trailing spaces; names carry "[note N]"
-suffixes and trailing spaces.
+Layout (ONS, Crime in England and Wales: police force area data tables, every edition from 2018; one sheet
+exported as CSV, or the XLSX / ODS workbook itself): title and note rows, then a header, then one row per area.
 
 - Table P1: ``Area Code, Area Name, <offence group> ...``; every loaded row is a force (``area`` "Force").
 - Table C2: ``Police Force Area code, Police Force Area name, Community Safety Partnership code, Community Safety
@@ -12,23 +11,60 @@ suffixes and trailing spaces.
   name is the force total (``area`` "Force"), any other row a CSP (``area`` its name, e.g. "North Warwickshire",
   "South Warwickshire" for a combined authority, "Unassigned Warwickshire"). The local authority columns are
   descriptive and not kept.
+- Table P3: ``Area Code, Area Name, Population figures (mid-2016) rounded to 100, Household figures ..., <rates>``;
+  only the population column is read (the rates are ncpm's to compute), into a *population* frame whose year is
+  the "mid-YYYY" of that column's header (or of the title).
 
-Only the 43 territorial force rows are loaded (area codes E23*, W15*); the force is decided by the area code, so
-"West Midlands" the region (E12000005) and the force (E23000014) are told apart. Region and national rows (E12,
-E92, W92, K04 ...) and British Transport Police are counted in ``rows_in`` and reported as rejections "not a
-police force area ...", so the accounting is explicit. The period is parsed from the title ("year ending June
-2025" -> 2024-07 .. 2025-06). Each offence-group column becomes a measure: the catalogue measure of that group
-(``ncpm.catalogue.measure_for_ons_group``) or ``ons:<column slug>``.
+Every edition is read by the same rules, never by file or sheet name or position:
+
+- **Sheets.** In a workbook, the counts table is the sheet with the ``Area Code, Area Name`` (or C2) header whose
+  title speaks of neither rates nor percentage changes, which has no population column and at least one column that
+  is a catalogue offence group (so the knife crime and anti-social behaviour tables are not taken for it; of
+  several, the one with the most). The population table is the sheet with that header and a "Population ..."
+  column. Other sheets (notes, contents, a "Correction" sheet, the percentage-change table) are ignored, whatever
+  they are called ("Table P1 " with a trailing space) and wherever they stand.
+- **Footnote markers.** The published text glues footnote numbers to names, headers and titles
+  ("Greater Manchester8,9", "Violence against the person4", "Total recorded crime (excluding fraud4)",
+  "Stalking and harassment 5"). :func:`label` strips one or two-digit numbers (and lists of them) that end a label
+  after a letter or a closing bracket, or that sit between a letter and a closing bracket; "[note N]" suffixes go
+  too. A number of three digits or more ("Rate per 1,000") is kept. Titles are read apart (:func:`table_period`):
+  "year ending March 181,2,3" is March 2018 with notes 1, 2, 3, "year ending December 20191,2" December 2019.
+- **Headers over several rows.** The rows just above the matched header that have a cell over a value column
+  belong to the header. A column whose header-row cell is blank takes the nearest label above it (the published
+  "Total recorded crime (excluding fraud)" sits one row higher than "Area Code"); a header-row cell that starts
+  in lower case or with "(" continues the label above it. A spanning group label ("Victim-based crime") over a
+  labelled column is not part of that column's name. A column with no label at all is a spacer and is ignored; a
+  value in one is a rejection, not silently dropped. Rows between the header and the first area row with no area
+  code or name and no number ("Numbers", "Rate per 1,000 population") are units rows of the header.
+- **Areas.** Only the 43 territorial force rows are loaded (area codes E23*, W15*); the force is decided by the
+  area code, so "West Midlands" the region (E12000005) and the force (E23000014) are told apart. Region and
+  national rows (E12, E92, W92, K04 ...) and British Transport Police are counted in ``rows_in`` and listed as
+  expected rejections ("skipped"), so the accounting is explicit. The England and Wales totals include British
+  Transport Police (and, in the year ending December 2019 edition, leave Greater Manchester out): they are never
+  loaded, so nothing is double counted.
+- **Not available.** ONS symbols for a figure not given (:data:`NOT_AVAILABLE`: ``..``, ``:``, ``x``, ``[x]``,
+  ``[c]``, ``[z]``, ``+`` ...) are neither zero nor a reading error. Accounting: a row with some figures available
+  is *loaded* (its other columns become rows of the frame) and each missing figure is named, per force and column,
+  in ``LoadResult.notes``; a row with no figure available is *skipped* (an expected rejection whose reason names
+  the symbol) and noted too. Cells are not rows, so ``rows_in == rows_loaded + rows_rejected + rows_summed`` holds
+  (skipped rows are among the rejected).
+
+The period is parsed from the title ("year ending June 2025" -> 2024-07 .. 2025-06). Each offence-group column
+becomes a measure: the catalogue measure of that group (``ncpm.catalogue.measure_for_ons_group``) or
+``ons:<column slug>`` ("ons:total_recorded_crime_excluding_fraud").
 
 >>> result = read_ons_pfa_table("ons_pfa_table_P1_ye_jun2025.csv")  # doctest: +SKIP
 >>> result.frame.query("force == 'Warwickshire' and measure == 'vehicle_crime'")["count"].item()  # doctest: +SKIP
 3790
+>>> [r.kind for r in read_ons_tables("pfatablesdec19.xlsx")]  # doctest: +SKIP
+['period_counts', 'population']
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +74,11 @@ from ncpm import schema
 from ncpm.catalogue import measure_for_ons_group
 from ncpm.errors import InputError
 from ncpm.forces import BTP, find_force, registry
-from ncpm.io import LoadResult
+from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
+    Grid,
     RowChecks,
+    Table,
     accounting,
     clean_label,
     find_header,
@@ -53,25 +91,71 @@ from ncpm.io._common import (
 )
 
 FORMAT = "ons_pfa_table"
-REQUIRED = ("Area Code", "Area Name")  # Table P1
+REQUIRED = ("Area Code", "Area Name")  # Tables P1 and P3
 CSP_REQUIRED = ("Police Force Area code", "Police Force Area name", "Community Safety Partnership code",
                 "Community Safety Partnership name")  # Table C2
 CSP_DESCRIPTIVE = ("Local Authority code", "Local Authority name")
 FORCE_CODE = re.compile(r"^(E23|W15)\d{6}$")
-TITLE_PERIOD = re.compile(r"year ending\s+([A-Za-z]+)\s+(\d{4})", re.I)
+TITLE_PERIOD = re.compile(r"year\s+ending\s+([A-Za-z]+)\.?\s+(\d{2,})((?:\s?,\s?\d{1,2})*)", re.I)
+POPULATION_YEAR = re.compile(r"\bmid[-\s]?(\d{4})", re.I)
+ROUNDED_TO = re.compile(r"rounded\s+to\s+(?:the\s+nearest\s+)?(\d[\d,]*)", re.I)
+NOT_COUNTS_TITLE = re.compile(r"\b(rates?|percentages?|compared\s+with)\b", re.I)  # P2 (change), P3 (rates)
 NOT_A_FORCE = "not a police force area (region/national total)"
 NOT_TERRITORIAL = "not a territorial police force area (British Transport Police)"
+NOT_AVAILABLE_ROW = "no figure available"  # the start of the reason of a row skipped for want of any figure
 NATIONAL_NAMES = {"england", "wales", "englandandwales"}
+
+#: ONS symbols for a figure that is not given (the tables' notes and the ONS symbols convention), by meaning
+NOT_AVAILABLE = {"..": "not available", "...": "not available", ":": "not available", "x": "not available",
+                 "[x]": "not available", "n/a": "not available", "[c]": "confidential", "[z]": "not applicable",
+                 "+": "suppressed", "*": "suppressed"}
+
+# footnote markers: one or two-digit numbers ending a label after a letter or ")" / "]", between a letter and ")",
+# or between ")" and a space ("(mid-2016)4 rounded to 100")
+_FOOTNOTE_END = re.compile(r"(?:(?<=[^\W\d_])|(?<=[)\]]))\s?\d{1,2}(?:\s?,\s?\d{1,2})*$")
+_FOOTNOTE_INSIDE = re.compile(r"(?:(?<=[^\W\d_])\d{1,2}(?:,\d{1,2})*(?=\)))|(?:(?<=\))\d{1,2}(?:,\d{1,2})*(?=\s))")
+_NUMBER = re.compile(r"^-?[\d,]*\d(\.\d+)?$")
+
+
+def label(text: object) -> str:
+    """A header or area name as ONS means it: no "[note N]", line breaks or glued footnote markers.
+
+    >>> label("Greater Manchester8,9"), label("Violence against the person4"), label("Stalking and harassment 5")
+    ('Greater Manchester', 'Violence against the person', 'Stalking and harassment')
+    >>> label("Total recorded crime (excluding fraud4)"), label("Humberside [note 4]"), label("Rate per 1,000")
+    ('Total recorded crime (excluding fraud)', 'Humberside', 'Rate per 1,000')
+    """
+    text = _FOOTNOTE_INSIDE.sub("", clean_label(text))
+    return _FOOTNOTE_END.sub("", text).strip()
+
+
+def _title_year(digits: str, glued: str) -> int | None:
+    """The year in "year ending March <digits><glued>": a four-digit year (19xx, 20xx) or a two-digit one (20yy),
+    whichever leaves footnote markers that read as notes (one or two digits each, rising: "1,2,3") after it."""
+    readings = [(int(digits[:4]), digits[4:])] if len(digits) >= 4 and digits[:2] in ("19", "20") else []
+    readings.append((2000 + int(digits[:2]), digits[2:]))
+    for year, rest in readings:
+        notes = [int(n) for n in re.split(r"\s?,\s?", rest + glued) if n]
+        if all(n < 100 for n in notes) and notes == sorted(set(notes)):
+            return year
+    return None
 
 
 def table_period(title_rows: list[list[str]], file: str) -> tuple[pd.Period, pd.Period]:
-    """The 12 months named in the title ("year ending June 2025" -> 2024-07, 2025-06)."""
+    """The 12 months named in the title: "year ending June 2025" -> (2024-07, 2025-06); footnote markers glued to
+    the year are read as such ("March 181,2,3" is March 2018, "December 20191,2" December 2019).
+
+    >>> table_period([["Table P1: ..., year ending March 181,2,3"]], "p1.csv")
+    (Period('2017-04', 'M'), Period('2018-03', 'M'))
+    """
     for row in title_rows:
         for cell in row:
-            m = TITLE_PERIOD.search(str(cell))
-            if m:
+            for m in TITLE_PERIOD.finditer(clean_label(cell)):
+                year = _title_year(m[2], m[3])
+                if year is None:
+                    continue
                 try:
-                    end = pd.Period(f"{m[1][:3].title()} {m[2]}", freq="M")
+                    end = pd.Period(f"{m[1][:3].title()} {year}", freq="M")
                 except ValueError:
                     continue
                 return end - 11, end
@@ -82,59 +166,153 @@ def _region_names() -> set[str]:
     return {re.sub(r"[^a-z]", "", f.region.lower()) for f in registry() if f.region} | NATIONAL_NAMES
 
 
-def _header(grids: list, path: Path) -> tuple[object, int, tuple[str, ...]]:
-    """The grid and row of the table's header, and the required columns of its layout (C2, else P1)."""
-    csp = {header_key(n) for n in CSP_REQUIRED}
-    found = [(g, r) for g in grids if (r := find_header(g, CSP_REQUIRED)) is not None
-             and len(csp & {header_key(c) for c in g.rows[r]}) >= 3]  # one misspelt: match_columns says which
-    if found:
-        return (*found[0], CSP_REQUIRED)
-    found = [(g, r) for g in grids if (r := find_header(g, REQUIRED)) is not None]
-    if found:
-        return (*found[0], REQUIRED)
-    grid, row = first_row(grids)
-    match_columns(grid.rows[row], REQUIRED, file=grid.file)
-    raise InputError("no 'Area Code, Area Name' header row", file=str(path))
+def _cell(row: Sequence[str], i: int) -> str:
+    return str(row[i]) if i < len(row) else ""
 
 
-def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None) -> LoadResult:
-    """Read an ONS police force area table (Table P1, by force, or Table C2, by Community Safety Partnership) into
-    the canonical *period_counts* frame.
+# ---------------------------------------------------------------------------------------------------- layout
 
-    Columns out: force, area ("Force", or the CSP's name in Table C2), measure, period_start, period_end
-    (Period[M]), count. One rejection per region, national or BTP row (by design) and per row with an unreadable
-    number (naming the first bad column).
-    """
-    path = Path(path)
-    grids = read_grids(path, encoding=encoding)
-    grid, header_row, required = _header(grids, path)
-    code_col, name_col = required[:2]
-    start, end = table_period(grid.rows[:header_row], grid.file)
+@dataclasses.dataclass
+class _Layout:
+    """One table in a grid: its header row, required columns, the header as combined over its rows, the value
+    columns and where the data rows start."""
+
+    grid: Grid
+    header_row: int
+    required: tuple[str, ...]
+    header: list[str]
+    key_cols: set[int]
+    value_cols: list[int]
+    first_data: int
+
+    @property
+    def title_rows(self) -> list[list[str]]:
+        return self.grid.rows[:self.header_row]
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.header[i] for i in self.value_cols]
+
+    def population_col(self) -> int | None:
+        return next((i for i in self.value_cols if header_key(self.header[i]).startswith("population")), None)
+
+
+def _layout(grid: Grid, header_row: int, required: tuple[str, ...]) -> _Layout:
+    """Combine the header rows of the table whose matched header is ``header_row`` (see the module docstring)."""
     header = grid.rows[header_row]
-    where = match_columns(header, required, optional=CSP_DESCRIPTIVE if required == CSP_REQUIRED else (),
-                          file=grid.file)
-    value_cols = [i for i, c in enumerate(header) if clean_label(c) and i not in where.values()]
-    if not value_cols:
-        raise InputError(f"no offence group columns after {', '.join(where)}", file=grid.file)
-    table, rejected = grid_table(grid, header_row, required, extra=value_cols,
-                                 optional=CSP_DESCRIPTIVE if required == CSP_REQUIRED else ())
-    groups = [clean_label(header[i]) for i in value_cols]
-    measures = [measure_for_ons_group(g) or f"ons:{slug(g)}" for g in groups]
-    twice = pd.Series(measures)[pd.Series(measures).duplicated()]
-    if len(twice):
-        raise InputError(f"two columns map to the measure {twice.iloc[0]!r}", file=grid.file)
+    keys = {header_key(n) for n in (*required, *(CSP_DESCRIPTIVE if required == CSP_REQUIRED else ()))}
+    key_cols = {i for i, c in enumerate(header) if header_key(c) in keys}
+    band = []  # header rows above the matched one, nearest first
+    for row in reversed(grid.rows[:header_row]):
+        if not any(str(c).strip() for i, c in enumerate(row) if i not in key_cols):
+            break
+        band.append(row)
+    width = max([len(header), *(len(r) for r in band)])
+    combined = []
+    for i in range(width):
+        if i in key_cols:
+            combined.append(_cell(header, i))
+            continue
+        own = label(_cell(header, i))
+        above = next((t for r in band if (t := label(_cell(r, i)))), "")
+        if not own:
+            combined.append(above)
+        elif above and (own[0].islower() or own[0] == "("):
+            combined.append(f"{above} {own}")
+        else:
+            combined.append(own)
+    value_cols = [i for i, c in enumerate(combined) if c and i not in key_cols]
+    first = header_row + 1
+    for row in grid.rows[header_row + 1:]:  # units rows ("Numbers") carry no area and no number
+        if any(_cell(row, i).strip() for i in key_cols) or any(_NUMBER.match(str(c).strip()) for c in row):
+            break
+        first += 1
+    return _Layout(grid, header_row, required, combined, key_cols, value_cols, first)
+
+
+def _find_layout(grid: Grid) -> _Layout | None:
+    """The table of ``grid`` if its header names the columns of Table C2 (all but one may be misspelt: the
+    reader then says which) or both columns of Tables P1/P3."""
+    for required, least in ((CSP_REQUIRED, len(CSP_REQUIRED) - 1), (REQUIRED, len(REQUIRED))):
+        row = find_header(grid, required)
+        if row is not None and len({header_key(n) for n in required}
+                                   & {header_key(c) for c in grid.rows[row]}) >= least:
+            return _layout(grid, row, required)
+    return None
+
+
+def _title(lay: _Layout) -> str:
+    return " ".join(clean_label(c) for r in lay.title_rows for c in r)
+
+
+def _groups(lay: _Layout) -> int:
+    """How many of the table's columns are catalogue offence groups."""
+    return sum(measure_for_ons_group(t) is not None for t in lay.labels)
+
+
+def _tables(grids: list[Grid], path: Path) -> tuple[_Layout | None, _Layout | None]:
+    """The counts table (P1 or C2) and the population table (P3) among the sheets, chosen by content."""
+    layouts = [lay for g in grids if (lay := _find_layout(g)) is not None]
+    if not layouts:
+        for grid in grids:
+            for required in (CSP_REQUIRED, REQUIRED):
+                row = find_header(grid, required)
+                if row is not None:  # names what is missing, with a suggestion
+                    match_columns(grid.rows[row], required, file=grid.file)
+        grid, row = first_row(grids)
+        match_columns(grid.rows[row], REQUIRED, file=grid.file)
+        raise InputError("no 'Area Code, Area Name' header row", file=str(path))
+    population = next((lay for lay in layouts if lay.population_col() is not None), None)
+    counts = [lay for lay in layouts if lay.population_col() is None]
+    if len(grids) > 1:  # a workbook: the counts table among tables of changes, rates, knife crime, ASB ...
+        counts = sorted((lay for lay in counts if not NOT_COUNTS_TITLE.search(_title(lay)) and _groups(lay)),
+                        key=_groups, reverse=True)
+    return (counts[0] if counts else None), population
+
+
+# ---------------------------------------------------------------------------------------------------- rows
+
+@dataclasses.dataclass
+class _Rows:
+    """The data rows of a table with the region, national, BTP and unknown-force rows rejected."""
+
+    table: Table
+    rejected: list[Rejection]
+    checks: RowChecks
+    force: pd.Series
+    area: pd.Series
+
+
+def _rows(lay: _Layout, columns: list[str]) -> _Rows:
+    grid, required = lay.grid, lay.required
+    code_col, name_col = required[:2]
+    spacers = [i for i, c in enumerate(lay.header) if not c and i not in lay.key_cols]
+    rows, lines, rejected = [lay.header], [grid.lines[lay.header_row]], []
+    for row, line in zip(grid.rows[lay.first_data:], grid.lines[lay.first_data:], strict=True):
+        stray = next((i for i in spacers if _cell(row, i).strip().lower() not in ('', *NOT_AVAILABLE)), None)
+        if stray is not None:
+            rejected.append(Rejection(grid.file, line, f"{stray + 1} (no header)",
+                                      f"a value ({_cell(row, stray).strip()!r}) in a column with no header"))
+            continue
+        rows.append(row)
+        lines.append(line)
+    optional = CSP_DESCRIPTIVE if required == CSP_REQUIRED else ()
+    extra = [i for i in lay.value_cols if lay.header[i] in columns]
+    table, bad = grid_table(Grid(grid.file, rows, lines), 0, required, optional=optional, extra=extra)
+    rejected.extend(bad)
     data = table.data
     code = data[code_col].str.upper()
-    by_name = data[name_col].map(find_force)
+    names = data[name_col].map(label)
+    by_name = names.map(find_force)
     is_force_code = code.str.match(FORCE_CODE).to_numpy()
-    # a row with no numbers and no force in it is a note or footer ("Source: ..."), not a data row
-    note = (data[groups] == "").all(axis=1).to_numpy() & ~is_force_code & by_name.isna().to_numpy()
+    # a row with no figures and no force in it is a note or footer ("Source: ..."), not a data row
+    note = (data[columns] == "").all(axis=1).to_numpy() & ~is_force_code & by_name.isna().to_numpy()
     table.data, table.lines = data[~note].reset_index(drop=True), table.lines[~note]
-    data, code, by_name, is_force_code = table.data, code[~note].reset_index(drop=True), \
-        by_name[~note].reset_index(drop=True), is_force_code[~note]
+    data, code, names, by_name, is_force_code = table.data, code[~note].reset_index(drop=True), \
+        names[~note].reset_index(drop=True), by_name[~note].reset_index(drop=True), is_force_code[~note]
 
     checks = RowChecks(table)
-    name_key = data[name_col].map(lambda n: re.sub(r"[^a-z]", "", clean_label(n).lower()))
+    name_key = names.map(lambda n: re.sub(r"[^a-z]", "", n.lower()))
     region = ((code != "") & ~code.str.match(FORCE_CODE)).to_numpy() | \
         ((code == "") & name_key.isin(_region_names())).to_numpy()
     checks.reject(region, code_col, NOT_A_FORCE)
@@ -147,26 +325,169 @@ def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None) -> Load
     checks.reject(unknown & (name != ""), name_col, np.array([f"unknown force {v!r}" for v in name], dtype=object))
     checks.reject(unknown, name_col, "missing value")
     if required == CSP_REQUIRED:  # the force total has no CSP; every other row is one CSP of the force
-        csp = data[required[3]].map(clean_label)
+        csp = data[required[3]].map(label)
         no_csp = ((data[required[2]] == "") & (csp == "")).to_numpy()
         area = pd.Series(np.where(no_csp, schema.WHOLE_FORCE, csp), index=data.index, dtype=object)
     else:
         area = pd.Series(schema.WHOLE_FORCE, index=data.index, dtype=object)
+    return _Rows(table, rejected, checks, force, area)
+
+
+def _not_available(rows: _Rows, columns: list[str], what: str) -> tuple[np.ndarray, list[str]]:
+    """Cells holding an ONS "not available" symbol (rows x columns); rows with no figure at all are skipped, and
+    every such cell is named in the notes. The symbols are replaced by "0" for the number check only."""
+    data, checks = rows.table.data, rows.checks
+    symbols = np.column_stack([data[c].str.strip().str.lower().to_numpy(dtype=object) for c in columns])
+    na = np.isin(symbols, list(NOT_AVAILABLE))
+    whole = na.all(axis=1)
+    first = symbols[:, 0]
+    before = checks.bad.copy()  # rows already rejected (regions, BTP, unknown forces) get no note
+    checks.reject(whole, None, np.array([f"{NOT_AVAILABLE_ROW}: every {what} is {s!r} ({NOT_AVAILABLE.get(s, '')}"
+                                         ")" for s in first], dtype=object))
+    notes = []
+    for p in np.flatnonzero(na.any(axis=1) & ~before):
+        force, line = rows.force.iloc[p], int(rows.table.lines[p])
+        where = f"{force} ({rows.area.iloc[p]})" if rows.area.iloc[p] != schema.WHOLE_FORCE else force
+        if whole[p]:
+            notes.append(f"{where}, row {line}: no {what} available ({symbols[p, 0]!r}, "
+                         f"{NOT_AVAILABLE.get(symbols[p, 0], '')}); the row is skipped, not loaded as zero")
+            continue
+        cells = [f"{c!r} ({symbols[p, j]!r}, {NOT_AVAILABLE[symbols[p, j]]})" for j, c in enumerate(columns)
+                 if na[p, j]]
+        notes.append(f"{where}, row {line}: {what} not available in {', '.join(cells)}; those cells are not "
+                     "loaded (not as zero); the row's other figures are")
+    for j, c in enumerate(columns):
+        data[c] = data[c].where(~na[:, j], "0")
+    return na, notes
+
+
+def _expected(rejected: list[Rejection]) -> list[Rejection]:
+    return [dataclasses.replace(r, expected=True) if r.reason in (NOT_A_FORCE, NOT_TERRITORIAL)
+            or r.reason.startswith(NOT_AVAILABLE_ROW) else r for r in rejected]
+
+
+# ---------------------------------------------------------------------------------------------------- readers
+
+def _read_counts(lay: _Layout) -> LoadResult:
+    groups = lay.labels
+    if not groups:
+        raise InputError(f"no offence group columns after {', '.join(lay.required[:2])}", file=lay.grid.file)
+    start, end = table_period(lay.title_rows, lay.grid.file)
+    measures = [measure_for_ons_group(g) or f"ons:{slug(g)}" for g in groups]
+    twice = pd.Series(measures)[pd.Series(measures).duplicated()]
+    if len(twice):
+        raise InputError(f"two columns map to the measure {twice.iloc[0]!r}", file=lay.grid.file)
+    rows = _rows(lay, groups)
+    na, notes = _not_available(rows, groups, "figure")
+    checks = rows.checks
     counts = {g: checks.count(g) for g in groups}
-    checks.dedupe({schema.FORCE: force} | ({schema.AREA: area} if required == CSP_REQUIRED else {}), counts)
-    good = checks.good
+    checks.dedupe({schema.FORCE: rows.force} | ({schema.AREA: rows.area} if lay.required == CSP_REQUIRED else {}),
+                  counts)
+    keep = (checks.good[:, None] & ~na).ravel()
+    n = len(rows.table)
     frame = pd.DataFrame({
-        schema.FORCE: np.repeat(force.to_numpy(dtype=object)[good], len(groups)),
-        schema.AREA: np.repeat(area.to_numpy(dtype=object)[good], len(groups)),
-        schema.MEASURE: np.tile(np.array(measures, dtype=object), int(good.sum())),
-        schema.COUNT: np.column_stack([counts[g][good] for g in groups]).ravel() if good.any() else
-        np.array([], dtype=np.int64),
+        schema.FORCE: np.repeat(rows.force.to_numpy(dtype=object), len(groups))[keep],
+        schema.AREA: np.repeat(rows.area.to_numpy(dtype=object), len(groups))[keep],
+        schema.MEASURE: np.tile(np.array(measures, dtype=object), n)[keep],
+        schema.COUNT: (np.column_stack([counts[g] for g in groups]).ravel() if n else
+                       np.array([], dtype=np.int64))[keep],
     })
     frame[schema.PERIOD_START] = pd.PeriodIndex([start] * len(frame), freq="M")
     frame[schema.PERIOD_END] = pd.PeriodIndex([end] * len(frame), freq="M")
-    frame = schema.validate(frame, schema.PERIOD_COUNTS, source=str(path)) if len(frame) else schema.empty(
+    frame = schema.validate(frame, schema.PERIOD_COUNTS, source=lay.grid.file) if len(frame) else schema.empty(
         schema.PERIOD_COUNTS)
-    rows_in, rejected = accounting(table, rejected, checks)
-    rejected = [dataclasses.replace(r, expected=True) if r.reason in (NOT_A_FORCE, NOT_TERRITORIAL) else r
-                for r in rejected]
-    return LoadResult(str(path), FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, rejected)
+    rows_in, rejected = accounting(rows.table, rows.rejected, checks)
+    return LoadResult(lay.grid.file, FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, _expected(rejected),
+                      notes=notes)
+
+
+def _population_year(lay: _Layout, col: int) -> int:
+    for text in (lay.header[col], *(lay.grid.rows[r][col] for r in range(lay.header_row) if col < len(
+            lay.grid.rows[r])), *(c for r in lay.title_rows for c in r)):
+        m = POPULATION_YEAR.search(clean_label(text))
+        if m:
+            return int(m[1])
+    raise InputError(f"cannot find the year of the populations in column {clean_label(lay.header[col])!r} or the "
+                     "title (expected e.g. 'mid-2016')", file=lay.grid.file, column=clean_label(lay.header[col]))
+
+
+def _read_population(lay: _Layout) -> LoadResult:
+    col = lay.population_col()
+    name = lay.header[col]
+    raw = clean_label(lay.grid.rows[lay.header_row][col]) if col < len(lay.grid.rows[lay.header_row]) else name
+    year = _population_year(lay, col)
+    rows = _rows(lay, [name])
+    na, notes = _not_available(rows, [name], "population")
+    checks = rows.checks
+    values = checks.count(name)
+    checks.dedupe({schema.FORCE: rows.force}, {schema.POPULATION: values})
+    keep = checks.good & ~na[:, 0]
+    frame = pd.DataFrame({schema.FORCE: rows.force.to_numpy(dtype=object)[keep],
+                          schema.YEAR: np.full(int(keep.sum()), year, dtype=np.int64),
+                          schema.POPULATION: values[keep]})
+    frame = schema.validate(frame, schema.POPULATIONS, source=lay.grid.file) if len(frame) else schema.empty(
+        schema.POPULATIONS)
+    texts = [raw, *(c for r in lay.grid.rows for c in r[:1])]
+    rounded = next((m[1] for t in texts if (m := ROUNDED_TO.search(clean_label(t)))), None)
+    if rounded:
+        notes.insert(0, f"mid-{year} populations as the source prints them, rounded to the nearest {rounded} "
+                        f"(column {label(raw)!r})")
+    rows_in, rejected = accounting(rows.table, rows.rejected, checks)
+    return LoadResult(lay.grid.file, FORMAT, schema.POPULATIONS.name, frame, rows_in, _expected(rejected),
+                      notes=notes)
+
+
+def read_ons_tables(path: str | Path, *, encoding: str | None = None,
+                    grids: list[Grid] | None = None) -> list[LoadResult]:
+    """Every table ncpm reads from an ONS police force area file: the counts (Table P1 or C2, *period_counts*)
+    and, when present, the mid-year populations of Table P3 (*population*), in that order.
+
+    ``grids``: the file's sheets when the caller has read them already (``read_any`` does, to read a workbook
+    once). Sheets are chosen by content (see the module docstring).
+    """
+    path = Path(path)
+    grids = read_grids(path, encoding=encoding) if grids is None else grids
+    counts, population = _tables(grids, path)
+    if counts is None and population is None:
+        raise InputError("no table of counts by police force area (Table P1 or C2) or of populations (Table P3)",
+                         file=str(path))
+    return [*([_read_counts(counts)] if counts else []),
+            *([_read_population(population)] if population else [])]
+
+
+def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None,
+                       grids: list[Grid] | None = None) -> LoadResult:
+    """Read an ONS police force area table (Table P1, by force, or Table C2, by Community Safety Partnership) into
+    the canonical *period_counts* frame.
+
+    Columns out: force, area ("Force", or the CSP's name in Table C2), measure, period_start, period_end
+    (Period[M]), count. One expected rejection per region, national or BTP row and per row with no figure
+    available; one rejection per row with an unreadable number (naming the first bad column). Figures not
+    available are named in ``notes``. From a workbook, the counts sheet is chosen by content.
+    """
+    path = Path(path)
+    grids = read_grids(path, encoding=encoding) if grids is None else grids
+    counts, population = _tables(grids, path)
+    if counts is None:
+        if population is not None:
+            raise InputError("this is a table of rates with populations (Table P3), not of counts; its populations "
+                             "are read by read_ons_population", file=population.grid.file)
+        raise InputError("no sheet holds a table of counts by police force area (Table P1 or C2)", file=str(path))
+    return _read_counts(counts)
+
+
+def read_ons_population(path: str | Path, *, encoding: str | None = None,
+                        grids: list[Grid] | None = None) -> LoadResult:
+    """The mid-year population by force printed in ONS Table P3 (rates per 1,000) as a *population* frame
+    (force, year, population).
+
+    The year is the "mid-YYYY" in the population column's header ("Population figures (mid-2016) rounded to 100")
+    or in the title; the source rounds the populations to 100, and a note says so. Rates are not read: ncpm
+    computes its own (``ncpm.peers.rates_per_1000``).
+    """
+    path = Path(path)
+    grids = read_grids(path, encoding=encoding) if grids is None else grids
+    _, population = _tables(grids, path)
+    if population is None:
+        raise InputError("no table with a population column by police force area (Table P3)", file=str(path))
+    return _read_population(population)
