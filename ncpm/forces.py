@@ -1,8 +1,14 @@
 """The registry of police forces: one canonical name per force, its ONS code (E23.../W15...) and police.uk slug.
 
 Real files spell forces many ways ("Metropolitan Police ", "Avon & Somerset Constabulary", "warwickshire",
-"Humberside [note 4]"). :func:`canonical_force` maps every variant seen in ONS, Home Office and police.uk files to
-the one name used everywhere in ncpm. The registry is a data file, ``ncpm/data/forces.csv``.
+"Humberside [note 4]", the Home Office's "London, City of"). :func:`canonical_force` maps every variant seen in
+ONS, Home Office and police.uk files to the one name used everywhere in ncpm. The registry is a data file,
+``ncpm/data/forces.csv``; a name written inverted, as in an index ("London, City of"), is also tried the right way
+round.
+
+Home Office tables also list, in the Force Name column, the national fraud reporting bodies (Action Fraud, CIFAS,
+UK Finance and, in older editions, Financial Fraud Action UK): they are not police force areas, and
+:func:`national_body` names them so that readers can skip them by design.
 
 >>> canonical_force("Metropolitan Police ")
 'Metropolitan Police'
@@ -10,6 +16,10 @@ the one name used everywhere in ncpm. The registry is a data file, ``ncpm/data/f
 'Humberside'
 >>> canonical_force("E23000017")
 'Warwickshire'
+>>> canonical_force("London, City of")
+'City of London'
+>>> national_body("CIFAS"), national_body("Warwickshire")
+('CIFAS', None)
 """
 
 from __future__ import annotations
@@ -26,6 +36,17 @@ from ncpm.errors import UnknownForceError
 BTP = "British Transport Police"
 CITY_OF_LONDON = "City of London"
 _NOTE = re.compile(r"\s*\[(?:note|Note)[^\]]*\]")
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
+#: Bodies in the Force Name column of Home Office police recorded crime tables that record fraud nationally (Home
+#: Office, "Police recorded crime and outcomes open data tables user guide": fraud offences are recorded by Action
+#: Fraud (the National Fraud Intelligence Bureau) and reported by the industry bodies CIFAS and UK Finance, formerly
+#: Financial Fraud Action UK), with the other spellings seen in the tables.
+NATIONAL_BODIES = {
+    "Action Fraud": ("Action Fraud", "NFIB", "National Fraud Intelligence Bureau", "Action Fraud NFIB"),
+    "CIFAS": ("CIFAS", "Cifas"),
+    "UK Finance": ("UK Finance",),
+    "Financial Fraud Action UK": ("Financial Fraud Action UK", "Financial Fraud Action", "FFA UK", "FFAUK"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,10 +99,31 @@ def territorial_forces() -> list[str]:
 
 
 def find_force(name: object) -> str | None:
-    """Canonical name for ``name``, or None when it names no force (a region or national row, say)."""
+    """Canonical name for ``name``, or None when it names no force (a region or national row, say).
+
+    A name written inverted ("London, City of", "Manchester, Greater") is also tried the right way round.
+    """
     if name is None or (isinstance(name, float) and pd.isna(name)):
         return None
-    return _lookup().get(_key(str(name)))
+    text = str(name)
+    found = _lookup().get(_key(text))
+    if found is None and text.count(",") == 1:
+        head, tail = text.split(",")
+        found = _lookup().get(_key(f"{tail} {head}"))
+    return found
+
+
+@cache
+def _bodies() -> dict[str, str]:
+    return {_key(v): body for body, spellings in NATIONAL_BODIES.items() for v in spellings}
+
+
+def national_body(name: object) -> str | None:
+    """The national fraud reporting body ``name`` stands for ("Action Fraud", "CIFAS", "UK Finance", "Financial
+    Fraud Action UK"), or None. Bracketed additions ("CIFAS (National Fraud Database)") are ignored."""
+    if name is None or (isinstance(name, float) and pd.isna(name)):
+        return None
+    return _bodies().get(_key(_BRACKETS.sub("", str(name))))
 
 
 def canonical_force(name: object, *, file: str | None = None, row: int | None = None,

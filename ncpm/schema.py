@@ -10,7 +10,8 @@ One tidy long frame is the currency of ncpm. The canonical frames (issue "Founda
 - quarterly:  force, measure, offence_code, quarter, count  (Home Office open data, kept quarterly)
 - period_counts: force, measure, period_start, period_end, count (ONS tables: one 12-month period)
 
-``month`` is always ``Period[M]``; counts are non-negative integers. ``area`` is :data:`WHOLE_FORCE` for the
+``month`` is always ``Period[M]``; counts are non-negative integers (a quarterly count may be negative: the
+Home Office publishes adjustments). ``area`` is :data:`WHOLE_FORCE` for the
 force as a whole, otherwise a local policing area (LPA), community safety partnership or LSOA code.
 
 >>> import pandas as pd
@@ -131,6 +132,7 @@ class FrameSpec:
     text: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     defaults: tuple[tuple[str, str], ...] = ()  # (column, value) filled in when a frame lacks the column
+    signed: tuple[str, ...] = ()  # count columns that may be negative (a published adjustment)
 
     @property
     def columns(self) -> list[str]:
@@ -149,7 +151,7 @@ SURVEY_RESPONSES = FrameSpec("survey", key=(FORCE, SURVEY, MONTH), months=(MONTH
 POPULATIONS = FrameSpec("population", key=(FORCE, YEAR), counts=(YEAR, POPULATION), text=(FORCE,))
 MSG = FrameSpec("msg", key=(FORCE, PEER, VERSION), text=(FORCE, PEER, VERSION))
 QUARTERLY = FrameSpec("quarterly", key=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), counts=(COUNT,),
-                      text=(FORCE, MEASURE, OFFENCE_CODE, QUARTER))
+                      text=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), signed=(COUNT,))
 PERIOD_COUNTS = FrameSpec("period_counts", key=(FORCE, AREA, MEASURE, PERIOD_START, PERIOD_END),
                           months=(PERIOD_START, PERIOD_END), counts=(COUNT,), text=(FORCE, AREA, MEASURE),
                           defaults=((AREA, WHOLE_FORCE),))
@@ -179,13 +181,13 @@ def _months(series: pd.Series, column: str, source: str) -> pd.Series:
     return pd.Series(months, index=series.index, name=series.name)
 
 
-def _counts(series: pd.Series, column: str, source: str) -> pd.Series:
+def _counts(series: pd.Series, column: str, source: str, signed: bool = False) -> pd.Series:
     values = pd.to_numeric(series, errors="coerce")
-    bad = values.isna() | (values < 0) | (values != np.floor(values))
+    bad = values.isna() | ((values < 0) & (not signed)) | (values != np.floor(values))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"{series.tolist()[i]!r} is not a non-negative whole number", file=source, row=i,
-                         column=column)
+        what = "whole number" if signed else "non-negative whole number"
+        raise InputError(f"{series.tolist()[i]!r} is not a {what}", file=source, row=i, column=column)
     return values.astype("int64")
 
 
@@ -209,7 +211,7 @@ def validate(frame: pd.DataFrame, spec: FrameSpec, *, source: str = "frame") -> 
     for c in spec.months:
         out[c] = _months(out[c], c, source)
     for c in (*spec.counts, *(o for o in spec.optional if o in out.columns)):
-        out[c] = _counts(out[c], c, source)
+        out[c] = _counts(out[c], c, source, signed=c in spec.signed)
     for c in spec.text:
         if c in spec.counts:
             continue

@@ -10,7 +10,7 @@ from ncpm.catalogue import (
     priorities,
 )
 from ncpm.errors import ConfigError, UnknownForceError
-from ncpm.forces import canonical_force, find_force, force_info, territorial_forces
+from ncpm.forces import canonical_force, find_force, force_info, national_body, territorial_forces
 
 
 def test_there_are_43_territorial_forces_with_unique_codes():
@@ -27,9 +27,24 @@ def test_there_are_43_territorial_forces_with_unique_codes():
     ("Warwickshire Police", "Warwickshire"), ("Humberside [note 4]", "Humberside"), ("E23000017", "Warwickshire"),
     ("Dyfed Powys Police", "Dyfed-Powys"), ("Devon & Cornwall Police", "Devon and Cornwall"),
     ("city-of-london", "City of London"), ("btp", "British Transport Police"), ("W15000003", "South Wales"),
+    # the Home Office's spellings (police recorded crime open data tables)
+    ("London, City of", "City of London"), ("Metropolitan Police", "Metropolitan Police"),
+    ("Devon & Cornwall", "Devon and Cornwall"), ("Avon & Somerset", "Avon and Somerset"),
+    ("Dyfed-Powys", "Dyfed-Powys"), ("Gwent", "Gwent"), ("Hampshire & Isle of Wight", "Hampshire"),
+    ("Manchester, Greater", "Greater Manchester"), (" Durham ", "Durham"),
 ])
 def test_force_name_variants(variant, name):
     assert canonical_force(variant) == name
+
+
+@pytest.mark.parametrize("name, body", [
+    ("Action Fraud", "Action Fraud"), ("CIFAS", "CIFAS"), ("Cifas (National Fraud Database)", "CIFAS"),
+    ("UK Finance", "UK Finance"), ("Financial Fraud Action UK", "Financial Fraud Action UK"),
+    ("Warwickshire", None), ("British Transport Police", None), ("London, City of", None),
+])
+def test_national_fraud_bodies_are_told_from_forces(name, body):
+    assert national_body(name) == body
+    assert body is None or find_force(name) is None
 
 
 def test_unknown_force_names_file_row_and_column():

@@ -98,6 +98,7 @@ class Grid:
     file: str
     rows: list[list[str]]
     lines: list[int]
+    raw: pd.DataFrame | None = None  # a sheet's cells as the workbook typed them (a number cell is int or float)
 
 
 def _cell(value: object) -> str:
@@ -146,7 +147,7 @@ def excel_grids(path: Path) -> list[Grid]:
     grids = []
     for name, frame in sheets.items():
         cells = frame.map(_cell).to_numpy().tolist() if len(frame) else []
-        grids.append(Grid(f"{path} [{name}]", cells, list(range(1, len(cells) + 1))))
+        grids.append(Grid(f"{path} [{name}]", cells, list(range(1, len(cells) + 1)), raw=frame))
     if not any(any(c.strip() for c in row) for g in grids for row in g.rows):
         raise InputError("empty file (no cells in any sheet)", file=str(path))
     return grids
@@ -313,8 +314,9 @@ def _month_text(value: str) -> str | None:
         return None
 
 
-def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Non-negative whole numbers from text (thousands separators and surrounding spaces allowed).
+def parse_counts(values: pd.Series, *, signed: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Non-negative whole numbers from text (thousands separators and surrounding spaces allowed); ``signed``
+    also accepts negative ones (a published adjustment).
 
     Returns the int64 values (0 where bad) and an object array of reasons ("" where good).
     """
@@ -325,7 +327,7 @@ def parse_counts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     t = text.to_numpy(dtype=object)
     blank = t == ""
     nan = np.isnan(number) | ~np.isfinite(np.where(np.isnan(number), 0.0, number))
-    negative = ~nan & (number < 0)
+    negative = ~nan & (number < 0) & (not signed)
     fraction = ~nan & ~negative & (number != np.floor(np.where(nan, 0.0, number)))
     for mask, make in ((nan & ~blank, lambda v: f"{v!r} is not a number"),
                        (negative, lambda v: f"negative count {v!r}"),
@@ -395,9 +397,10 @@ class RowChecks:
                                               dtype=object))
         return months
 
-    def count(self, column: str) -> np.ndarray:
-        """A non-negative whole number; blank, negative, fractional or non-numeric values are rejected."""
-        values, reasons = parse_counts(self.table.data[column])
+    def count(self, column: str, *, signed: bool = False) -> np.ndarray:
+        """A non-negative whole number; blank, negative (unless ``signed``), fractional or non-numeric values are
+        rejected."""
+        values, reasons = parse_counts(self.table.data[column], signed=signed)
         self.reject(reasons != "", column, reasons)
         return values
 
