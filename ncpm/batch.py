@@ -148,7 +148,7 @@ def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool =
 
 STORE = "store"
 MANIFEST_VERSION = 2
-KINDS = ("volumes", "outcomes", "survey", "population", "msg")
+KINDS = ("volumes", "outcomes", "survey", "population", "msg", "period_counts", "quarterly")
 SOURCE_NAMES = {  # how the report's "Data sources" list names each kind of input
     "volumes": "Police recorded crime, monthly counts by force and local policing area",
     "outcomes": "Crime outcomes (Home Office outcome types), monthly",
@@ -441,12 +441,15 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
                 if a["rejected"] > 20:
                     summary.problems.append(f"  ... and {a['rejected'] - 20} more")
         timings["ingest"] = time.perf_counter() - started
+        frames = apply_areas(frames, cfg, scope_forces)
+        options = dataclasses.replace(options, source=_source_label(cfg, accounting))
         data_hash = {kind: outputs.files.get(f"{STORE}/{kind}.parquet", "") for kind in KINDS}
         sources = data_sources(frames, accounting)
 
         stages = {"ingest": ingest_key}
         report_paths = {}
         msg_versions: dict[str, str] = {}
+        not_in_report: dict[str, list[dict]] = {}
         context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, out_dir, outputs, previous,
                               data_hash, stages, summary, timings, read_table, bar)
         with _engine(cfg) as context.engine:
@@ -455,6 +458,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
                 report_paths[force] = paths
                 if msg_version:
                     msg_versions[force] = msg_version
+                not_in_report[force] = context.omitted.get(force, [])
         bar.close()
         methods = options.describe()
         if msg_versions:
@@ -466,6 +470,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             "methods": methods, "disclosure": dataclasses.asdict(policy), "stages": stages,
             "outputs": dict(sorted(outputs.files.items())),
             "reports": {f: [str(p) for p in v] for f, v in report_paths.items()},
+            "not_in_report": not_in_report,  # per force: what the report does not give and why (quarter.coverage)
             "problems": summary.problems, "warnings": summary.warnings,
         }
         unchanged = (previous and previous.get("stages") == stages and previous.get("outputs") == manifest["outputs"]
@@ -495,12 +500,73 @@ def disclosure_policy(cfg=None):
     return DisclosurePolicy(**({"area_level": "LPA"} | values))
 
 
-def _source_label(cfg) -> str:
-    """The data source for figure footnotes: the demo's label, or "" so each measure names its catalogue source."""
+FORMAT_SOURCES = {  # how figure footnotes name the source of the monthly volumes, by reader format
+    "police_uk": "data.police.uk street-level crime",
+    "extract": "force extract",
+    "home_office": "Home Office police recorded crime open data",
+    "ons_pfa_table": "ONS police force area tables",
+}
+
+
+def source_label(results: Iterable) -> str:
+    """The source figure footnotes name for the monthly volumes read (``LoadResult`` objects or the manifest's
+    accounting records): "data.police.uk street-level crime", "force extract", or both joined; "" when none.
+
+    >>> source_label([{"kind": "volumes", "format": "police_uk"}])
+    'data.police.uk street-level crime'
+    """
+    formats = []
+    for r in results:
+        kind, fmt = (r["kind"], r["format"]) if isinstance(r, dict) else (r.kind, r.format)
+        if kind == "volumes" and fmt not in formats:
+            formats.append(fmt)
+    return " and ".join(FORMAT_SOURCES.get(f, f) for f in formats)
+
+
+def _source_label(cfg, accounting: Iterable = ()) -> str:
+    """The data source for figure footnotes: the demo's label, else the readers' sources of the volumes
+    (:func:`source_label`)."""
     demo = demo_dir().resolve()
     if any(cfg.path(p).resolve() == demo for p in cfg.inputs.paths):
         return DEMO_SOURCE
-    return ""
+    return source_label(accounting)
+
+
+def apply_areas(frames: dict[str, pd.DataFrame], cfg, forces: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """The configured local policing areas (``[areas.<force>]``) applied to each force's volumes and outcomes
+    (:func:`ncpm.frames.map_areas`), after checking that every district listed is in the data
+    (:func:`ncpm.config.check_areas`, a ConfigError naming the file and key). Forces without a table keep their
+    areas (police.uk: districts)."""
+    from ncpm import schema
+    from ncpm.config import check_areas
+    from ncpm.errors import ConfigError, InputError
+    from ncpm.forces import canonical_force
+    from ncpm.frames import map_areas
+
+    chosen = {canonical_force(f): cfg.area_mapping(f) for f in forces}
+    chosen = {f: m for f, m in chosen.items() if m}
+    if not chosen:
+        return frames
+    out = dict(frames)
+    for kind in ("volumes", "outcomes"):
+        frame = out.get(kind)
+        if frame is None or schema.AREA not in frame.columns or not len(frame):
+            continue
+        names = frame[schema.FORCE].astype(str)
+        for force, mapping in chosen.items():
+            mine = (names == force).to_numpy()
+            if kind == "volumes":
+                check_areas(cfg, force, set(frame.loc[mine, schema.AREA].astype(str)) - {schema.WHOLE_FORCE})
+            seen = set(frame.loc[mine, schema.AREA].astype(str))
+            parts = {k: [d for d in v if kind == "volumes" or d in seen] for k, v in mapping.items()}
+            try:  # outcomes: an area with no outcome in a district maps the districts it has
+                mapped = map_areas(frame[mine], {k: v for k, v in parts.items() if v})
+            except InputError as exc:
+                raise ConfigError(f"{cfg.source}: [areas.{force}]: {exc.message}") from None
+            frame = pd.concat([frame[~mine], mapped], ignore_index=True)
+            names = frame[schema.FORCE].astype(str)
+        out[kind] = frame
+    return out
 
 
 def _engine(cfg):
@@ -533,6 +599,7 @@ class _RunContext:
     read_table: object
     bar: _Progress
     engine: object = None  # a running ncpm.engine.Engine, or None for this process
+    omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
 
 
 def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
@@ -552,14 +619,15 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     prev_stages = c.previous.get("stages", {})
     prev_outputs = c.previous.get("outputs", {})
     opts = dataclasses.asdict(c.options)
-    common = (__version__, res.force, str(res.month), str(res.quarter))
+    common = (__version__, res.force, str(res.month), str(res.quarter), c.cfg.area_mapping(res.force))
     data_hash = c.data_hash
     plan = {
         "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"]),
                      q.MEASURE_TABLES, lambda: q.compute_measures(res, frames, engine=c.engine)),
         "forecasts": (combine(common, opts["forecast_method"], opts["forecast_engine"], opts["horizon"],
                               data_hash["volumes"]), q.FORECAST_TABLES, lambda: q.compute_forecasts(res, engine=c.engine)),
-        "peers": (combine(common, opts, data_hash["volumes"], data_hash["population"], data_hash["msg"]),
+        "peers": (combine(common, opts, data_hash["volumes"], data_hash["population"], data_hash["msg"],
+                          data_hash["period_counts"], data_hash["quarterly"]),
                   q.PEER_TABLES, lambda: q.compute_peers(res, frames)),
     }
     any_changed = False
@@ -601,11 +669,13 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
         for rel, digest in prev_outputs.items():
             if rel.startswith(prefix) and not rel.startswith(f"{prefix}tables/"):
                 outputs.keep(rel, digest)
+        c.omitted[res.force] = c.previous.get("not_in_report", {}).get(res.force, [])
         summary.reused.append(name)
         return report_files, msg_version
     started = time.perf_counter()
     res.statements = q.quarter_statements(res)
     summary.warnings.extend(f"{res.force}: {n}" for n in res.notes)
+    c.omitted[res.force] = [o.as_record() for o in res.omitted]
     written = _write_presentation(res, c, folder, msg_version)
     summary.recomputed.append(name)
     c.timings[name] = time.perf_counter() - started
@@ -647,21 +717,22 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
                                     + ("their LPA counts are rounded." if c.policy.method == "round" else
                                        "a suppressed month is a gap in its line, counted in the chart's note."))
     items = []
-    for measure in q.STATEMENT_PLAN:
+    for measure in q.report_measures(res):  # every measure with a row in the summary table or a statement
         texts = by_measure.get(measure)
         figs = tuple(f for name, fs in figures.items() if name.startswith(measure + "_") for f in fs)
-        if not texts and not figs:
-            continue
         info = catalogue_measure(measure)
+        notes = tuple(f"Not in this report: {o.text}." for o in q.measure_omissions(res, measure))
         items.append(report.ReportItem(priority=info.priority, title=catalogue_label(measure, capital=True),
-                                       statements=tuple(texts or ()), figures=figs, table=tables.get(measure)))
+                                       statements=tuple(texts or ()), figures=figs, table=tables.get(measure),
+                                       notes=notes))
     methods = res.options.describe()
     if msg_version:
         methods["MSG version"] = msg_version
     doc = report.QuarterlyReport(
         force=res.force, quarter=str(res.quarter), as_of=res.month.strftime("%B %Y"), items=tuple(items),
         methods=methods, sources=_source_lines(c.sources, msg_version), disclosure=tuple(disclosure_sentences),
-        synthetic=any("demo" in str(s) for s in cfg.inputs.paths), overview=summary_table)
+        synthetic=any("demo" in str(s) for s in cfg.inputs.paths), overview=summary_table,
+        not_included=tuple(q.omission_lines(res)), priority_notes=q.priority_omissions(res))
     html_path = folder / f"report-{_slug(str(res.quarter))}.html"
     outputs.data(report.render_html(doc).encode("utf-8"), html_path)
     written = [html_path]

@@ -115,7 +115,11 @@ class Config:
     engine: Engine = field(default_factory=Engine)
     disclosure: Disclosure = field(default_factory=Disclosure)
     output: Output = field(default_factory=Output)
+    # [areas.<force>]: the force's local policing areas, each the list of local authority districts it is made of
+    # (police.uk areas are districts); a force without a table keeps its districts as its areas
+    areas: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     base_dir: str = "."  # the folder relative paths are resolved against (the config file's folder)
+    source: str = "config"  # the file the configuration was read from, for messages
 
     def path(self, value: str) -> Path:
         p = Path(value)
@@ -124,7 +128,17 @@ class Config:
     def as_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out.pop("base_dir")
+        out.pop("source")
         return out
+
+    def area_mapping(self, force: str) -> dict[str, tuple[str, ...]]:
+        """The ``[areas.<force>]`` table for ``force`` (any spelling of its name in the file), or {}."""
+        from ncpm.forces import canonical_force
+
+        for name, table in self.areas.items():
+            if canonical_force(name) == canonical_force(force):
+                return table
+        return {}
 
 
 CHOICES = {
@@ -187,14 +201,66 @@ def load_config_text(text: str, *, base_dir: str | Path = ".", source: str = "co
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from None
     hints = get_type_hints(Config)
+    internal = ("base_dir", "source")
     sections = {}
     for name, table in raw.items():
-        if name not in hints or name == "base_dir":
-            raise ConfigError(f"unknown section [{name}] (known: {', '.join(s for s in sorted(hints) if s != 'base_dir')})")
-        sections[name] = _section(name, hints[name], table)
-    cfg = Config(**sections, base_dir=str(base_dir))
+        if name not in hints or name in internal:
+            raise ConfigError(f"{source}: unknown section [{name}] (known: "
+                              f"{', '.join(s for s in sorted(hints) if s not in internal)})")
+        sections[name] = _areas(table, source) if name == "areas" else _section(name, hints[name], table)
+    cfg = Config(**sections, base_dir=str(base_dir), source=source)
     _check(cfg)
     return cfg
+
+
+def _areas(table: Any, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``[areas.<force>]`` tables: each key a local policing area, its value the list of districts it is made of.
+
+    >>> _areas({"Warwickshire": {"East": ["Rugby"]}}, "ncpm.toml")
+    {'Warwickshire': {'East': ('Rugby',)}}
+    """
+    from ncpm.forces import find_force
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [areas] must hold one table per force, e.g. [areas.Warwickshire]")
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for force, lpas in table.items():
+        if find_force(force) is None:
+            raise ConfigError(f"{source}: [areas.{force}]: unknown force {force!r}")
+        if not isinstance(lpas, dict) or not lpas:
+            raise ConfigError(f"{source}: [areas.{force}] must be a table of areas, e.g. East = [\"Rugby\"]")
+        seen: dict[str, str] = {}
+        for lpa, districts in lpas.items():
+            key = f"areas.{force}.{lpa}"
+            parts = _coerce(key, districts, tuple[str, ...])
+            if not parts:
+                raise ConfigError(f"{source}: {key}: list the districts the area is made of")
+            for d in parts:
+                if d in seen:
+                    raise ConfigError(f"{source}: {key}: {d!r} is also in areas.{force}.{seen[d]}")
+                seen[d] = lpa
+        out[force] = {lpa: _coerce(f"areas.{force}.{lpa}", v, tuple[str, ...]) for lpa, v in lpas.items()}
+    return out
+
+
+def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
+    """Every district that ``[areas.<force>]`` lists is one the data hold for the force: else a
+    :class:`ConfigError` naming the file, the key and the closest districts seen."""
+    import difflib
+
+    from ncpm.forces import canonical_force
+
+    known = sorted(seen)
+    for name, table in cfg.areas.items():
+        if canonical_force(name) != canonical_force(force):
+            continue
+        for lpa, districts in table.items():
+            for d in districts:
+                if d not in seen:
+                    close = difflib.get_close_matches(d, known, n=3, cutoff=0.6)
+                    hint = f"; close matches: {', '.join(close)}" if close else f"; districts seen: {', '.join(known) or 'none'}"
+                    raise ConfigError(f"{cfg.source}: areas.{name}.{lpa}: no district {d!r} in the data for "
+                                      f"{canonical_force(force)}{hint}")
 
 
 def _check(cfg: Config) -> None:

@@ -39,7 +39,7 @@ from ncpm import catalogue, schema
 from ncpm.definitions import disclosive, forecast_label, percent
 from ncpm.errors import ConfigError, InputError, Withheld
 from ncpm.frames import latest_origin, month_column, one_row, select_rows
-from ncpm.periods import fy_quarter, month_label, to_month
+from ncpm.periods import fy_quarter, month_label, parse_quarter, to_month
 
 # Result columns of the compute modules (their agreed public API), read here by name.
 from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
@@ -49,6 +49,7 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     COMPARISON,
     CURRENT,
     DESCRIPTIVE_OUTLIER,
+    FLAG_NOTE,
     HI,
     HI_95,
     LABEL,
@@ -687,6 +688,18 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
         return tuple(bool(r[c]) if c in r.index and not is_missing(r[c]) else False
                      for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER))
 
+    if is_missing(row[MSG_AVERAGE]):  # no group (City of London): the rank alone, the reason as given
+        note = "" if FLAG_NOTE not in row.index or is_missing(row[FLAG_NOTE]) else str(row[FLAG_NOTE])
+        text = f"{force} has no Most Similar Group (MSG) to compare with" + (f" ({note.split(': ', 1)[-1]})"
+                                                                          if note else "")
+        facts: dict[str, object] = {"rate": float(row[RATE]), "msg_average": None, "outlier": None,
+                                    "flag_note": note or None}
+        if rank_changes is not None:
+            rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
+            text += f"; for {measure_label(measure)} it has {_rank_words(str(rc[LABEL]))}"
+            facts.update({"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
+                          "places": int(rc["places"]), "rank_label": str(rc[LABEL])})
+        return _statement("peers", force, measure, month, text + ".", facts, id=id)
     now = _outlier_words(*flags(row))
     before_rows = select_rows(msg_result, "MSG comparison", force=force, measure=measure, month=month - 1)
     before = _outlier_words(*flags(before_rows.iloc[0])) if not before_rows.empty else None
@@ -798,3 +811,100 @@ def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, 
              "last_quarter_count": actual, "direction": direction, "ratio": ratio,
              "method": str(ahead.iloc[0][METHOD]) if METHOD in ahead.columns and not ahead.empty else None}
     return _statement("forecast_direction", force, measure, origin, text, facts, area=area, id=id)
+
+
+# --- statements from period tables (ONS year-ending tables, Home Office PRC quarters) ---------------------------
+
+ONS_PERIOD_SOURCE = "ONS police force area tables"  # how a statement from ONS Table P1 names its source
+PRC_SOURCE = "Home Office police recorded crime, PRC"  # how a statement from the PRC quarterly tables names it
+
+
+def year_ending(month: object) -> str:
+    """An ONS 12-month period by its last month: ``year_ending("2019-12") == 'year ending December 2019'``."""
+    return f"year ending {month_label(to_month(month))}"
+
+
+def period_peer_statement(table: pd.DataFrame, force: str, measure: str, *, source: str = ONS_PERIOD_SOURCE,
+                          id: str | None = None) -> Statement:
+    """The force's national rank, its change and its Most Similar Group (MSG) position from ONS 12-month period
+    tables (the S8 statement when no monthly data of the other forces are held).
+
+    ``table``: ``peers.period_comparison(...).table`` (one row per force and measure: period_start, period_end,
+    population_year, rate, rank, rank_label, n_forces, rank_note; earlier, label when two periods are held; the MSG
+    columns when a membership table is). The ONS period ("year ending December 2019") and the mid-year population
+    used ("mid-2018") are named, as is the earlier period of the rank change; rank 1 = the lowest rate.
+
+    Example: "In the year ending December 2019 (ONS police force area tables; mid-2018 population), Leicestershire
+    recorded 5.1 vehicle crime offences per 1,000 population, ranking 20th of 42 forces nationally (1 = lowest
+    rate; ranked among 42 of 43 forces; no rate for Greater Manchester) and has improved two places nationally to
+    20th since the year ending June 2019. Leicestershire is not an outlier in its Most Similar Group (MSG), against an
+    MSG average of 5.9 per 1,000."
+    """
+    row = one_row(table, "ONS period comparison", force=force, measure=measure)
+    period = to_month(row[schema.PERIOD_END])
+    if is_missing(row[RATE]):
+        raise InputError(f"no rate for {force} in the {year_ending(period)}: "
+                         f"{row[schema.POPULATION_NOTE] if not is_missing(row[schema.POPULATION_NOTE]) else 'no count'}",
+                         file="ONS period comparison")
+    year = int(row[schema.POPULATION_YEAR])
+    note = row[schema.POPULATION_NOTE]
+    population = f"mid-{year} population" + ("" if is_missing(note) else f": {note.split(': ', 1)[-1]}")
+    rate = float(row[RATE])
+    text = (f"In the {year_ending(period)} ({source}; {population}), {force} recorded {rate:,.1f} "
+            f"{offences_noun(measure)} per 1,000 population")
+    facts: dict[str, object] = {"period_start": str(row[schema.PERIOD_START]), "period_end": str(period),
+                                "period": year_ending(period), "population_year": year, "rate": rate,
+                                "source": source}
+    if not is_missing(row[schema.RANK]):
+        n = int(row[schema.N_FORCES])
+        rank_note = row[schema.RANK_NOTE]
+        text += (f", ranking {row[RANK_LABEL]} of {n:,} forces nationally (1 = lowest rate"
+                 + ("" if is_missing(rank_note) else f"; {rank_note}") + ")")
+        facts.update({"rank": int(row[schema.RANK]), "n_forces": n, "rank_note": None if is_missing(rank_note)
+                      else str(rank_note)})
+        if schema.EARLIER in row.index and not is_missing(row[LABEL]):
+            earlier = to_month(row[schema.EARLIER])
+            text += f" and has {_rank_words(str(row[LABEL]))} since the {year_ending(earlier)}"
+            facts.update({"earlier_period": year_ending(earlier), "earlier_rank": int(row[schema.EARLIER_RANK]),
+                          "places": int(row[schema.PLACES]), "rank_label": str(row[LABEL])})
+    text += "."
+    if MSG_AVERAGE in row.index and not is_missing(row[MSG_AVERAGE]):
+        flags = [bool(row[c]) if not is_missing(row[c]) else False for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER)]
+        now = _outlier_words(*flags)
+        average = float(row[MSG_AVERAGE])
+        text += (f" {force} is {now or 'not an outlier'} in its Most Similar Group (MSG), against an MSG average "
+                 f"of {average:,.1f} per 1,000.")
+        facts.update({"msg_average": average, "outlier": now})
+    elif schema.FLAG_NOTE in row.index and not is_missing(row[schema.FLAG_NOTE]):
+        facts["msg_note"] = str(row[schema.FLAG_NOTE])
+    return _statement("period_peers", force, measure, period, text, facts, id=id)
+
+
+def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *, source: str = PRC_SOURCE,
+                          id: str | None = None) -> Statement:
+    """The quarter's count against the mean of the same quarter in the previous three years, from the Home Office
+    PRC quarterly tables (for a measure the force's monthly data lack: homicide, violence with injury, residential
+    burglary in police.uk).
+
+    ``comparison``: ``prc.same_quarter_average`` output with the report's comparison label (``comparison``: "in
+    line with", "above", "substantially below" ...; ``ncpm.measures.compare_to_baseline``). A quarter missing from
+    the table, or an earlier quarter missing, raises :class:`InputError` with the table's ``reason``.
+
+    Example: "In Q1 2023/24, Warwickshire recorded 260 residential burglary offences (Home Office police recorded
+    crime, PRC), in line with the 3-year average for the quarter (254.3, the mean of Q1 2020/21, Q1 2021/22 and
+    Q1 2022/23)."
+    """
+    row = one_row(comparison, "PRC quarter comparison", force=force, measure=measure)
+    quarter = str(row[schema.QUARTER])
+    if not is_missing(row[schema.REASON]) or is_missing(row[COMPARISON]):
+        raise InputError(str(row[schema.REASON]) if not is_missing(row[schema.REASON])
+                         else f"no comparison for {quarter}", file="PRC quarter comparison")
+    n, baseline = int(row[schema.COUNT]), float(row[BASELINE])
+    earlier = [part.split(":")[0] for part in str(row[PREVIOUS]).split(", ")]
+    text = (f"In {quarter}, {force} recorded {count_words(n)} {offences_noun(measure, n)} ({source}), "
+            f"{row[COMPARISON]} the 3-year average for the quarter ({baseline:,.1f}, the mean of "
+            f"{join_words(earlier)}).")
+    facts = {"quarter": quarter, "count": n, "baseline": baseline, "comparison": str(row[COMPARISON]),
+             "previous": str(row[PREVIOUS]), "source": source}
+    month = parse_quarter(quarter).last_month
+    return _statement("prc_quarter", force, measure, month, text, facts, id=id)

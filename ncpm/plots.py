@@ -77,6 +77,10 @@ ROLES = {
 # Lines for several series (yellow left out: too pale on white).
 SERIES_COLOURS = [PALETTE[c] for c in ("blue", "orange", "bluish_green", "vermillion", "sky_blue",
                                        "reddish_purple", "black")]
+# Up to 21 areas each get their own line: the colours above, solid, then dashed, then dotted (a force's districts
+# number up to about 15); more than that and the smallest are drawn as one "Other areas" line.
+AREA_STYLES = [(colour, style) for style in ("-", "--", ":") for colour in SERIES_COLOURS]
+LEGEND_COLUMNS = 5  # legend entries a row: five area names fit the width of a figure
 TITLE_PAD = 20  # points between the plot and its title for each row of the legend between them
 FIGSIZE = (8.0, 4.5)  # inches: a full-width figure on an A4 page at 100%
 FONT = {"title": 12, "label": 10, "tick": 9, "legend": 8, "footnote": 7.5}
@@ -195,7 +199,9 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
     ax.plot(x, rows[schema.COUNT].astype(float), color=ROLES["actual"], marker="o", markersize=3, linewidth=1.6,
             label="Recorded offences", gid="actual")
     notes = []
-    if BASELINE in rows.columns:
+    if BASELINE in rows.columns and not rows[BASELINE].notna().any():
+        notes.append("3-year average: none in these months (it needs 36 earlier months).")
+    elif BASELINE in rows.columns:
         ax.plot(x, rows[BASELINE].astype(float), color=ROLES["baseline"], linestyle="--", linewidth=1.2,
                 label="3-year average", gid="baseline")
         methods = rows[BASELINE_METHOD].dropna().astype(str).unique() \
@@ -251,15 +257,25 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
     rows[schema.MONTH] = month_column(rows)
     rows = _window(rows.sort_values([schema.AREA, schema.MONTH]), months, month)
     areas = sorted(rows[schema.AREA].astype(str).unique())
-    if len(areas) > len(SERIES_COLOURS):
-        raise ConfigError(f"{len(areas)} areas is more than the palette's {len(SERIES_COLOURS)} distinct colours")
-    for colour, area in zip(SERIES_COLOURS, areas, strict=False):
+    combined = ""
+    if len(areas) > len(AREA_STYLES):  # the smallest areas drawn as one line, so that every line stays distinct
+        totals = rows.groupby(schema.AREA, observed=True)[schema.COUNT].sum().sort_values(ascending=False)
+        rest = [str(a) for a in totals.index[len(AREA_STYLES) - 1:]]
+        other = f"Other areas ({len(rest)})"
+        rows = rows.assign(**{schema.AREA: rows[schema.AREA].astype(str).where(
+            ~rows[schema.AREA].astype(str).isin(rest), other)})
+        rows = rows.groupby([schema.AREA, schema.MONTH], observed=True, as_index=False)[schema.COUNT].sum(min_count=1)
+        areas = sorted(a for a in rows[schema.AREA].unique() if a != other) + [other]
+        combined = f"{other}: {', '.join(sorted(rest))}."
+    for (colour, style), area in zip(AREA_STYLES, areas, strict=False):
         one = rows[(rows[schema.AREA].astype(str) == area).to_numpy()]
-        ax.plot(_x(one[schema.MONTH]), one[schema.COUNT].astype(float), color=colour, marker="o", markersize=2.5,
-                linewidth=1.4, label=f"{area} LPA", gid=f"area:{area}")
+        ax.plot(_x(one[schema.MONTH]), one[schema.COUNT].astype(float), color=colour, linestyle=style, marker="o",
+                markersize=2.5, linewidth=1.4, label=area if len(areas) > len(SERIES_COLOURS) else f"{area} LPA",
+                gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
     _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} by local policing area, {force}")
-    _legend(ax, ncols=len(areas))
+    _legend(ax, ncols=min(len(areas), LEGEND_COLUMNS))
+    note = " ".join(filter(None, [note, combined]))
     _style(ax)
     _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area.", note, f"Source: {_source(measure, source)}."])))
     return ax

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ncpm import forecast as fc
-from ncpm import measures, narrative, peers, plots, schema, spc
+from ncpm import measures, narrative, peers, plots, prc, schema, spc
 from ncpm.catalogue import label as catalogue_label
 from ncpm.catalogue import measure as catalogue_measure
 from ncpm.catalogue import measures as catalogue_measures
@@ -39,9 +39,10 @@ from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
 from ncpm.frames import select_rows
-from ncpm.periods import FyQuarter, fy_quarter, parse_quarter, to_month
+from ncpm.periods import FyQuarter, fy_quarter, month_label, parse_quarter, to_month
 
 SUB_MEASURE_SHARES = "shares"
+SATISFACTION_MEASURE = "da_satisfaction"  # the plan's measure for the rolling satisfaction rate
 
 # Which statements each measure gets (the seed report's Appendix B). Kinds are built by the functions in
 # _BUILDERS below; a measure absent from the data is left out with a note.
@@ -56,8 +57,60 @@ STATEMENT_PLAN: dict[str, tuple[str, ...]] = {
     "vehicle_crime": ("volume_forecast", "lpa_change", "share_lpa:vehicle_motorcycle_theft", "outcome_rate", "peers"),
     "da_satisfaction": ("satisfaction",),
 }
+# Every other NCPM measure in the data (police.uk burglary, robbery, drugs, weapons; ...) gets these: its count
+# against the 3-year average, its rank in 12 months and the forecast; the forward look; the 'action taken' rate.
+DEFAULT_PLAN: tuple[str, ...] = ("volume_full", "forecast_direction", "outcome_rate")
 LPA_FIGURES = ("theft_from_person", "vehicle_crime")  # measures whose LPA breakdown is drawn
 PEER_FIGURES = ("vehicle_crime",)  # measures drawn against their Most Similar Group
+OUTSIDE_NCPM = "outside the NCPM measures: its counts are in the tables, not in the report"
+_NEEDS = {  # why a catalogue measure absent from the data is absent, by its catalogue source
+    "force extract": "needs a force extract",
+    "Home Office": "needs Home Office recorded crime data or a force extract",
+    "ONS": "needs ONS police force area tables",
+}
+_KIND_WORDS = {  # statement kinds as the "Not in this report" list names them
+    "period_change": "change on the same period last year", "quarter_total": "quarter total",
+    "volume_notable": "count against the 3-year average", "volume": "count against the 3-year average",
+    "volume_ranked": "count against the 3-year average", "volume_forecast": "count against the forecast",
+    "volume_full": "count against the 3-year average", "change_year": "change on the same month last year",
+    "forecast_direction": "forecast for the next quarter", "outcome_rate": "'action taken' outcome rate",
+    "share": "share", "share_lpa": "share by local policing area", "lpa_share": "share by local policing area",
+    "lpa_change": "change by local policing area", "quarter_profile": "quarter profile",
+    "peers": "Most Similar Group comparison", "satisfaction": "rolling satisfaction rate",
+}
+
+
+@dataclass(frozen=True)
+class Omission:
+    """Something the report does not give, and why: the one list that the report's "Not in this report" section,
+    the manifest (``not_in_report``), the summary table and the report's sections all follow.
+
+    ``measure``: the measure concerned (None: every measure); ``method``: the method or statement left out
+    ("3-year average", "outcome_rate"; None: the measure itself is not in the report); ``outside``: a measure the
+    NCPM catalogue does not know (a police.uk crime type such as anti-social behaviour).
+
+    >>> Omission("knife crime", "needs a force extract", measure="knife_crime").text
+    'knife crime (needs a force extract)'
+    """
+
+    label: str
+    reason: str
+    measure: str | None = None
+    method: str | None = None
+    outside: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} ({self.reason})"
+
+    @property
+    def whole_measure(self) -> bool:
+        """True when the measure itself is left out (no section, no statement, no row in the summary table)."""
+        return self.measure is not None and self.method is None
+
+    def as_record(self) -> dict[str, object]:
+        return {"measure": self.measure, "method": self.method, "label": self.label, "reason": self.reason,
+                "outside_ncpm": self.outside}
 
 
 def _statement_threshold(cfg) -> int:
@@ -130,7 +183,13 @@ class QuarterOptions:
                                   "excludes the MSG average",
             "National rank": "1 = lowest rate per 1,000 over 12 months among the 43 territorial forces"
                              + (" less City of London" if self.exclude_city_of_london else "")
-                             + f"; change against the window ending {self.rank_lag} months earlier",
+                             + f"; change against the window ending {self.rank_lag} months earlier. Without monthly "
+                             "counts of every force: from ONS police force area tables (Table P1) over their own "
+                             "12-month period, with the mid-year population ONS pairs with it (Table P3's year), "
+                             "the change against the previous ONS period held",
+            "Home Office PRC quarter": "for measures the monthly data lack: the quarter's count against the mean "
+                                       "of the same quarter in the previous three years (Poisson z, as the 3-year "
+                                       "average)",
             "Exceptions": f"XmR (NHS Making Data Count) on residuals from the 3-year average, runs of "
                           f"{self.run_length}, improvement = {self.improvement}",
             "Statements by LPA": (f"no LPA count from 1 to {self.suppress_below - 1} is given (disclosure control): "
@@ -149,6 +208,8 @@ class QuarterResults:
     statements: list[narrative.Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     all_volumes: pd.DataFrame | None = field(default=None, repr=False)  # every force, validated once
+    reported: list[str] | None = None  # the NCPM measures the report covers, in catalogue order (see coverage)
+    omitted: list[Omission] = field(default_factory=list)  # what it does not give, and why (see coverage)
 
     def statement_texts(self, measure: str | None = None) -> list[str]:
         return [s.text for s in self.statements if measure is None or s.measure == measure]
@@ -177,7 +238,8 @@ def _whole_force(frame: pd.DataFrame) -> pd.DataFrame:
 MEASURE_TABLES = ("baseline", "ranks_12", "ranks_36", "changes", "quarters", "period_6", "exceptions",
                   SUB_MEASURE_SHARES, "outcome_rates_1", "outcome_rates_12", "satisfaction")
 FORECAST_TABLES = ("forecast_quarter", "forecast_ahead")
-PEER_TABLES = ("rates", "national_rank", "rank_changes", "msg_membership", "msg")
+PERIOD_TABLES = ("period_peers", "prc_quarter")  # from ONS period tables and Home Office PRC quarters
+PEER_TABLES = ("rates", "national_rank", "rank_changes", "msg_membership", "msg") + PERIOD_TABLES
 
 
 def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
@@ -214,7 +276,7 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *,
     if frames.get("outcomes") is not None and len(frames["outcomes"]):
         outcomes = schema.validate(frames["outcomes"], schema.OUTCOMES, source="outcomes")
         outcomes = outcomes[(outcomes[schema.FORCE] == force) & (outcomes[schema.MONTH] <= month)]
-        for window in (1, 12):
+        for window in (1, 12) if len(outcomes) else ():  # none for this force: coverage() says so
             t[f"outcome_rates_{window}"] = measures.outcome_rate(
                 outcomes, ours, window=window, include_diversionary=opts.include_diversionary,
                 min_n=opts.min_n, max_width=opts.max_width)
@@ -239,7 +301,9 @@ def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
 
 
 def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
-    """Rates per 1,000 for every force, national ranks and their change, and the MSG comparison."""
+    """Rates per 1,000 for every force, national ranks and their change, and the MSG comparison; then the same
+    from ONS period tables and the Home Office PRC quarter (:func:`compute_period_tables`)."""
+    compute_period_tables(res, frames)
     if frames.get("population") is None or not len(frames["population"]):
         res.notes.append("no population data: rates per 1,000, MSG comparisons and national ranks are left out")
         return
@@ -256,6 +320,99 @@ def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> No
     if frames.get("msg") is not None and len(frames["msg"]):
         t["msg_membership"] = peers.validate_msg(frames["msg"], version=opts.msg_version)
         t["msg"] = peers.msg_compare(rates, t["msg_membership"], average=opts.msg_average, k=opts.k)
+
+
+# --- period tables: ONS 12-month tables (national rank, MSG) and Home Office PRC quarters ------------------------
+# Precedence (METHODS.md, MSG and national rank; README): the national rank and MSG comparison come from the monthly
+# counts when every force of the comparison set has a 12-month rate at the report's month (the same months as the
+# rest of the report); otherwise from the ONS period tables, which name their own period ("year ending December
+# 2019"). The PRC quarter is stated only for measures the force's monthly data lack (police.uk has no homicide,
+# violence with injury, personal robbery or residential burglary category).
+
+
+def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
+    """The national rank, rank change and MSG comparison from ONS period tables (kind ``period_counts``, with a
+    ``population`` frame: ``peers.period_comparison``, the publisher's population year) into
+    ``tables["period_peers"]``, and the report's quarter against the same quarter of the previous three years from
+    Home Office PRC counts (kind ``quarterly``: ``prc.same_quarter_average`` with the report's comparison rule,
+    ``measures.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``."""
+    opts, t = res.options, res.tables
+    counts = frames.get("period_counts")
+    if counts is not None and len(counts):
+        population = frames.get("population")
+        if population is None or not len(population):
+            res.notes.append("ONS period tables but no population data: no national rank or MSG comparison from them")
+        else:
+            msg = frames.get("msg")
+            compared = peers.period_comparison(
+                counts, population, res.month, msg=msg if msg is not None and len(msg) else None,
+                exclude_city_of_london=opts.exclude_city_of_london, average=opts.msg_average, k=opts.k,
+                msg_version=opts.msg_version)
+            res.notes.extend(compared.notes)
+            if compared.period is not None:
+                t["period_peers"] = compared.table
+    quarterly = frames.get("quarterly")
+    if quarterly is not None and len(quarterly):
+        ours = schema.validate(quarterly, schema.QUARTERLY, source="quarterly")
+        ours = ours[ours[schema.FORCE] == res.force]
+        if ours.empty:
+            res.notes.append(f"the Home Office PRC tables hold no counts for {res.force}")
+            return
+        table = prc.same_quarter_average(ours, res.quarter)
+        z, labels = measures.compare_to_baseline(table[schema.COUNT].astype("Float64").to_numpy(float, na_value=math.nan),
+                                                 table[schema.BASELINE].to_numpy(float), in_line=opts.in_line,
+                                                 substantial=opts.substantial)
+        table[schema.Z] = z
+        table[schema.COMPARISON] = schema.text(labels)
+        t["prc_quarter"] = table
+
+
+def _monthly_ranks_complete(res: QuarterResults, measure: str) -> bool:
+    """True when the monthly national rank of ``measure`` at the report's month covers every force of the
+    comparison set (its ``rank_note`` is empty) and ranks this force: the monthly data then take precedence."""
+    ranks = res.tables.get("national_rank")
+    if ranks is None or ranks.empty:
+        return False
+    rows = ranks[(ranks[schema.FORCE] == res.force) & (ranks[schema.MEASURE] == measure)
+                 & (ranks[schema.MONTH] == res.month)]
+    return bool(len(rows)) and not pd.isna(rows[schema.RANK].iloc[0]) and pd.isna(rows[schema.RANK_NOTE].iloc[0])
+
+
+def period_peer_statements(res: QuarterResults, measure: str) -> list[narrative.Statement]:
+    """The national rank, its change and the MSG comparison of ``measure`` from the ONS period tables, when the
+    monthly data of the other forces are absent (:class:`InputError` saying what is needed when there are none)."""
+    table = res.tables.get("period_peers")
+    if table is None or table.empty:
+        raise InputError("needs monthly counts of every force, or ONS police force area tables (Table P1) with "
+                         "mid-year populations", file="national rank")
+    return [narrative.period_peer_statement(table, res.force, measure)]
+
+
+def prc_statements(res: QuarterResults) -> list[narrative.Statement]:
+    """The quarter against the same quarter of the previous three years, from Home Office PRC counts, for every
+    catalogue measure the PRC tables hold and the force's monthly data lack. A quarter the table does not hold
+    is listed in ``omitted`` (and ``notes``) with the quarters it does hold."""
+    table = res.tables.get("prc_quarter")
+    if table is None or table.empty:
+        return []
+    vols = res.tables["volumes"]
+    monthly = set(vols.loc[vols[schema.AREA] == schema.WHOLE_FORCE, schema.MEASURE].astype(str))
+    known = {c.id: c for c in catalogue_measures() if c.kind == "volume"}
+    wanted = [m for m in known if m in set(table[schema.MEASURE]) and m not in monthly]
+    out: list[narrative.Statement] = []
+    for measure in wanted:
+        label = catalogue_label(measure)
+        try:
+            out.append(narrative.prc_quarter_statement(table, res.force, measure))
+        except NcpmError as exc:
+            res.notes.append(f"{measure} prc_quarter: not stated ({exc})")
+            res.omitted.append(Omission(f"{res.quarter} against the 3-year average of {label} (Home Office PRC)",
+                                        getattr(exc, "message", str(exc)), measure=measure, method="prc_quarter"))
+            continue
+        res.omitted = [o if not (o.whole_measure and o.measure == measure) else
+                       Omission(f"monthly figures of {label}", o.reason, measure=measure, method="monthly")
+                       for o in res.omitted]
+    return sorted(out, key=lambda st: st.priority)
 
 
 def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
@@ -278,7 +435,9 @@ def _shares(volumes: pd.DataFrame) -> pd.DataFrame:
     present = set(volumes[schema.MEASURE])
     parts = [measures.share(volumes, m.id, m.parent) for m in catalogue_measures()
              if m.parent and m.id in present and m.parent in present]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not parts:  # no sub-measure in the data (police.uk): the share table's columns, no rows
+        parts = [measures.share(volumes.iloc[:0], m.id, m.parent) for m in catalogue_measures() if m.parent][:1]
+    return pd.concat(parts, ignore_index=True)
 
 
 # --- statements -----------------------------------------------------------------------------------------------
@@ -308,9 +467,215 @@ def _outcome_month(res: QuarterResults) -> pd.Period:
     return res.month - res.options.outcome_lag
 
 
+def _force_row(frame: pd.DataFrame | None, measure: str, month: pd.Period, column: str) -> object:
+    """``column`` of the force-level row of ``measure`` at ``month`` (None when there is no such row)."""
+    if frame is None or frame.empty or column not in frame.columns:
+        return None
+    rows = frame[(frame[schema.AREA].astype(str) == schema.WHOLE_FORCE).to_numpy()
+                 & (frame[schema.MEASURE].astype(str) == measure).to_numpy()
+                 & (frame[schema.MONTH] == month).to_numpy()]
+    return None if rows.empty else rows.iloc[0][column]
+
+
+def _has_forecast(frame: pd.DataFrame | None, measure: str) -> bool:
+    if frame is None or frame.empty:
+        return False
+    rows = frame[(frame[schema.AREA].astype(str) == schema.WHOLE_FORCE).to_numpy()
+                 & (frame[schema.MEASURE].astype(str) == measure).to_numpy()]
+    return bool(len(rows)) and bool(rows[schema.MEAN].notna().all())
+
+
+def _has_outcome_rate(res: QuarterResults, measure: str) -> bool:
+    rate = _force_row(res.tables.get("outcome_rates_1"), measure, _outcome_month(res), schema.RATE)
+    return rate is not None and not pd.isna(rate)
+
+
+def _has_msg_average(res: QuarterResults, measure: str) -> bool:
+    msg = res.tables.get("msg")
+    if msg is None:
+        return False
+    ours = msg[(msg[schema.FORCE].astype(str) == res.force).to_numpy()].assign(**{schema.AREA: schema.WHOLE_FORCE})
+    value = _force_row(ours, measure, res.month, schema.MSG_AVERAGE)
+    return value is not None and not pd.isna(value)
+
+
+def _has_lpas(res: QuarterResults, measure: str) -> bool:
+    v = res.tables["volumes"]
+    return bool(((v[schema.MEASURE].astype(str) == measure) & (v[schema.AREA].astype(str) != schema.WHOLE_FORCE)).any())
+
+
+def _months_before(res: QuarterResults, measure: str, month: pd.Period) -> int:
+    v = res.tables["volumes"]
+    rows = v[(v[schema.AREA].astype(str) == schema.WHOLE_FORCE).to_numpy()
+             & (v[schema.MEASURE].astype(str) == measure).to_numpy() & (v[schema.MONTH] < month).to_numpy()]
+    return int(rows[schema.MONTH].nunique())
+
+
+def _plan(measure: str) -> tuple[str, ...]:
+    return STATEMENT_PLAN.get(measure, DEFAULT_PLAN)
+
+
+def _uses(measure: str, *kinds: str) -> bool:
+    return any(k.partition(":")[0] in kinds for k in _plan(measure))
+
+
+def _gaps(method: str, label: str, missing: dict[str, str], among: list[str]) -> list[Omission]:
+    """One omission for every measure when all of ``among`` lack ``method`` for the same reason, else one per
+    measure (``missing``: measure -> reason)."""
+    if not missing:
+        return []
+    reasons = set(missing.values())
+    if len(missing) == len(among) and len(reasons) == 1 and len(among) > 1:
+        return [Omission(label, reasons.pop(), method=method)]
+    return [Omission(f"{label} of {catalogue_label(m)}", why, measure=m, method=method) for m, why in missing.items()]
+
+
+def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omission]:
+    """The methods the data cannot support for the measures reported: each with the months it needs."""
+    t, month, out = res.tables, res.month, []
+    missing = {}
+    for m in volume_measures:
+        value = _force_row(t.get("baseline"), m, month, schema.BASELINE)
+        if value is None or pd.isna(value):
+            n = _months_before(res, m, month)
+            need = 3 * measures.MONTHS_PER_YEAR
+            missing[m] = (f"needs {need} months before {month_label(month)}, the month reported: {n} supplied"
+                          if n < need else f"months it needs before {month_label(month)} are missing or excluded")
+    out += _gaps("3-year average", "3-year average", missing, volume_measures)
+    for window, kinds in ((12, ("volume_notable", "volume_ranked", "volume_full")), (36, ("change_year",))):
+        among = [m for m in volume_measures if _uses(m, *kinds)]
+        missing = {}
+        for m in among:
+            if pd.isna(_force_row(t.get(f"ranks_{window}"), m, month, schema.RANK_HIGH)):
+                n = _months_before(res, m, month) + 1
+                missing[m] = f"needs {window} months to {month_label(month)}: {min(n, window)} supplied"
+        out += _gaps(f"rank_{window}", f"rank in the last {narrative.window_phrase(window)}", missing, among)
+    for table, kinds, origin, what in (
+            ("forecast_quarter", ("volume_forecast", "volume_full", "quarter_profile"), res.quarter.origin,
+             f"forecast for {res.quarter}"),
+            ("forecast_ahead", ("forecast_direction",), month, "forecast for the next quarter")):
+        among = [m for m in volume_measures if _uses(m, *kinds)]
+        missing = {}
+        for m in among:
+            if not _has_forecast(t.get(table), m):
+                n = _months_before(res, m, origin + 1)
+                missing[m] = (f"needs {measures.MONTHS_PER_YEAR} months to its origin, {month_label(origin)}: "
+                              f"{n} supplied" if n < measures.MONTHS_PER_YEAR else "the model could not be fitted")
+        out += _gaps(table, what, missing, among)
+    among = [m for m in volume_measures if _uses(m, "outcome_rate")]
+    if among and "outcome_rates_1" not in t:
+        out.append(Omission("'action taken' outcome rates", "needs outcomes files: police.uk outcomes files or a "
+                            "force extract", method="outcome_rate"))
+    elif among:
+        when = month_label(_outcome_month(res))
+        out += _gaps("outcome_rate", "'action taken' outcome rate",
+                     {m: f"no offences or outcomes recorded in {when}" for m in among
+                      if not _has_outcome_rate(res, m)}, among)
+    # without monthly ranks of every force, the peers statement comes from the ONS period tables or says what
+    # it needs (period_peer_statements); these are the gaps of the monthly path
+    among = [m for m in volume_measures if _uses(m, "peers") and _monthly_ranks_complete(res, m)]
+    if among and "msg" not in t:
+        out.append(Omission("Most Similar Group comparison", "needs an MSG membership file", method="peers"))
+    elif among and not _has_msg_average(res, among[0]):
+        ours = t["msg"][(t["msg"][schema.FORCE].astype(str) == res.force).to_numpy()]
+        note = _force_row(ours.assign(**{schema.AREA: schema.WHOLE_FORCE}), among[0], month, schema.FLAG_NOTE)
+        out.append(Omission("Most Similar Group comparison", note if isinstance(note, str) and note
+                            else f"no Most Similar Group for {res.force}", method="peers"))
+    among = [m for m in volume_measures if _uses(m, "lpa_change", "lpa_share", "share_lpa") or m in LPA_FIGURES]
+    out += _gaps("LPA", "breakdown by local policing area",
+                 {m: "the data count the force as a whole only" for m in among if not _has_lpas(res, m)}, among)
+    return out
+
+
+def _outside_label(measure: str) -> str:
+    """A measure outside the catalogue by its source's name: "police.uk 'anti social behaviour'"."""
+    source, sep, name = measure.partition(":")
+    return f"{source.replace('_', '.')} '{name.replace('_', ' ')}'" if sep else catalogue_label(measure)
+
+
+def coverage(res: QuarterResults) -> tuple[list[str], list[Omission]]:
+    """The NCPM measures the report covers (catalogue order, sub-measures left to their parent's section) and what
+    it does not give, and why (:class:`Omission`): every catalogue measure not in the data (with the source it
+    needs), every measure the catalogue does not know (outside the NCPM set, e.g. police.uk anti-social behaviour),
+    and every method the data cannot support (a 3-year average without 36 earlier months, ranks, forecasts,
+    'action taken' rates without outcomes, peers without populations, breakdowns without areas).
+
+    The summary table, the sections, the figures and the statements cover exactly ``reported``.
+    """
+    vols = res.tables["volumes"]
+    present = set(vols.loc[(vols[schema.AREA].astype(str) == schema.WHOLE_FORCE).to_numpy(), schema.MEASURE]
+                  .astype(str))
+    if "satisfaction" in res.tables:
+        present.add(SATISFACTION_MEASURE)
+    known = {c.id: c for c in catalogue_measures()}
+    reported, omitted = [], []
+    for c in catalogue_measures():
+        if c.id in present:
+            if c.parent is None:
+                reported.append(c.id)
+        else:
+            omitted.append(Omission(c.label, _NEEDS.get(c.source, f"needs {c.source} data"), measure=c.id))
+    omitted += [Omission(_outside_label(m), OUTSIDE_NCPM, measure=m, outside=True) for m in sorted(present - set(known))]
+    omitted += _method_gaps(res, [m for m in reported if known[m].kind == "volume"])
+    return reported, omitted
+
+
+def report_measures(res: QuarterResults) -> list[str]:
+    """The measures the report has a section for, in priority and catalogue order: those :func:`coverage` reports
+    and any other with a statement (from another source, such as the Home Office PRC quarter)."""
+    order = {c.id: i for i, c in enumerate(catalogue_measures())}
+    chosen = set(_ensure_coverage(res)) | {s.measure for s in res.statements if s.measure in order}
+    return sorted(chosen, key=lambda m: (catalogue_measure(m).priority, order[m]))
+
+
+def omission_lines(res: QuarterResults) -> list[str]:
+    """The report's "Not in this report" list, from ``res.omitted``: each NCPM measure not in the data with what
+    it needs, each method the data cannot support with why, and the measures outside the NCPM set in one line."""
+    _ensure_coverage(res)
+    lines = [o.text for o in res.omitted if not o.outside]
+    outside = [o.label for o in res.omitted if o.outside]
+    if outside:
+        lines.append(f"{', '.join(outside)} ({OUTSIDE_NCPM})")
+    return lines
+
+
+def measure_omissions(res: QuarterResults, measure: str) -> list[Omission]:
+    """What the section of ``measure`` does not give: its methods the data cannot support and its sub-measures
+    not in the data (motorcycle theft within vehicle crime)."""
+    _ensure_coverage(res)
+    parts = {c.id for c in catalogue_measures() if c.parent == measure}
+    return [o for o in res.omitted if (o.measure == measure and o.method) or (o.whole_measure and o.measure in parts)]
+
+
+def priority_omissions(res: QuarterResults) -> dict[int, tuple[str, ...]]:
+    """Per NCPM priority, its measures left out of the report with what each needs ("knife crime (needs a force
+    extract)"), for the priority's section."""
+    _ensure_coverage(res)
+    out: dict[int, list[str]] = {}
+    for o in res.omitted:
+        if o.whole_measure and not o.outside:
+            info = catalogue_measure(o.measure)
+            if info.parent is None:
+                out.setdefault(info.priority, []).append(o.text)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _ensure_coverage(res: QuarterResults) -> list[str]:
+    if res.reported is None:
+        res.reported, res.omitted = coverage(res)
+    return res.reported
+
+
 def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.Statement]:
+    """The statements of one planned kind; [] when :func:`coverage` lists why the data cannot support it."""
     t, f, m = res.tables, res.force, res.month
     name, _, part = kind.partition(":")
+    present = set(t["volumes"][schema.MEASURE].astype(str))
+    quarter_forecast = t.get("forecast_quarter") if _has_forecast(t.get("forecast_quarter"), measure) else None
+    if name in ("share", "share_lpa", "lpa_share") and part not in present:
+        return []
+    if name in ("share_lpa", "lpa_share", "lpa_change") and not _has_lpas(res, measure):
+        return []
     if name == "period_change":
         return [narrative.period_change_statement(t["volumes"], t["period_6"], f, measure, m)]
     if name == "quarter_total":
@@ -322,13 +687,17 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     if name == "volume_ranked":
         return [narrative.volume_statement(t["baseline"], t["ranks_12"], f, measure, m)]
     if name == "volume_forecast":
-        return [narrative.volume_statement(t["baseline"], None, f, measure, m, forecast=t["forecast_quarter"])]
+        return [narrative.volume_statement(t["baseline"], None, f, measure, m, forecast=quarter_forecast)]
+    if name == "volume_full":
+        return [narrative.volume_statement(t["baseline"], t["ranks_12"], f, measure, m, forecast=quarter_forecast)]
     if name == "change_year":
         return [narrative.change_statement(t["changes"], t["ranks_36"], f, measure, m, basis="year")]
     if name == "forecast_direction":
+        if not _has_forecast(t.get("forecast_ahead"), measure):
+            return []
         return [narrative.forecast_direction_statement(t["forecast_ahead"], t["volumes"], f, measure)]
     if name == "outcome_rate":
-        if "outcome_rates_1" not in t:
+        if not _has_outcome_rate(res, measure):
             return []
         return [narrative.outcome_rate_statement(t["outcome_rates_1"], f, measure, _outcome_month(res))]
     if name == "share":
@@ -343,10 +712,12 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     if name == "lpa_change":
         return [narrative.lpa_change_statement(t["changes"], f, measure, m, suppress_below=res.options.suppress_below)]
     if name == "quarter_profile":
-        profile = measures.quarter_profile(t["baseline"], t["forecast_quarter"], f, measure, m,
+        profile = measures.quarter_profile(t["baseline"], quarter_forecast, f, measure, m,
                                            in_line=res.options.in_line, substantial=res.options.substantial)
         return [narrative.quarter_profile_statement(profile, f, measure, m)]
     if name == "peers":
+        if not _monthly_ranks_complete(res, measure):
+            return period_peer_statements(res, measure)
         if "msg" not in t:
             return []
         return [narrative.peer_statement(t["msg"], t["rank_changes"], f, measure, m)]
@@ -359,23 +730,23 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
 
 
 def quarter_statements(res: QuarterResults) -> list[narrative.Statement]:
-    """The statements of :data:`STATEMENT_PLAN` for every planned measure in the data, in priority order.
+    """The statements for every NCPM measure the report covers (:func:`coverage`), in priority order: the seed's
+    plan (:data:`STATEMENT_PLAN`) for its measures, :data:`DEFAULT_PLAN` for the others.
 
-    A statement whose data are missing is left out and the reason added to ``res.notes``; nothing is invented.
+    What the data cannot support is left out and listed, with the reason, in ``res.omitted`` (a statement whose
+    builder fails is listed there too, and its reason added to ``res.notes``); nothing is invented.
     """
-    present = set(res.tables["volumes"][schema.MEASURE])
-    if "satisfaction" in res.tables:
-        present.add("da_satisfaction")
+    res.reported, res.omitted = coverage(res)
     out: list[narrative.Statement] = []
-    for measure, kinds in sorted(STATEMENT_PLAN.items(), key=lambda kv: catalogue_measure(kv[0]).priority):
-        if measure not in present:
-            res.notes.append(f"no {catalogue_measure(measure).label} data: its statements are left out")
-            continue
-        for kind in kinds:
+    for measure in sorted(res.reported, key=lambda m: catalogue_measure(m).priority):
+        for kind in _plan(measure):
             try:
                 out.extend(_build(kind, res, measure))
             except NcpmError as exc:
                 res.notes.append(f"{measure} {kind}: not stated ({exc})")
+                res.omitted.append(Omission(f"{_KIND_WORDS.get(kind.partition(':')[0], kind)} of "
+                                            f"{catalogue_label(measure)}", str(exc), measure=measure, method=kind))
+    out.extend(prc_statements(res))
     return out
 
 
@@ -415,16 +786,16 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
     Drawing is left to the caller (the batch makes one Figure per chart and writes it; a notebook shows it).
     """
     t, f, m = res.tables, res.force, res.month
-    present = set(t["volumes"][schema.MEASURE])
     figs: dict[str, tuple[str, Callable]] = {}
-    for measure in STATEMENT_PLAN:
-        if measure not in present:
+    for measure in _ensure_coverage(res):
+        if catalogue_measure(measure).kind != "volume":
             continue
         label = catalogue_label(measure, capital=True)
-        marked = _notable_month(res, measure) if "volume_notable" in STATEMENT_PLAN[measure] else m
-        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure, marked=marked: plots.volume_chart(
-            t["baseline"], t["forecast_quarter"], force=f, measure=measure, month=m, highlight=marked,
-            source=res.options.source, ax=ax))
+        marked = _notable_month(res, measure) if "volume_notable" in _plan(measure) else m
+        ahead = t.get("forecast_quarter") if _has_forecast(t.get("forecast_quarter"), measure) else None
+        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure, marked=marked, ahead=ahead:
+                                      plots.volume_chart(t["baseline"], ahead, force=f, measure=measure, month=m,
+                                                         highlight=marked, source=res.options.source, ax=ax))
         lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
             shown, note = (t["volumes"], "") if policy is None else published_lpa_volumes(t["volumes"], f, measure,
@@ -432,7 +803,7 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
             figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area",
                                       lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
                                           shown, f, measure, month=m, source=res.options.source, note=note, ax=ax))
-        if measure in PEER_FIGURES and "msg" in t:
+        if measure in PEER_FIGURES and _has_msg_average(res, measure):
             figs[f"{measure}_msg"] = (f"{label} per 1,000 population: Most Similar Group",
                                       lambda ax, measure=measure: plots.msg_chart(
                                           t["msg"], t["rates"], f, measure, m, msg=t.get("msg_membership"),
@@ -450,7 +821,8 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
     rank in 12 months, quarter total, and the action-taken rate for the outcome month."""
     t = res.tables
     b = t["baseline"]
-    latest = b[(b[schema.AREA] == schema.WHOLE_FORCE) & (b[schema.MONTH] == res.month)]
+    latest = b[(b[schema.AREA] == schema.WHOLE_FORCE) & (b[schema.MONTH] == res.month)
+               & b[schema.MEASURE].isin(_ensure_coverage(res))]  # the measures the report covers, no other
     ranks = t["ranks_12"]
     ranks = ranks[(ranks[schema.AREA] == schema.WHOLE_FORCE) & (ranks[schema.MONTH] == res.month)]
     quarters = t["quarters"]
@@ -482,6 +854,7 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-__all__ = ["QuarterOptions", "QuarterResults", "compute_quarter", "start_quarter", "compute_measures",
+__all__ = ["QuarterOptions", "QuarterResults", "Omission", "coverage", "report_measures",
+           "omission_lines", "priority_omissions", "measure_omissions", "compute_quarter", "start_quarter", "compute_measures",
            "compute_forecasts", "compute_peers", "quarter_statements", "quarter_figures", "summary_table",
            "STATEMENT_PLAN"]

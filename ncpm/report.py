@@ -57,6 +57,8 @@ class QuarterlyReport:
     synthetic: bool = False
     generated_by: str = "ncpm"
     overview: pd.DataFrame | None = None  # one row per measure: the summary table by NCPM priority
+    not_included: tuple[str, ...] = ()  # "Not in this report": what the data cannot support, each with its reason
+    priority_notes: dict[int, tuple[str, ...]] | None = None  # per priority: its measures not in the data, and why
 
 
 _CSS = """
@@ -116,6 +118,10 @@ def render_html(report: QuarterlyReport) -> str:
     parts.append(f'</ol><h2 id="overview">2. {e(report.force)} Overview</h2>')
     if report.overview is not None and len(report.overview):
         parts.append(_table_html(report.overview))
+    if report.not_included:
+        parts.append('<h3 id="not-in-report">Not in this report</h3><p>What the data supplied cannot support, '
+                     "and what it would need:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in report.not_included)
+                     + "</ul>")
     parts.append(f'<h2 id="performance">3. Performance {e(report.quarter)}</h2>')
     figure_number = 0
     for number, title in priorities().items():
@@ -123,6 +129,9 @@ def render_html(report: QuarterlyReport) -> str:
         items = [i for i in report.items if i.priority == number]
         if not items:
             parts.append('<p class="empty">No measure for this priority is in the data.</p>')
+        left_out = (report.priority_notes or {}).get(number, ())
+        if left_out:
+            parts.append(f'<p class="note">Not in this report: {e("; ".join(left_out))}.</p>')
         for item in items:
             parts.append(f"<h4>{e(item.title)}</h4>")
             parts += [f"<p>{e(s)}</p>" for s in item.statements]
@@ -155,9 +164,14 @@ def render_markdown(report: QuarterlyReport, figure_paths: dict[str, str] | None
     lines += [f"{n}. {t}." for n, t in priorities().items()] + ["", f"## 2. {report.force} Overview", ""]
     if report.overview is not None and len(report.overview):
         lines += [_markdown_table(report.overview), ""]
+    if report.not_included:
+        lines += ["### Not in this report", ""] + [f"- {s}" for s in report.not_included] + [""]
     lines += [f"## 3. Performance {report.quarter}", ""]
     for number, title in priorities().items():
         lines += [f"### 3.{number}. {title}", ""]
+        left_out = (report.priority_notes or {}).get(number, ())
+        if left_out:
+            lines += [f"_Not in this report: {'; '.join(left_out)}._", ""]
         for item in (i for i in report.items if i.priority == number):
             lines += [f"#### {item.title}", ""] + [s + "\n" for s in item.statements]
             for fig in item.figures:
