@@ -128,3 +128,284 @@ def test_real_c2_year_ending_june_2025():
     # one row in the published file has a Sussex code, a Surrey name and no numbers: listed, not dropped
     assert result.rows_in == result.rows_loaded + len(result.rejected) == 399
     assert [(r.line, r.reason) for r in result.rejected] == [(344, "missing value")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Workbooks in the published layouts of the 2018-2019 editions (own numbers): footnote markers glued to the title's
+# two-digit year, to headers and to names; the total on a header row of its own; spacer columns; a units row; a
+# force with no figures ('..'); a "Correction" sheet first; sheet names with trailing spaces; tables of changes,
+# rates and knife crime beside the counts.
+
+P1_TITLE = ("Table P1:  Police recorded crime by offence group and police force area, English regions and Wales, "
+            "number of offences, year ending March 181,2,3")
+P1_GROUPS = ["Violence against the person4", "Homicide", "Residential burglary6,7", "Vehicle offences",
+             "Stalking and harassment 5", "", "Drug offences"]  # the blank one is a spacer column
+P1_ROWS = [
+    ["K04000001", "ENGLAND AND WALES8", 4000, None, 1000, 7, 300, 500, 90, None, 60],
+    ["E12000005", "West Midlands9", 3000, None, 800, 5, 200, 400, 70, None, 40],
+    ["E23000017", "Warwickshire", 41443, None, 11939, 11, 2106, 3100, 2473, None, 612],
+    ["E23000005", "Greater Manchester8,9", "..", "..", "..", "..", "..", "..", "..", "..", ".."],
+    ["E23000014", "West Midlands", 250000, None, 60000, 40, 9000, 25000, 8000, None, 4000],
+    ["W15000003", "South Wales", 100000, None, 30000, "[x]", 4000, 7000, 6000, None, 3000],
+    [None, "British Transport Police", 59785, None, 10803, 5, 3, 1173, 153, None, 1516],
+]
+
+
+def p1_sheet(title=P1_TITLE, rows=P1_ROWS):
+    """Table P1 as published: title, a blank row, the geography, the total's header one row above the others,
+    a units row, the data, then the source and the notes."""
+    return [[title], [], ["England and Wales"],
+            [None, None, "Total recorded crime (excluding fraud4)", None, "Victim-based crime", None, None, None,
+             None, None, "Other crimes against society"],
+            ["Area Code", "Area Name", None, None, *P1_GROUPS],
+            [None, None, "Numbers"],
+            *rows,
+            ["Source: Police recorded crime, Home Office"],
+            ["1. Police recorded crime data are not designated as National Statistics."],
+            ["8. Includes British Transport Police."]]
+
+
+def p3_sheet():
+    """Table P3 as published: the mid-year population (rounded to 100) beside the rates per 1,000."""
+    return [["Table P3:  Police recorded crime by offence group and police force area, English regions and Wales, "
+             "rate of offences, year ending March 20181,2,3"], [], ["England and Wales"],
+            [None, None, None, None, None, None, None, "Victim-based crime"],
+            ["Area Code", "Area Name", "Population figures\n (mid-2016)4  rounded to 100",
+             "Household figures\n (mid-2016)5  rounded to 100 ", None, "Total recorded crime (excluding fraud6)", None,
+             "Homicide"],
+            [None, None, None, None, None, "Rate per 1,000 population"],
+            ["K04000001", "ENGLAND AND WALES11", 58381200, 24570500, None, 83.5, None, 0.01],
+            ["E23000017", "Warwickshire", 559000, 239100, None, 74.1, None, 0.02],
+            ["E23000005", "Greater Manchester10,11", "..", "..", None, "..", None, ".."],
+            ["E23000034", "City of London14", 7200, 5000, None, "+", None, "+"],
+            ["E23000014", "West Midlands", 2897300, 1100000, None, 86.3, None, 0.01],
+            ["Source: Police recorded crime, Home Office"],
+            ["4. Based on mid-2016 population estimates for England and Wales."]]
+
+
+def change_sheet():
+    """Table P2 (percentage change): the same header as P1, so only its title tells it apart."""
+    rows = p1_sheet(title="Table P2:  Police recorded crime by offence group and police force area, percentage "
+                          "change, year ending March 2017 compared with year ending March 20181,2,3")
+    return [[(3 if isinstance(v, int) else v) for v in r] for r in rows]
+
+
+def knife_sheet():
+    return [["Table P4:  Knife and sharp instrument offences recorded by the police for selected offences, by "
+             "police force area, year ending March 20181,2,3"], [],
+            [None, None, "Total of selected serious offences", None, "Robbery"],
+            ["Area Code", "Area Name", "Number of\n offences\n involving a\n knife5", "% involving a knife",
+             "Number of\n offences\n involving a\n knife5", "% involving a knife"],
+            ["E23000017", "Warwickshire", 300, 2.1, 100, 20.0]]
+
+
+def write_workbook(path, sheets):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+PUBLISHED = [("Correction", [["Correction"], ["Table P1: the figures for North Wales were revised on 26 July."]]),
+             ("Notes", [["Crime in England and Wales, year ending March 2018 - PFA tables"]]),
+             ("Table P1 ", p1_sheet()), ("Table P2", change_sheet()), ("Table P3 ", p3_sheet()),
+             ("Table P4", knife_sheet())]
+
+
+def _measure(group):
+    """The catalogue measure of an ONS offence group, as the reader maps it (not spelt here: the catalogue owns
+    the ids)."""
+    from ncpm.catalogue import measure_for_ons_group
+
+    return measure_for_ons_group(group) or "ons:" + group.lower().replace(" ", "_")
+
+
+def _accounting_holds(result):
+    assert result.rows_in == result.rows_loaded + result.rows_rejected + result.summed
+    assert result.rows_rejected == len(result.problems) + result.rows_skipped
+
+
+def test_published_workbook_gives_counts_and_populations(tmp_path):
+    from ncpm.io.detect import read_any
+
+    path = write_workbook(tmp_path / "pfa.xlsx", PUBLISHED)
+    counts, population = read_any(path)
+    assert (counts.kind, population.kind) == ("period_counts", "population")
+    assert counts.file == f"{path} [Table P1 ]" and population.file == f"{path} [Table P3 ]"
+    f = counts.frame
+    # "year ending March 181,2,3": March 2018, footnotes 1, 2 and 3
+    assert set(f["period_start"].astype(str)) == {"2017-04"} and set(f["period_end"].astype(str)) == {"2018-03"}
+    warwickshire = f[f["force"] == "Warwickshire"].set_index("measure")["count"].to_dict()
+    assert warwickshire == {"ons:total_recorded_crime_excluding_fraud": 41443,  # header one row above the others
+                            "ons:violence_against_the_person": 11939, _measure("Homicide"): 11,
+                            _measure("Residential burglary"): 2106, _measure("Vehicle offences"): 3100,
+                            "ons:stalking_and_harassment": 2473, _measure("Drug offences"): 612}
+    assert not f["measure"].str.contains(r"\d").any()  # no footnote digit left in a measure id
+    assert set(f["force"]) == {"Warwickshire", "West Midlands", "South Wales"}
+    # South Wales: '[x]' homicide is not loaded (not as zero), its other columns are, and a note names the cell
+    south_wales = f[f["force"] == "South Wales"].set_index("measure")["count"]
+    assert _measure("Homicide") not in south_wales and south_wales["ons:total_recorded_crime_excluding_fraud"] == 100000
+    assert any(n.startswith("South Wales, row 12:") and "'Homicide' ('[x]', not available)" in n for n in counts.notes)
+    # Greater Manchester: no figure at all, so the row is skipped (expected), with its reason, and noted
+    gm = [r for r in counts.rejected if r.line == 10]
+    assert len(gm) == 1 and gm[0].expected and gm[0].reason.startswith("no figure available") and "'..'" in gm[0].reason
+    assert any(n.startswith("Greater Manchester, row 10: no figure available ('..'") for n in counts.notes)
+    assert counts.problems == []
+    assert (counts.rows_in, counts.rows_loaded, counts.rows_skipped) == (7, 3, 4)  # the units row is header
+    _accounting_holds(counts)
+
+    p = population.frame
+    assert p.set_index("force")["population"].to_dict() == {"Warwickshire": 559000, "City of London": 7200,
+                                                             "West Midlands": 2897300}
+    assert set(p["year"]) == {2016}  # "mid-2016" in the column's own header
+    assert population.notes[0].startswith("mid-2016 populations as the source prints them, rounded to the nearest "
+                                          "100")
+    assert any(n.startswith("Greater Manchester, row 9: no population available") for n in population.notes)
+    assert population.problems == [] and population.rows_in == 5
+    _accounting_holds(population)
+
+
+def test_sheets_are_chosen_by_content_not_by_name_or_order(tmp_path):
+    from ncpm.io.ons import read_ons_population, read_ons_tables
+
+    first = read_ons_tables(write_workbook(tmp_path / "a.xlsx", PUBLISHED))
+    renamed = [(f"Sheet{i}", rows) for i, (_, rows) in enumerate(reversed(PUBLISHED))]
+    again = read_ons_tables(write_workbook(tmp_path / "b.xlsx", renamed))
+    for x, y in zip(first, again, strict=True):
+        pd.testing.assert_frame_equal(x.frame, y.frame)
+        assert x.notes == y.notes
+    assert read_ons_pfa_table(tmp_path / "b.xlsx").file.endswith("[Sheet3]")  # Table P1, wherever it stands
+    assert read_ons_population(tmp_path / "b.xlsx").file.endswith("[Sheet1]")
+
+
+@pytest.mark.parametrize(("title", "end"), [
+    ("Table P1: ..., number of offences, year ending March 181,2,3", "2018-03"),
+    ("Table P1: ..., number of offences, year ending June 181,2", "2018-06"),
+    ("Table P1: ..., number of offences, year ending December 20191,2", "2019-12"),
+    ("Table P1: ..., number of offences, year ending March 2019", "2019-03"),
+    ("Table P1: ..., number of offences, year ending June 2025 [note 1]", "2025-06"),
+    ("Table P1: ..., year ending Sept 20231", "2023-09"),
+    ("Table P1: ..., year ending March 18", "2018-03"),
+])
+def test_period_from_the_title_with_glued_footnotes(title, end):
+    from ncpm.io.ons import table_period
+
+    start, stop = table_period([[title]], "p1.csv")
+    assert str(stop) == end and stop - start == 11 * stop.freq
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Greater Manchester8,9", "Greater Manchester"), ("ENGLAND AND WALES7,8", "ENGLAND AND WALES"),
+    ("City of London14", "City of London"), ("Violence against the person4", "Violence against the person"),
+    ("Stalking and harassment 5", "Stalking and harassment"), ("Residential burglary6,7", "Residential burglary"),
+    ("Non-residential  burglary6,7", "Non-residential burglary"),
+    ("Total recorded crime (excluding fraud4)", "Total recorded crime (excluding fraud)"),
+    ("Residential burglary (households) 7,8,10", "Residential burglary (households)"),
+    ("Total recorded crime\n (excluding fraud) \n[note 2]", "Total recorded crime (excluding fraud)"),
+    ("Humberside [note 4]", "Humberside"), ("Metropolitan Police ", "Metropolitan Police"),
+    ("Population figures\n (mid-2016)4  rounded to 100", "Population figures (mid-2016) rounded to 100"),
+    ("Rate per 1,000 population", "Rate per 1,000 population"), ("Rate per 1,000", "Rate per 1,000"),
+    ("Apr '17 to Mar '18", "Apr '17 to Mar '18"), ("2019", "2019"),
+])
+def test_footnote_markers_are_stripped_by_rule(text, expected):
+    from ncpm.io.ons import label
+
+    assert label(text) == expected
+
+
+def test_csv_export_and_ods_read_like_the_workbook(tmp_path):
+    from ncpm.io.detect import read_any
+
+    book = read_any(write_workbook(tmp_path / "pfa.xlsx", PUBLISHED))
+    csv_path = tmp_path / "p1.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in r] for r in p1_sheet()])
+    (exported,) = read_any(csv_path)
+    pd.testing.assert_frame_equal(exported.frame, book[0].frame)
+    assert exported.notes == book[0].notes and exported.rows_in == book[0].rows_in
+    pytest.importorskip("odf", reason="odfpy (the ODS engine) is not installed")
+    ods = tmp_path / "pfa.ods"
+    with pd.ExcelWriter(ods, engine="odf") as writer:
+        for name, rows in PUBLISHED:
+            width = max(len(r) for r in rows)
+            pd.DataFrame([[*r, *[None] * (width - len(r))] for r in rows]).to_excel(
+                writer, sheet_name=name, index=False, header=False)
+    from_ods = read_any(ods)
+    for x, y in zip(from_ods, book, strict=True):
+        pd.testing.assert_frame_equal(x.frame, y.frame)
+        assert (x.kind, x.notes, x.rows_in) == (y.kind, y.notes, y.rows_in)
+
+
+def test_newer_edition_symbols_are_notes_not_zeros(tmp_path):
+    """The [note N] editions: '[x]' (not available) and '[c]' (confidential) in a CSV export."""
+    path = write_ons_p1(tmp_path / "p1.csv", rows=[
+        ["E23000017", "Warwickshire", "39,348", "[x]", "412", "3,790", "[c]", "3,434"],
+        ["E23000001", "Metropolitan Police ", "[x]", "[x]", "[x]", "[x]", "[x]", "[x]"],
+        ["E23000012", "Humberside [note 4]", "92,817", "4", "500", "4,100", "300", "6,000"]])
+    result = read_ons_pfa_table(path)
+    f = result.frame
+    assert set(f["force"]) == {"Warwickshire", "Humberside"}
+    assert len(f[f["force"] == "Warwickshire"]) == 4 and (f["count"] > 0).all()
+    assert result.notes[0] == ("Warwickshire, row 8: figure not available in 'Homicide' ('[x]', not available), "
+                               "'Theft from the person' ('[c]', confidential); those cells are not loaded (not as "
+                               "zero); the row's other figures are")
+    assert [(r.line, r.expected) for r in result.rejected] == [(9, True)]
+    assert result.rows_skipped == 1 and result.problems == []
+    _accounting_holds(result)
+
+
+def test_a_value_in_a_spacer_column_is_a_rejection(tmp_path):
+    rows = [list(r) for r in P1_ROWS]
+    rows[2][3] = 17  # Warwickshire, column D: no header above it
+    path = write_workbook(tmp_path / "pfa.xlsx", [("Table P1", p1_sheet(rows=rows))])
+    result = read_ons_pfa_table(path)
+    assert [str(r) for r in result.problems] == [
+        f"{path} [Table P1], row 9, column 4 (no header): a value ('17') in a column with no header"]
+    assert "Warwickshire" not in set(result.frame["force"])
+    _accounting_holds(result)
+
+
+def test_a_rates_table_alone_is_read_for_its_populations(tmp_path):
+    from ncpm.errors import InputError
+    from ncpm.io.detect import read_any
+
+    path = tmp_path / "p3.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in r] for r in p3_sheet()])
+    (result,) = read_any(path)
+    assert result.kind == "population" and result.frame.set_index("force").loc["Warwickshire", "year"] == 2016
+    with pytest.raises(InputError, match="a table of rates with populations"):
+        read_ons_pfa_table(path)
+
+
+def test_population_year_must_be_stated(tmp_path):
+    from ncpm.errors import InputError
+    from ncpm.io.ons import read_ons_population
+
+    sheet = p3_sheet()
+    sheet[0] = ["Table P3: rates, year ending March 2018"]
+    sheet[4] = [c.replace("(mid-2016)", "") if isinstance(c, str) else c for c in sheet[4]]
+    sheet[-1] = ["4. Based on population estimates."]
+    path = write_workbook(tmp_path / "p3.xlsx", [("Table P3", sheet)])
+    with pytest.raises(InputError, match=r"cannot find the year of the populations .* \(expected e.g. 'mid-2016'\)"):
+        read_ons_population(path)
+
+
+def test_a_workbook_is_parsed_once(tmp_path, monkeypatch):
+    import openpyxl
+
+    from ncpm.io.detect import read_any
+
+    path = write_workbook(tmp_path / "pfa.xlsx", PUBLISHED)
+    opened = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(a) or real(*a, **k))
+    monkeypatch.setattr(pd, "read_excel", lambda *a, **k: pytest.fail("the workbook was read a second time"))
+    assert [r.kind for r in read_any(path)] == ["period_counts", "population"]
+    assert len(opened) == 1
