@@ -26,6 +26,8 @@ Groups (MSG) and national rank").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -53,6 +55,7 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     POPULATION_NOTE,
     POPULATION_YEAR,
     RANK,
+    RANK_LABEL,
     RANK_NOTE,
     RATE,
     RATE_HI,
@@ -65,7 +68,14 @@ PER_POPULATION = 1000  # rates "per 1,000 population", as in ONS and HMICFRS tab
 WINDOW_MONTHS = 12  # "12 months ending" (ONS year-ending tables)
 POISSON_LEVEL = 0.95  # exact Poisson (Garwood 1936) confidence interval
 MSG_MAX_SIZE = 8  # HMIC Most Similar Groups: a force and at most seven most similar forces
-POPULATION_YEARS = ("end", "centre")
+POPULATION_YEARS = ("end", "centre", "published")
+# "published": the mid-year estimate the publisher pairs with a period (ONS Table P3's own year). ONS publishes a
+# mid-year estimate (reference date 30 June) about 12 months after that date, and a police force area table uses
+# the latest estimate published by the end of its period: year ending March 2018 -> mid-2016, March 2019 -> mid-2017,
+# June 2019 and December 2019 -> mid-2018 (the years printed in those editions' Table P3).
+MID_YEAR_MONTH = 6  # mid-year population estimates refer to 30 June
+PUBLICATION_LAG_MONTHS = 12  # ONS mid-year estimates appear about a year after their reference date
+PERIOD_TABLE_POPULATION_YEAR = "published"  # the rule ncpm uses for ONS period tables in a run (publisher's pairing)
 AVERAGES = ("simple", "weighted")
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _NO_GROUP_REASON = {
@@ -133,10 +143,27 @@ def _check_population_year(population_year: str) -> str:
     return population_year
 
 
+def published_population_year(end_year: np.ndarray | int, end_month: np.ndarray | int) -> np.ndarray:
+    """The mid-year estimate a publisher pairs with a period ending in ``end_year``-``end_month`` (rule "published").
+
+    The latest year Y whose mid-year estimate (30 June Y) is at least :data:`PUBLICATION_LAG_MONTHS` old at the
+    period's end, i.e. was published by then: Y = floor((12 * end_year + end_month - 1 - 5 - 12) / 12). This is
+    the year ONS prints in Table P3 of its police force area tables (see :data:`POPULATION_YEARS`).
+
+    >>> published_population_year(np.array([2018, 2019, 2019, 2019]), np.array([3, 3, 6, 12])).tolist()
+    [2016, 2017, 2018, 2018]
+    """
+    ordinal = np.asarray(end_year, dtype=np.int64) * 12 + np.asarray(end_month, dtype=np.int64) - 1
+    return (ordinal - (MID_YEAR_MONTH - 1) - PUBLICATION_LAG_MONTHS) // 12
+
+
 def _wanted_year(end: pd.Series, window: pd.Series, population_year: str) -> pd.Series:
     """Calendar year of the mid-year estimate wanted for a window ending at ``end`` (Period[M] series)."""
     if population_year == "end":
         return end.dt.year.astype("int64")
+    if population_year == "published":
+        return pd.Series(published_population_year(end.dt.year.to_numpy(), end.dt.month.to_numpy()),
+                         index=end.index, dtype="int64")
     # the month holding the window's midpoint: the window starts at end - (window - 1) and its midpoint lies
     # window // 2 months later (12 months to June 2023: January 2023; 12 months to March 2023: October 2022)
     months = window.to_numpy()
@@ -182,7 +209,7 @@ def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population
     lo, hi = poisson_interval(count)
     out[schema.POPULATION] = pd.array(np.where(np.isnan(people), None, people), dtype="Int64")
     out[POPULATION_YEAR] = pd.array(np.where(np.isnan(year), None, year), dtype="Int64")
-    out[POPULATION_NOTE] = pd.array(notes, dtype="str")
+    out[POPULATION_NOTE] = schema.text(notes)
     out[RATE] = count / denominator * per
     out[RATE_LO] = lo / denominator * per
     out[RATE_HI] = hi / denominator * per
@@ -197,7 +224,8 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     absent: never a partial total); ``rate = count / population * 1000``. The population is the mid-year (30 June)
     estimate of the calendar year of the window's end month (``population_year="end"``, the default: the 12 months to
     June 2023 use mid-2023), or of the month holding the window's midpoint (``"centre"``: 12 months to June 2023 ->
-    mid-2023, 12 months to March 2023 -> mid-2022). When that year is missing the nearest earlier year is used;
+    mid-2023, 12 months to March 2023 -> mid-2022), or the estimate the publisher pairs with the window
+    (``"published"``, ONS Table P3's year: :func:`published_population_year`). When that year is missing the nearest earlier year is used;
     ``population_year`` records the year used and ``population_note`` says why it differs (NA when it does not).
     Populations are per force, so only whole-force rows (area "Force") get a rate; other areas keep their 12-month
     count with a note. ``rate_lo``/``rate_hi`` are the exact Poisson (Garwood) 95% interval of the count, divided
@@ -454,11 +482,11 @@ def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = "simple",
     result[MSG_SD] = sd
     result[MSG_POSITION] = pd.array(np.where(valid, out["_below"].fillna(0).to_numpy() + 1, None), dtype="Int64")
     result[MSG_SIZE] = pd.array(out[MSG_SIZE], dtype="Int64")
-    result[MSG_DIRECTION] = pd.array(np.where(valid & (direction != ""), direction, None), dtype="str")
+    result[MSG_DIRECTION] = schema.text(np.where(valid & (direction != ""), direction, None))
     result[DESCRIPTIVE_OUTLIER] = pd.array(np.where(valid & ~np.isnan(rate), descriptive, None), dtype="boolean")
     result[STATISTICAL_OUTLIER] = pd.array(np.where(valid & ~np.isnan(lo) & ~np.isnan(hi), statistical, None),
                                            dtype="boolean")
-    result[FLAG_NOTE] = pd.array(notes, dtype="str")
+    result[FLAG_NOTE] = schema.text(notes)
     result[schema.VERSION] = group_version
     return result.sort_values(key, kind="stable", ignore_index=True)
 
@@ -504,8 +532,7 @@ def national_rank(rates: pd.DataFrame, forces: list[str] | None = None,
         if missing:
             notes[(measure, month)] = (f"ranked among {len(chosen) - len(missing)} of {len(chosen)} forces; "
                                        f"no rate for {', '.join(missing)}")
-    r[RANK_NOTE] = pd.array([notes.get((m, t)) for m, t in zip(r[schema.MEASURE], r[schema.MONTH], strict=True)],
-                            dtype="str")
+    r[RANK_NOTE] = schema.text([notes.get((m, t)) for m, t in zip(r[schema.MEASURE], r[schema.MONTH], strict=True)])
     return r.sort_values([schema.MEASURE, schema.MONTH, schema.FORCE], kind="stable", ignore_index=True)
 
 
@@ -576,7 +603,117 @@ def rank_change(ranks: pd.DataFrame, month: object, earlier: object) -> pd.DataF
     out[EARLIER_RANK] = pd.array(out[EARLIER_RANK], dtype="Int64")
     out[N_FORCES] = pd.array(out[N_FORCES], dtype="Int64")
     out[PLACES] = out[EARLIER_RANK] - out[RANK]
-    out[LABEL] = pd.array([None if pd.isna(a) or pd.isna(b) else _change_label(int(a), int(b))
-                           for a, b in zip(out[RANK], out[EARLIER_RANK], strict=True)], dtype="str")
+    out[LABEL] = schema.text([None if pd.isna(a) or pd.isna(b) else _change_label(int(a), int(b))
+                              for a, b in zip(out[RANK], out[EARLIER_RANK], strict=True)])
     columns = [schema.FORCE, schema.MEASURE, schema.MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES, LABEL]
     return out[columns].sort_values([schema.MEASURE, schema.FORCE], kind="stable", ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# national rank, rank change and MSG comparison from ONS period tables
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """The national rank, its change and the MSG comparison from ONS period tables (:func:`period_comparison`).
+
+    ``period`` and ``earlier``: the last months of the 12-month periods used ("year ending December 2019") and
+    compared with (None when the tables hold no such period). ``table``: one row per force and measure of
+    ``period`` with period_start, period_end, count, population, population_year, rate, rank, rank_label ("20th"),
+    n_forces, rank_note, the rank change (earlier, earlier_rank, places, label) and the MSG columns. ``rates``,
+    ``ranks`` and ``msg``: the :func:`rates_for_period`, :func:`national_rank` and :func:`msg_compare` outputs for
+    both periods (``msg`` None without a membership table). ``notes``: what was left out and why.
+    """
+
+    period: pd.Period | None
+    earlier: pd.Period | None
+    table: pd.DataFrame
+    rates: pd.DataFrame
+    ranks: pd.DataFrame
+    msg: pd.DataFrame | None
+    notes: tuple[str, ...] = ()
+
+
+def _period_words(end: pd.Period) -> str:
+    return f"year ending {end.strftime('%B %Y')}"
+
+
+def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, month: object = None, *,
+                      msg: pd.DataFrame | None = None, forces: list[str] | None = None,
+                      exclude_city_of_london: bool = False, average: str = "simple", k: float = 1.0,
+                      msg_version: str | None = None,
+                      population_year: str = PERIOD_TABLE_POPULATION_YEAR) -> PeriodComparison:
+    """National rank, rank change and MSG comparison from ONS 12-month period tables (Table P1, area "Force").
+
+    - The period used is the latest 12-month period in ``period_counts`` ending no later than ``month`` (the
+      report's latest month; None = the latest period): a table for a later period describes months after the
+      report and is left out with a note. The rank change is against the latest earlier 12-month period in the
+      tables (the previous edition held, e.g. year ending March 2018 for year ending March 2019), named in
+      ``earlier``; none when the tables hold one period only.
+    - Rates per 1,000 population by :func:`rates_for_period`, with the population year of ``population_year``
+      (default ``"published"``: the mid-year estimate ONS pairs with the period in its own Table P3, see
+      :func:`published_population_year`; the nearest earlier year when that one is missing, noted).
+    - Ranks by :func:`national_rank`: 1 = lowest rate, ties share the better rank, among ``forces`` (default the 43
+      territorial forces), a force without a count or a population left out and named in ``rank_note``.
+    - MSG by :func:`msg_compare` (``average``, ``k``, ``msg_version``) when ``msg`` is given.
+
+    Numbers only; the wording is ``ncpm.narrative.period_peer_statement``.
+
+    >>> pc = pd.DataFrame({"force": ["Kent", "Essex", "Kent", "Essex"], "measure": "vehicle_crime",
+    ...                    "period_start": ["2017-04", "2017-04", "2018-04", "2018-04"],
+    ...                    "period_end": ["2018-03", "2018-03", "2019-03", "2019-03"], "count": [900, 800, 700, 800]})
+    >>> pop = pd.DataFrame({"force": ["Kent", "Essex"] * 2, "year": [2016, 2016, 2017, 2017],
+    ...                     "population": [100000] * 4})
+    >>> c = period_comparison(pc, pop, "2019-06", forces=["Kent", "Essex"])
+    >>> str(c.period), str(c.earlier)
+    ('2019-03', '2018-03')
+    >>> kent = c.table.set_index("force").loc["Kent"]
+    >>> int(kent["population_year"]), int(kent["rank"]), int(kent["earlier_rank"]), kent["label"]
+    (2017, 1, 2, 'improved one place to 1st')
+    """
+    pc = schema.validate(period_counts, schema.PERIOD_COUNTS, source="period_counts")
+    pc = pc[pc[schema.AREA] == schema.WHOLE_FORCE]
+    length = np.array([(e - s).n + 1 for s, e in zip(pc[schema.PERIOD_START], pc[schema.PERIOD_END], strict=True)],
+                      dtype=int)
+    pc = pc[length == WINDOW_MONTHS]
+    notes: list[str] = []
+    ends = sorted(set(pc[schema.PERIOD_END]))
+    if month is not None:
+        month = to_month(month)
+        later = [e for e in ends if e > month]
+        if later:
+            notes.append(f"ONS table for the {', '.join(_period_words(e) for e in later)} left out: it ends after "
+                         f"{month.strftime('%B %Y')}, the report's latest month")
+        ends = [e for e in ends if e <= month]
+    empty = pd.DataFrame()
+    if not ends:
+        notes.append("no ONS 12-month period table ending by the report's latest month: no national rank or MSG "
+                     "comparison from ONS tables")
+        return PeriodComparison(None, None, empty, empty, empty, None, tuple(notes))
+    period = ends[-1]
+    earlier = ends[-2] if len(ends) > 1 else None
+    used = pc[pc[schema.PERIOD_END].isin([e for e in (period, earlier) if e is not None])]
+    rates = rates_for_period(used, population, population_year=population_year)
+    ranks = national_rank(rates, forces=forces, exclude_city_of_london=exclude_city_of_london)
+    table = rates[rates[schema.MONTH] == period].drop(columns=[schema.AREA])
+    table = table.merge(ranks[[schema.FORCE, schema.MEASURE, schema.MONTH, RANK, N_FORCES, RANK_NOTE]],
+                        on=[schema.FORCE, schema.MEASURE, schema.MONTH], how="left")
+    if earlier is not None:
+        change = rank_change(ranks, period, earlier)
+        table = table.merge(change[[schema.FORCE, schema.MEASURE, EARLIER, EARLIER_RANK, PLACES, LABEL]],
+                            on=[schema.FORCE, schema.MEASURE], how="left")
+    else:
+        notes.append(f"one ONS period only ({_period_words(period)}): no change in national rank")
+    compared = None
+    if msg is not None and len(msg):
+        compared = msg_compare(rates, msg, average=average, k=k, version=msg_version)
+        keep = [c for c in compared.columns if c not in (RATE, RATE_LO, RATE_HI)]
+        table = table.merge(compared[keep], on=[schema.FORCE, schema.MEASURE, schema.MONTH], how="left")
+    table.insert(table.columns.get_loc(schema.MONTH), schema.PERIOD_START,
+                 pd.PeriodIndex([m - (int(w) - 1) for m, w in zip(table[schema.MONTH], table[WINDOW], strict=True)],
+                                freq="M"))
+    table = table.rename(columns={schema.MONTH: schema.PERIOD_END}).drop(columns=[WINDOW])
+    table.insert(table.columns.get_loc(RANK) + 1, RANK_LABEL,
+                 schema.text([None if pd.isna(r) else ordinal(r) for r in table[RANK]]))
+    table = table.sort_values([schema.MEASURE, schema.FORCE], kind="stable", ignore_index=True)
+    return PeriodComparison(period, earlier, table, rates, ranks, compared, tuple(notes))

@@ -9,7 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ncpm"
 BASE = {"schema", "periods", "errors", "catalogue", "forces", "frames", "definitions"}
-COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast", "engine", "disclosure"}
+COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "_ets_fast", "engine", "disclosure",
+           "prc"}
 ALLOWED = {
     **{m: BASE for m in BASE},
     **{m: BASE | {"_ets_fast"} for m in COMPUTE},

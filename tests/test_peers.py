@@ -96,6 +96,7 @@ def test_rate_is_the_twelve_month_total_over_the_mid_year_population():
     ("end", "2023-06", 2023), ("end", "2023-03", 2023), ("end", "2022-12", 2022),
     ("centre", "2023-06", 2023), ("centre", "2023-03", 2022), ("centre", "2022-12", 2022),
     ("centre", "2023-12", 2023),
+    ("published", "2023-06", 2022), ("published", "2023-03", 2021), ("published", "2022-12", 2021),  # ONS P3 pairing
 ])
 def test_population_year_choice(choice, end, expected_year):
     v = monthly(start="2021-01", counts=[5] * 36)
