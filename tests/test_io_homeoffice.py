@@ -5,10 +5,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from fixtures_io import HO_HEADER, csv_text, ho_rows, write_home_office
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_cli_ingest import ncpm
 
 from ncpm import schema
 from ncpm.errors import InputError
+from ncpm.forces import find_force
 from ncpm.io.homeoffice import read_home_office
 from ncpm.io.store import read_store
 
@@ -275,3 +278,30 @@ def test_ingest_and_validate_a_published_table_exit_0(published, tmp_path):
     assert store["count"].min() == -2 and len(store) == len(read_home_office(published).frame)
     done = ncpm("validate", published)
     assert done.returncode == 0 and done.stdout.strip().endswith("clean"), done.stdout
+
+
+def test_other_spellings_of_the_identifying_columns(tmp_path):
+    header = ["Year", "Quarter", "Force", "Offence Description", "Offence Code", "Number of offences"]
+    rows = [["2017/18", "Q1", "London, City of", "Theft from the person", "39", " 7 "],
+            ["2017/18", "Q1", "Gotham", "Theft from the person", "39", " 7 "]]
+    result = read_home_office(write_home_office(tmp_path / "ho.csv", rows, header=header))
+    assert result.frame[["force", "quarter", "count"]].values.tolist() == [["City of London", "Q1 2017/18", 7]]
+    assert [str(r) for r in result.rejected] == [f"{tmp_path / 'ho.csv'}, row 3, column Force: unknown force 'Gotham'"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(range(len(published_rows()))), drop=st.sets(st.integers(0, 81), max_size=20))
+def test_rows_in_is_loaded_plus_rejected_plus_summed_in_any_order(tmp_path, order, drop):
+    rows = [published_rows()[i] for i in order if i not in drop]
+    result = read_home_office(write_home_office(tmp_path / "ho.csv", rows))
+    assert result.rows_in == len(rows) == result.rows_loaded + result.rows_rejected + result.summed
+    assert result.rows_loaded == len(result.frame.drop_duplicates(["force", "offence_code", "quarter"]))
+    expected = {}
+    for r in rows:  # the frame's counts are the sums of the table's rows, whatever their order
+        force = find_force(r[2])
+        if force and force != "British Transport Police":
+            key = (force, r[6], f"Q{r[1][-1]} {r[0]}")
+            expected[key] = expected.get(key, 0) + int(r[7].strip().replace(",", ""))
+    got = result.frame.drop_duplicates(["force", "offence_code", "quarter"]).set_index(
+        ["force", "offence_code", "quarter"])["count"].to_dict()
+    assert got == expected

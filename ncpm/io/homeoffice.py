@@ -3,8 +3,9 @@
 Columns (Home Office, "Police recorded crime open data tables", force area level, and its user guide): Financial
 Year ("2017/18"), Financial Quarter (1-4 or "Q1"-"Q4"), Force Name, Offence Description, Offence Group, Offence
 Subgroup, Offence Code, Number of Offences. Editions differ in the spelling of the header (matched ignoring case,
-spaces and underscores), in which descriptive columns they have, in title rows above the header and in their
-sheets (one per year or year range, read together).
+spaces and underscores; "Force", "Quarter", "Year" and the like, :data:`SPELLINGS`, stand for the first three when
+those are absent), in which descriptive columns they have, in title rows above the header and in their sheets (one
+per year or year range, read together).
 
 The counts stay quarterly: one row per force, offence code and financial-year quarter ("Q1 2023/24"), never spread
 into months. As published:
@@ -55,11 +56,14 @@ from ncpm.errors import InputError
 from ncpm.forces import BTP, national_body
 from ncpm.io import LoadResult
 from ncpm.io._common import (
+    HEADER_SCAN_ROWS,
     Grid,
     RowChecks,
     Table,
     accounting,
+    clean_label,
     find_header,
+    header_key,
     match_columns,
     read_grids,
     read_table,
@@ -74,6 +78,11 @@ OPTIONAL = ("Offence Description", "Offence Group", "Offence Subgroup")
 CODE, COUNT, DESCRIPTION = "Offence Code", "Number of Offences", "Offence Description"
 NOT_A_FORCE_AREA = "not a police force area ({}: a national fraud reporting body)"
 LISTED = 5  # rows named in a note before "..."
+#: other names editions and hand-made copies give the identifying columns (matched like the header: case, spaces
+#: and underscores ignored); used only when the usual name is absent from the header
+SPELLINGS = {"Force Name": ("Force", "Police Force", "Police Force Area", "PFA", "PFA Name", "Force Area"),
+             "Financial Year": ("Year", "Fin Year", "FY"),
+             "Financial Quarter": ("Quarter", "Fin Quarter", "Qtr")}
 
 _QUARTER = re.compile(r"(?:Q|Qtr|Quarter)?\s*([1-4])(?:\s*\(.*\))?", re.I)
 _WHOLE_DECIMAL = re.compile(r"(\d+)\.0+")  # "8.00": a number cell formatted with decimals, written out as text
@@ -106,6 +115,30 @@ def _rows(lines: Sequence[int]) -> str:
     shown = ", ".join(str(n) for n in lines[:LISTED])
     return ("row " if len(lines) == 1 else "rows ") + shown + \
         (f" and {len(lines) - LISTED:,} more" if len(lines) > LISTED else "")
+
+
+def _respell(grids: list[Grid]) -> dict[str, str]:
+    """Rename a header's other spellings of a column (:data:`SPELLINGS`) to the usual name, in place; returns the
+    usual name -> the spelling found (so that messages name the column as the file does)."""
+    found: dict[str, str] = {}
+    names = {header_key(n): n for n in REQUIRED} | {header_key(o): n for n, os in SPELLINGS.items() for o in os}
+    for grid in grids:
+        scores = [len({names[k] for k in map(header_key, row) if k in names})
+                  for row in grid.rows[:HEADER_SCAN_ROWS]]
+        if not scores or max(scores) * 2 < len(REQUIRED):
+            continue
+        header = grid.rows[scores.index(max(scores))]
+        keys = {header_key(c) for c in header}
+        for name, others in SPELLINGS.items():
+            if header_key(name) in keys:
+                continue
+            wanted = {header_key(o) for o in others}
+            for i, cell in enumerate(header):
+                if header_key(cell) in wanted:
+                    found.setdefault(name, clean_label(cell))
+                    header[i] = name
+                    break
+    return found
 
 
 def _typed_codes(grids: list[Grid]) -> dict[tuple[str, int], int | float]:
@@ -281,8 +314,10 @@ def read_home_office(path: str | Path, *, encoding: str | None = None) -> LoadRe
     """
     path = Path(path)
     grids = read_grids(path, encoding=encoding)
+    spelt = _respell(grids)
     typed = _typed_codes(grids)
     table, rejected = read_table(path, REQUIRED, OPTIONAL, grids=grids)
+    table.names.update(spelt)
     del grids
     checks = RowChecks(table)
     names = checks.text("Force Name")
