@@ -172,7 +172,8 @@ def test_write_is_atomic_a_failure_leaves_the_old_file_and_no_temp(tmp_path, mon
     path = tmp_path / "out.csv"
     path.write_text("old", encoding="utf-8")
 
-    def boom(rows, tmp):
+    def boom(*args):
+        tmp = args[-1]
         tmp.write_text("half", encoding="utf-8")
         raise RuntimeError("disk full")
 
