@@ -239,8 +239,9 @@ def _read_codes(table: Table, raw: pd.Series, typed: dict[tuple[str, int], int |
         return _rows([int(table.lines[p]) for p in group]) + _sheets(table, np.array(group))
 
     if whole:
-        notes.append(f"{column}: {_n(len(whole), 'cell')} holding a number, not text, read as the codes "
-                     f"{', '.join(sorted({codes[p] for p in whole}, key=_code_order)[:LISTED])}: {said(whole)}")
+        read = sorted({codes[p] for p in whole}, key=_code_order)
+        notes.append(f"{column}: {_n(len(whole), 'cell')} holding a number, not text, read as the "
+                     f"code{'s' if len(read) > 1 else ''} {', '.join(read[:LISTED])}: {said(whole)}")
     for how, group in decimal.items():
         pairs = sorted({f"{typed[where[p]]!r} -> {codes[p]}" for p in group})
         notes.append(f"{column}: {_n(len(group), 'cell')} holding a decimal number, not text ({', '.join(pairs[:LISTED])}), "
