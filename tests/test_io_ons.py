@@ -409,3 +409,28 @@ def test_a_workbook_is_parsed_once(tmp_path, monkeypatch):
     monkeypatch.setattr(pd, "read_excel", lambda *a, **k: pytest.fail("the workbook was read a second time"))
     assert [r.kind for r in read_any(path)] == ["period_counts", "population"]
     assert len(opened) == 1
+
+
+def test_other_layouts_of_the_same_tables(tmp_path):
+    """Label ends on the row below the header, a population header worded otherwise, a national total with no
+    code, and a Correction sheet holding a copy of the counts (read, but noted)."""
+    from ncpm.io.ons import read_ons_tables
+
+    p1 = [["Table P1: Police recorded crime by offence group and police force area, number of offences, year "
+           "ending September 2023 [note 1][note 2]"],
+          ["Area code", "Area name", "Total recorded crime", "Residential", "Homicide"],
+          [None, None, "(excluding fraud) [note 3]", "burglary", None],
+          [None, "England and Wales (including British Transport Police)", 500, 50, 5],
+          ["E23000017", "Warwickshire ", "39,000", "1,500", "[x]"]]
+    p3 = [["Table P3: rates per 1,000 population, year ending September 2023"],
+          ["Area code", "Area name", "Mid-2022 population estimates [note 4]", "Total recorded crime"],
+          ["E23000017", "Warwickshire", 600500, 65.0]]
+    path = write_workbook(tmp_path / "pfa.xlsx", [("Correction", p1), ("Table P1", p1), ("Table P3", p3)])
+    counts, population = read_ons_tables(path)
+    assert counts.frame.set_index("measure")["count"].to_dict() == {
+        "ons:total_recorded_crime_excluding_fraud": 39000, _measure("Residential burglary"): 1500}
+    assert set(counts.frame["period_end"].astype(str)) == {"2023-09"}
+    assert counts.notes[0] == (f"read the counts from {path} [Correction]; {path} [Table P1] also has a table of "
+                               "the same offence groups")
+    assert [(r.line, r.expected, r.reason) for r in counts.rejected] == [(4, True, NOT_A_FORCE)]
+    assert population.frame.to_dict("records") == [{"force": "Warwickshire", "year": 2022, "population": 600500}]

@@ -98,6 +98,8 @@ CSP_DESCRIPTIVE = ("Local Authority code", "Local Authority name")
 FORCE_CODE = re.compile(r"^(E23|W15)\d{6}$")
 TITLE_PERIOD = re.compile(r"year\s+ending\s+([A-Za-z]+)\.?\s+(\d{2,})((?:\s?,\s?\d{1,2})*)", re.I)
 POPULATION_YEAR = re.compile(r"\bmid[-\s]?(\d{4})", re.I)
+POPULATION_HEADER = re.compile(r"\bpopulation\b", re.I)
+RATE_HEADER = re.compile(r"\b(rates?|per)\b", re.I)
 ROUNDED_TO = re.compile(r"rounded\s+to\s+(?:the\s+nearest\s+)?(\d[\d,]*)", re.I)
 NOT_COUNTS_TITLE = re.compile(r"\b(rates?|percentages?|compared\s+with)\b", re.I)  # P2 (change), P3 (rates)
 NOT_A_FORCE = "not a police force area (region/national total)"
@@ -194,7 +196,14 @@ class _Layout:
         return [self.header[i] for i in self.value_cols]
 
     def population_col(self) -> int | None:
-        return next((i for i in self.value_cols if header_key(self.header[i]).startswith("population")), None)
+        """The column of mid-year populations ("Population figures (mid-2016) rounded to 100"), not of rates."""
+        return next((i for i in self.value_cols if POPULATION_HEADER.search(self.header[i])
+                     and not RATE_HEADER.search(self.header[i])), None)
+
+
+def _continues(text: str) -> bool:
+    """A header cell that carries on the label above it: "(excluding fraud)", "burglary"."""
+    return text[:1].islower() or text[:1] == "("
 
 
 def _layout(grid: Grid, header_row: int, required: tuple[str, ...]) -> _Layout:
@@ -202,31 +211,32 @@ def _layout(grid: Grid, header_row: int, required: tuple[str, ...]) -> _Layout:
     header = grid.rows[header_row]
     keys = {header_key(n) for n in (*required, *(CSP_DESCRIPTIVE if required == CSP_REQUIRED else ()))}
     key_cols = {i for i, c in enumerate(header) if header_key(c) in keys}
-    band = []  # header rows above the matched one, nearest first
+    above = []  # header rows above the matched one, nearest first
     for row in reversed(grid.rows[:header_row]):
         if not any(str(c).strip() for i, c in enumerate(row) if i not in key_cols):
             break
-        band.append(row)
-    width = max([len(header), *(len(r) for r in band)])
+        above.append(row)
+    first = header_row + 1  # rows below it with no area and no number: units ("Numbers") or label ends
+    while first < len(grid.rows) and not any(_cell(grid.rows[first], i).strip() for i in key_cols) and \
+            not any(_NUMBER.match(str(c).strip()) for c in grid.rows[first]):
+        first += 1
+    below = grid.rows[header_row + 1:first]
+    width = max(len(r) for r in (header, *above, *below))
     combined = []
     for i in range(width):
         if i in key_cols:
             combined.append(_cell(header, i))
             continue
-        own = label(_cell(header, i))
-        above = next((t for r in band if (t := label(_cell(r, i)))), "")
-        if not own:
-            combined.append(above)
-        elif above and (own[0].islower() or own[0] == "("):
-            combined.append(f"{above} {own}")
-        else:
-            combined.append(own)
+        text = label(_cell(header, i))
+        upper = next((t for r in above if (t := label(_cell(r, i)))), "")
+        if not text or (upper and _continues(text)):
+            text = f"{upper} {text}".strip()
+        for r in below:
+            more = label(_cell(r, i))
+            if text and more and _continues(more):
+                text = f"{text} {more}"
+        combined.append(text)
     value_cols = [i for i, c in enumerate(combined) if c and i not in key_cols]
-    first = header_row + 1
-    for row in grid.rows[header_row + 1:]:  # units rows ("Numbers") carry no area and no number
-        if any(_cell(row, i).strip() for i in key_cols) or any(_NUMBER.match(str(c).strip()) for c in row):
-            break
-        first += 1
     return _Layout(grid, header_row, required, combined, key_cols, value_cols, first)
 
 
@@ -268,6 +278,15 @@ def _tables(grids: list[Grid], path: Path) -> tuple[_Layout | None, _Layout | No
         counts = sorted((lay for lay in counts if not NOT_COUNTS_TITLE.search(_title(lay)) and _groups(lay)),
                         key=_groups, reverse=True)
     return (counts[0] if counts else None), population
+
+
+def _choice(chosen: _Layout, grids: list[Grid]) -> list[str]:
+    """A note when more than one sheet could have been the counts table (the others are named)."""
+    others = [lay.grid.file for g in grids if g is not chosen.grid and (lay := _find_layout(g)) is not None
+              and lay.population_col() is None and not NOT_COUNTS_TITLE.search(_title(lay))
+              and _groups(lay) == _groups(chosen)]
+    return [f"read the counts from {chosen.grid.file}; {', '.join(others)} also "
+            f"{'has' if len(others) == 1 else 'have'} a table of the same offence groups"] if others else []
 
 
 # ---------------------------------------------------------------------------------------------------- rows
@@ -314,7 +333,8 @@ def _rows(lay: _Layout, columns: list[str]) -> _Rows:
     checks = RowChecks(table)
     name_key = names.map(lambda n: re.sub(r"[^a-z]", "", n.lower()))
     region = ((code != "") & ~code.str.match(FORCE_CODE)).to_numpy() | \
-        ((code == "") & name_key.isin(_region_names())).to_numpy()
+        ((code == "") & name_key.isin(_region_names())).to_numpy() | \
+        ((code == "") & by_name.isna() & name_key.str.startswith(tuple(NATIONAL_NAMES))).to_numpy()
     checks.reject(region, code_col, NOT_A_FORCE)
     checks.reject(((code == "") & (by_name == BTP)).to_numpy(), name_col, NOT_TERRITORIAL)
     force = pd.Series(np.where(is_force_code, code.map(find_force), by_name), index=data.index, dtype=object)
@@ -437,6 +457,12 @@ def _read_population(lay: _Layout) -> LoadResult:
                       notes=notes)
 
 
+def _counts_result(lay: _Layout, grids: list[Grid]) -> LoadResult:
+    result = _read_counts(lay)
+    result.notes[:0] = _choice(lay, grids) if len(grids) > 1 else []
+    return result
+
+
 def read_ons_tables(path: str | Path, *, encoding: str | None = None,
                     grids: list[Grid] | None = None) -> list[LoadResult]:
     """Every table ncpm reads from an ONS police force area file: the counts (Table P1 or C2, *period_counts*)
@@ -451,7 +477,7 @@ def read_ons_tables(path: str | Path, *, encoding: str | None = None,
     if counts is None and population is None:
         raise InputError("no table of counts by police force area (Table P1 or C2) or of populations (Table P3)",
                          file=str(path))
-    return [*([_read_counts(counts)] if counts else []),
+    return [*([_counts_result(counts, grids)] if counts else []),
             *([_read_population(population)] if population else [])]
 
 
@@ -473,7 +499,7 @@ def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None,
             raise InputError("this is a table of rates with populations (Table P3), not of counts; its populations "
                              "are read by read_ons_population", file=population.grid.file)
         raise InputError("no sheet holds a table of counts by police force area (Table P1 or C2)", file=str(path))
-    return _read_counts(counts)
+    return _counts_result(counts, grids)
 
 
 def read_ons_population(path: str | Path, *, encoding: str | None = None,
