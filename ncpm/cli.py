@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import logging
+import os
 import sys
 import tempfile
 import traceback
@@ -23,6 +24,7 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_LISTED = 20  # rejected rows listed per file; the rest are counted
 
 log = logging.getLogger("ncpm")
+EXIT_BROKEN_PIPE = 128 + 13  # killed by SIGPIPE, as the shell reports it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -309,6 +311,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ncpm: interrupted", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader of our output went away (ncpm validate ... | head): end as a Unix tool does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except IsADirectoryError as exc:  # a folder where a file name was wanted (ncpm export --out FOLDER)
+        print(f"ncpm: error: {exc.filename} is a folder: give a file name", file=sys.stderr)
+        return EXIT_USAGE
+    except PermissionError as exc:  # a file or folder this user may not read or write: the user can mend it
+        print(f"ncpm: input error: {exc.filename or exc}: permission denied (check who owns it and its mode)",
+              file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # an internal error: the traceback goes to a log file, not the terminal
         with tempfile.NamedTemporaryFile("w", prefix="ncpm-error-", suffix=".log", delete=False) as fh:
             traceback.print_exc(file=fh)

@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import numbers
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,12 +177,12 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _column_letters(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA" (a spreadsheet's column name)."""
+    """0 -> "A", 25 -> "Z", 26 -> "AA": a spreadsheet's column name (bijective base 26 over A-Z)."""
     letters = ""
     index += 1
     while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
+        index, rem = divmod(index - 1, len(string.ascii_uppercase))
+        letters = string.ascii_uppercase[rem] + letters
     return letters
 
 

@@ -39,9 +39,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back: POSIX offers no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, writer_fn: Callable[[Path], object]) -> Path:
     """Write ``path`` all or nothing: ``writer_fn(tmp_path)`` writes a temporary file beside it, which is fsynced
     and renamed over ``path``. If ``writer_fn`` raises, the temporary file is removed and ``path`` is untouched.
+
+    The file gets the permissions an ordinary ``open()`` would give it, ``0o666`` less the umask (``-rw-r--r--``
+    under the usual 022), so colleagues and a web server can read a published report; the temporary file is private
+    (``mkstemp``'s 0600) until it is complete. A symbolic link at ``path`` is replaced, never written through.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +63,7 @@ def atomic_write(path: str | Path, writer_fn: Callable[[Path], object]) -> Path:
         writer_fn(tmp)
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
+            os.fchmod(f.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
