@@ -5,8 +5,8 @@ Every function takes canonical frames (``ncpm.schema``), validates them once at 
 that keeps the key columns. Definitions are those of METHODS.md (sections Baseline, Window ranks, changes and
 shares, Outcome rate, Victim satisfaction). Months are ``Period[M]``; lags are taken by month arithmetic, so t-12 is
 the actual month twelve months earlier even when months are missing inside a series. Percentages are fractions
-(0.123); rounding is the narrative's job. No function opens a data file, reads the clock or prints; the one
-configuration file read is the packaged, versioned ``ncpm/data/outcomes.toml``.
+(0.123); rounding is the narrative's job. No function opens a data file, reads the clock or prints; the outcome
+types and the action-taken set are the catalogue's (``ncpm.catalogue.outcome_table``: ``ncpm/data/outcomes.toml``).
 
 Each measure has two levels: a numpy kernel for one series (dense monthly array in, arrays out) and a wrapper that
 applies it over the series of a long frame (``schema.SERIES_KEY``).
@@ -23,10 +23,7 @@ applies it over the series of a long frame (``schema.SERIES_KEY``).
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
-from functools import cache
-from importlib.resources import files
 
 import numpy as np
 import pandas as pd
@@ -614,26 +611,24 @@ def wilson_interval(k, n, level: float = CONFIDENCE) -> tuple[np.ndarray, np.nda
 
 # --------------------------------------------------------------------------------------------------- outcomes
 
-@cache
-def _outcome_config() -> dict:
-    config = tomllib.loads((files("ncpm") / "data" / "outcomes.toml").read_text(encoding="utf-8"))
-    types = {str(k): str(v) for k, v in config["types"].items()}
-    for code in (*config["action_taken"], *config["opt_in"]):
-        if code not in types:
-            raise ConfigError(f"outcomes.toml: action-taken code {code!r} is not a named outcome type")
-    return {"version": str(config["version"]), "types": types, "action_taken": tuple(config["action_taken"]),
-            "opt_in": tuple(config["opt_in"])}
-
-
-OUTCOME_TYPES: dict[str, str] = _outcome_config()["types"]  # Home Office outcome number -> name
-ACTION_TAKEN: tuple[str, ...] = _outcome_config()["action_taken"]  # the default action-taken set
-DIVERSIONARY: tuple[str, ...] = _outcome_config()["opt_in"]  # outcome 22, opt-in
-OUTCOMES_VERSION: str = _outcome_config()["version"]
+OUTCOME_TYPES: dict[str, str] = catalogue.outcome_table().types  # Home Office outcome number -> name
+ACTION_TAKEN: tuple[str, ...] = catalogue.outcome_table().action_taken  # the default action-taken set
+DIVERSIONARY: tuple[str, ...] = catalogue.outcome_table().opt_in  # outcome 22, opt-in
+OUTCOMES_VERSION: str = catalogue.outcome_table().version
 
 
 def _normalise_code(code: object) -> str:
     text = str(code).strip().upper()
     return text[:-2] if text.endswith(".0") else text
+
+
+def _outcome_code(value: object) -> str:
+    """The Home Office outcome type of an ``outcome_type`` value: the code itself ("1"; 1.0 read as "1"), or the
+    type a data.police.uk outcome text stands for in an outcomes file ("Local resolution" -> "8",
+    ``catalogue.police_uk_outcome``); a text with no type (pending, a court result, unknown) is kept as it is and
+    is in no action-taken set."""
+    code = _normalise_code(value)
+    return code if code in OUTCOME_TYPES else catalogue.police_uk_outcome(str(value).strip()).outcome_type
 
 
 def action_set(action_taken: Iterable[str] | None = None, include_diversionary: bool = False) -> tuple[str, ...]:
@@ -660,6 +655,9 @@ def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: It
 
     ``action_taken`` is a list of Home Office outcome numbers (default :data:`ACTION_TAKEN` from the versioned
     ``ncpm/data/outcomes.toml``: 1, 1A, 2, 2A, 3, 4, 6, 7, 8); outcome 22 is added by ``include_diversionary``.
+    ``outcome_type`` holds Home Office outcome numbers; a data.police.uk outcome text counts as the type it stands for
+    in an outcomes file (``catalogue.police_uk_outcome``: "Local resolution" is 8); a text with none (under
+    investigation, a court result, an unknown text) is in no set, so it counts in no numerator.
     ``window`` 1 is the monthly view; 12 pools the 12 months ending at t (numerator and denominator summed, every
     month must be present in both frames). Rows are the series-months present in both frames (a month with
     outcome rows but none in the set has 0 outcomes). Returns force, area, measure, month, ``outcomes``, ``n``
@@ -680,7 +678,8 @@ def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: It
         raise ConfigError(f"window must be at least 1 month, not {window}")
     vol = _volumes(volumes)
     out_f = schema.validate(outcomes, schema.OUTCOMES, source="outcomes")
-    out_f[schema.OUTCOME_TYPE] = [_normalise_code(c) for c in out_f[schema.OUTCOME_TYPE]]
+    types = out_f[schema.OUTCOME_TYPE]
+    out_f[schema.OUTCOME_TYPE] = types.map({v: _outcome_code(v) for v in pd.unique(types.to_numpy(dtype=object))})
     keys = [*schema.SERIES_KEY, schema.MONTH]
     in_set = out_f[schema.OUTCOME_TYPE].isin(codes)
     num = (out_f.assign(_k=np.where(in_set, out_f[schema.COUNT], 0))
