@@ -1,5 +1,6 @@
 """Picking rows out of result frames: the one place that knows how a month, a series or a forecast origin is
-selected, shared by the modules that read results (``ncpm.narrative``, ``ncpm.plots``).
+selected, shared by the modules that read results (``ncpm.narrative``, ``ncpm.plots``); and re-aggregating a
+frame's areas (``map_areas``: local authority districts into a force's local policing areas).
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"force": ["W", "W"], "month": ["2023-05", "2023-06"], "count": [1, 2]})
@@ -9,11 +10,18 @@ selected, shared by the modules that read results (``ncpm.narrative``, ``ncpm.pl
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from ncpm import schema
 from ncpm.errors import InputError
 from ncpm.periods import to_month
+
+#: the area of data.police.uk records without a location (blank LSOA) when records are counted by local authority
+#: district, so that a force's districts add up to its whole-force row
+NO_LOCATION = "No location"
 
 
 def month_column(frame: pd.DataFrame) -> pd.Series:
@@ -54,3 +62,46 @@ def latest_origin(rows: pd.DataFrame) -> pd.DataFrame:
         origins = rows[schema.ORIGIN].map(to_month)
         rows = rows[(origins == origins.max()).to_numpy()]
     return rows
+
+
+def map_areas(frame: pd.DataFrame, mapping: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Re-aggregate a frame's areas: each key of ``mapping`` becomes an area, the sum of the areas it lists (e.g. a
+    force's local policing areas from the local authority districts of ``ncpm.io.policeuk.read_police_uk``).
+
+    Areas no key lists keep their name and counts (out-of-force districts, :data:`NO_LOCATION`, and the whole-force
+    row ``"Force"``, which is never re-aggregated), so the areas still add up to the force. ``frame`` is any frame
+    with ``area`` and ``count`` columns (volumes, outcomes); every other column is a key. Pure: the frame is not
+    changed. :class:`InputError` when a listed area is not in the data (naming the areas seen and the closest
+    match), when an area is listed twice, or when a key or a listed name is "Force" or "No location".
+
+    >>> v = pd.DataFrame({"force": "Warwickshire", "month": "2023-06",
+    ...                   "area": ["Force", "Rugby", "Warwick", "Stratford-on-Avon", "Coventry", "No location"],
+    ...                   "count": [30, 10, 9, 6, 2, 3]})
+    >>> out = map_areas(v, {"East": ["Rugby"], "South": ["Stratford-on-Avon", "Warwick"]})
+    >>> out[["area", "count"]].values.tolist()
+    [['Coventry', 2], ['East', 10], ['Force', 30], ['No location', 3], ['South', 15]]
+    """
+    reserved = {schema.WHOLE_FORCE, NO_LOCATION}
+    seen = sorted({str(a) for a in frame[schema.AREA].unique()} - reserved)
+    target: dict[str, str] = {}
+    for name, parts in mapping.items():
+        if isinstance(parts, str):
+            raise InputError(f"area {name!r}: list the districts it is made of, not a single text ({parts!r})",
+                             file="area mapping")
+        if name in reserved:
+            raise InputError(f"area {name!r} cannot be mapped to: it is kept as it is", file="area mapping")
+        for part in parts:
+            if part in reserved:
+                raise InputError(f"area {name!r} lists {part!r}, which is kept as it is", file="area mapping")
+            if part in target:
+                raise InputError(f"{part!r} is listed in both {target[part]!r} and {name!r}", file="area mapping")
+            if part not in seen:
+                close = difflib.get_close_matches(part, seen, n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise InputError(f"area {name!r} lists {part!r}, which is not in the data{hint}; areas seen: "
+                                 f"{', '.join(seen) or 'none'}", file="area mapping")
+            target[part] = name
+    keys = [c for c in frame.columns if c != schema.COUNT]
+    out = frame.assign(**{schema.AREA: frame[schema.AREA].astype(str).map(lambda a: target.get(a, a))})
+    out = out.groupby(keys, sort=True, observed=True, dropna=False)[schema.COUNT].sum().reset_index()
+    return out[list(frame.columns)]

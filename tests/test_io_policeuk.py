@@ -1,9 +1,12 @@
-"""data.police.uk reader: archive zip, folders and single files, streamed; every record accounted for."""
+"""data.police.uk reader: archive zip, folders and single files, streamed; every record accounted for; areas by
+local authority district adding up to the force; outcome texts as Home Office outcome types."""
 
 import logging
+import re
 import zipfile
 from collections import Counter
 
+import pandas as pd
 import pytest
 from fixtures_io import (
     OUTCOMES_HEADER,
@@ -16,11 +19,12 @@ from fixtures_io import (
 )
 
 from ncpm import schema
-from ncpm.catalogue import measure_for_police_uk
+from ncpm.catalogue import measure_for_police_uk, outcome_table
 from ncpm.errors import InputError
 from ncpm.forces import canonical_force
 from ncpm.io import policeuk
 from ncpm.io.policeuk import NO_LSOA, UNMATCHED, read_police_uk
+from ncpm.measures import outcome_rate
 
 
 def _measure(crime_type):
@@ -31,9 +35,26 @@ def _as_counter(frame):
     return Counter({(r.force, r.area, r.measure, str(r.month)): r.count for r in frame.itertuples()})
 
 
+def _district(lsoa_name):
+    """The district as the test reads an LSOA name: drop the last word when it is an LSOA code (NNNL)."""
+    words = lsoa_name.split()
+    if not words:
+        return "No location"
+    return " ".join(words[:-1]) if re.fullmatch(r"\d{3}[A-Z]", words[-1]) else " ".join(words)
+
+
 def _expected(files, lsoa=False):
-    return Counter({(canonical_force(f), a, _measure(t), m): n
-                    for (f, a, t, m), n in expected_volumes(files, lsoa=lsoa).items()})
+    """Counts straight from the fixture rows: by LSOA code (``lsoa``), else the force and each district."""
+    if lsoa:
+        return Counter({(canonical_force(f), a, _measure(t), m): n
+                        for (f, a, t, m), n in expected_volumes(files, lsoa=True).items()})
+    out = Counter()
+    for name, rows in files.items():
+        if name.endswith("-street.csv"):
+            for r in rows:
+                for area in ("Force", _district(r[8])):
+                    out[(canonical_force(r[3]), area, _measure(r[9]), r[1])] += 1
+    return out
 
 
 def test_archive_of_three_months_and_two_forces(tmp_path):
@@ -48,7 +69,8 @@ def test_archive_of_three_months_and_two_forces(tmp_path):
     assert (outcomes.rows_in, outcomes.rows_loaded) == (outcome_rows, outcome_rows)
     assert sorted(volumes.frame["month"].astype(str).unique()) == ["2023-04", "2023-05", "2023-06"]
     assert set(volumes.frame["force"]) == {"Warwickshire", "West Mercia"}
-    asb = volumes.frame.query("measure == 'police_uk:anti_social_behaviour' and force == 'Warwickshire'")
+    asb = volumes.frame.query("measure == 'police_uk:anti_social_behaviour' and force == 'Warwickshire' "
+                              "and area == 'Force'")
     assert asb["count"].tolist() == [2, 2, 2]  # blank Crime IDs are valid records
     assert str(volumes.frame["month"].dtype) == "period[M]"
     schema.validate(volumes.frame, schema.VOLUMES)
@@ -59,12 +81,12 @@ def test_outcomes_take_the_measure_of_their_crime(tmp_path):
     _, outcomes = read_police_uk(tmp_path / "archive.zip")
     frame = outcomes.frame
     june = frame[(frame.force == "Warwickshire") & (frame.month.astype(str) == "2023-06")]
+    june = june[june.area == "Force"]
     got = {(r.measure, r.outcome_type): r.count for r in june.itertuples()}
     street = files["2023-06/2023-06-warwickshire-street.csv"]
     vehicle = sum(r[9] == "Vehicle crime" for r in street)
-    assert got == {("vehicle_crime", "Investigation complete; no suspect identified"): vehicle,
-                   ("burglary", "Investigation complete; no suspect identified"): 1,
-                   (UNMATCHED, "Offender given a caution"): 1}
+    # Home Office outcome types: 18 investigation complete, no suspect identified; 3 a caution
+    assert got == {("vehicle_crime", "18"): vehicle, ("burglary", "18"): 1, (UNMATCHED, "3"): 1}
 
 
 def test_lsoa_areas_keep_records_without_a_location(tmp_path):
@@ -119,7 +141,8 @@ def test_blank_lines_are_not_rows(tmp_path):
     path.write_text(csv_text([STREET_HEADER, row]) + "\r\n" + csv_text([row]), encoding="utf-8")
     (volumes,) = read_police_uk(path)
     assert volumes.rows_in == 2
-    assert volumes.frame[["measure", "count"]].values.tolist() == [["drug_offences", 2]]
+    assert volumes.frame[["area", "measure", "count"]].values.tolist() == [["Force", "drug_offences", 2],
+                                                                            ["No location", "drug_offences", 2]]
 
 
 def test_the_same_month_and_force_twice_is_refused(tmp_path):
@@ -150,3 +173,161 @@ def test_renamed_header_only_file_is_still_recognised(tmp_path):
     path = tmp_path / "may-outcomes-export.csv"
     path.write_text(csv_text([OUTCOMES_HEADER]), encoding="utf-8")
     assert [(r.kind, r.rows_in) for r in read_police_uk(path)] == [("outcomes", 0)]
+
+
+# ---------------------------------------------------------------------------------------------- districts
+
+def _street(crime_id, lsoa_name, crime_type="Burglary", month="2023-05", last="Under investigation",
+            force="Warwickshire Police"):
+    lsoa = "E01031062" if lsoa_name.strip() else ""
+    return [crime_id, month, force, force, "", "", "On or near X", lsoa, lsoa_name, crime_type, last, ""]
+
+
+ODD_NAMES = ["Rugby 004C", "  Rugby   004C ", "Nuneaton and  Bedworth 012A", "Stratford-on-Avon 001A",
+             "Stratford-on-Avon 001A", "Coventry 030B", "", "Somewhere"]
+
+
+@pytest.fixture(params=["fast", "exact"])
+def path_kind(request, monkeypatch):
+    """Each test runs on the pyarrow path and on the exact (pandas) path, which must agree."""
+    if request.param == "exact":
+        monkeypatch.setattr(policeuk._Reader, "prepare", lambda self, member: None)
+    return request.param
+
+
+def test_districts_add_up_to_the_force_and_keep_records_without_a_location(tmp_path, path_kind):
+    rows = [_street(f"id{i}", name, "Vehicle crime" if i % 2 else "Burglary") for i, name in enumerate(ODD_NAMES)]
+    rows.append(_street("", "Warwick 002B", "Anti-social behaviour", last=""))
+    path = tmp_path / "2023-05-warwickshire-street.csv"
+    path.write_text(csv_text([STREET_HEADER, *rows]), encoding="utf-8")
+    (volumes,) = read_police_uk(path)
+    frame = volumes.frame
+    by_area = frame.groupby("area")["count"].sum().to_dict()
+    assert by_area == {"Force": 9, "Rugby": 2, "Nuneaton and Bedworth": 1, "Stratford-on-Avon": 2, "Coventry": 1,
+                       "No location": 1, "Somewhere": 1, "Warwick": 1}
+    districts = frame[frame.area != "Force"].groupby(["force", "measure", "month"])["count"].sum()
+    whole = frame[frame.area == "Force"].set_index(["force", "measure", "month"])["count"]
+    pd.testing.assert_series_equal(districts, whole, check_names=False)
+    assert (volumes.rows_in, volumes.rows_loaded) == (9, 9)
+    assert volumes.notes == ["1 LSOA name(s) without a trailing LSOA code, each kept whole as its area: 'Somewhere'"]
+    pd.testing.assert_frame_equal(frame, schema.validate(frame, schema.VOLUMES))
+
+
+def test_a_file_without_lsoa_names_is_a_clear_error(tmp_path):
+    header = [c for c in STREET_HEADER if c != "LSOA name"]
+    path = tmp_path / "2023-05-warwickshire-street.csv"
+    path.write_text(csv_text([header, ["a", "2023-05", "W", "Warwickshire Police", "", "", "", "", "Drugs", "", ""]]),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"^.*2023-05-warwickshire-street.csv, column LSOA name: missing column "
+                                         r"'LSOA name'; found: Crime ID, "):
+        read_police_uk(path)
+
+
+# ---------------------------------------------------------------------------------------------- outcomes
+
+OUTCOME_TEXTS = {  # police.uk Outcome type -> the outcome_type the reader gives (outcomes.toml [police_uk])
+    "Suspect charged": "1", "Offender given a caution": "3", "Local resolution": "8",
+    "Offender given penalty notice": "6", "Offender given a drugs possession warning": "7",
+    "Suspect charged as part of another case": "4", "Unable to prosecute suspect": "16",
+    "Investigation complete; no suspect identified": "18", "Further action is not in the public interest": "22",
+    "Under investigation": "Under investigation", "Offender sent to prison": "Offender sent to prison",
+    "Offender given a youth caution": "Offender given a youth caution",  # not in the table: kept, with a note
+}
+
+
+def _outcomes_folder(folder):
+    """Street records of May 2023 (20 burglaries in Rugby) and one outcome record for each text above."""
+    folder.mkdir()
+    street = [_street(f"c{i}", "Rugby 004C") for i in range(20)]
+    (folder / "2023-05-warwickshire-street.csv").write_text(csv_text([STREET_HEADER, *street]), encoding="utf-8")
+    outcomes = [[f"c{i}", "2023-05", "Warwickshire Police", "Warwickshire Police", "", "", "On or near X",
+                 "E01031062", "Rugby 004C", text] for i, text in enumerate(OUTCOME_TEXTS)]
+    (folder / "2023-05-warwickshire-outcomes.csv").write_text(csv_text([OUTCOMES_HEADER, *outcomes]),
+                                                             encoding="utf-8")
+
+
+def test_outcome_texts_become_home_office_outcome_types(tmp_path, path_kind):
+    _outcomes_folder(tmp_path / "in")
+    volumes, outcomes = read_police_uk(tmp_path / "in")
+    whole = outcomes.frame[outcomes.frame.area == "Force"]
+    assert Counter(dict(zip(whole.outcome_type, whole["count"], strict=True))) == Counter(OUTCOME_TEXTS.values())
+    assert set(outcomes.frame.area) == {"Force", "Rugby"} and set(outcomes.frame.measure) == {"burglary"}
+    assert outcomes.rows_in == outcomes.rows_loaded == len(OUTCOME_TEXTS)
+    assert outcomes.notes == [f"outcome text 'Offender given a youth caution' is not in the police.uk outcome table "
+                              f"(outcomes.toml {outcome_table().version}): 1 record(s) kept with that outcome_type, "
+                              "in no action-taken set"]
+    rate = outcome_rate(outcomes.frame, volumes.frame).set_index("area")
+    # action taken: charged (1), caution (3), community resolution (8), penalty notice (6), drugs warning (7), TIC (4)
+    assert rate.loc["Force", "outcomes"] == rate.loc["Rugby", "outcomes"] == 6
+    assert rate.loc["Force", "n"] == 20 and rate.loc["Force", "rate"] == pytest.approx(0.3)
+
+
+def test_outcome_rate_reads_police_uk_texts_too():
+    """A frame that kept police.uk texts (an older store, an extract) gives the same rate."""
+    v = pd.DataFrame({"force": "F", "area": "Force", "measure": "m", "month": "2023-05", "count": [10]})
+    o = pd.DataFrame({"force": "F", "area": "Force", "measure": "m", "month": "2023-05",
+                      "outcome_type": ["Local resolution", "Suspect charged", "Offender fined", "18"],
+                      "count": [1, 2, 4, 3]})
+    assert outcome_rate(o, v).loc[0, "outcomes"] == 3  # a court result in an outcomes frame follows its charge
+
+
+def test_last_outcome_category_gives_outcomes_only_when_asked(tmp_path, path_kind):
+    rows = [_street("a", "Rugby 004C", last="Offender fined"), _street("b", "Rugby 004C", last="Local resolution"),
+            _street("c", "Rugby 004C", last="Awaiting court outcome"), _street("d", "", last="Under investigation"),
+            _street("", "Rugby 004C", "Anti-social behaviour", last="")]
+    path = tmp_path / "2023-05-warwickshire-street.csv"
+    path.write_text(csv_text([STREET_HEADER, *rows]), encoding="utf-8")
+    assert [r.kind for r in read_police_uk(path)] == ["volumes"]
+    volumes, outcomes = read_police_uk(path, last_outcomes=True)
+    whole = outcomes.frame[outcomes.frame.area == "Force"]
+    # a court text as a crime's last outcome stands for its charge (type 1)
+    assert dict(zip(whole.outcome_type, whole["count"], strict=True)) == {"1": 2, "8": 1, "Under investigation": 1}
+    assert (outcomes.rows_in, volumes.rows_in) == (4, 5)
+    assert "1 street record(s) with none" in outcomes.notes[0]
+    assert outcome_rate(outcomes.frame, volumes.frame).set_index("area").loc["Force", "outcomes"] == 3
+
+
+def test_last_outcomes_alongside_outcomes_files_is_refused(tmp_path):
+    _outcomes_folder(tmp_path / "in")
+    with pytest.raises(InputError, match="both would count outcomes twice"):
+        read_police_uk(tmp_path / "in", last_outcomes=True)
+
+
+# ---------------------------------------------------------------------------------------------- map_areas
+
+WARWICKSHIRE_LPAS = {"North": ["North Warwickshire", "Nuneaton and Bedworth"], "East": ["Rugby"],
+                     "South": ["Stratford-on-Avon", "Warwick"]}
+
+
+def _district_frame():
+    rows = [(d, n) for d, n in [("North Warwickshire", 4), ("Nuneaton and Bedworth", 6), ("Rugby", 5),
+                                ("Stratford-on-Avon", 3), ("Warwick", 7), ("Coventry", 1), ("No location", 2)]]
+    frame = pd.DataFrame({"force": "Warwickshire", "area": [a for a, _ in rows], "measure": "burglary",
+                          "month": pd.Period("2023-05", "M"), "count": [n for _, n in rows]})
+    whole = frame.iloc[:1].assign(area="Force", count=int(frame["count"].sum()))
+    return schema.validate(pd.concat([frame, whole]), schema.VOLUMES)
+
+
+def test_map_areas_groups_districts_into_local_policing_areas():
+    from ncpm.frames import map_areas
+
+    out = map_areas(_district_frame(), WARWICKSHIRE_LPAS)
+    assert dict(zip(out.area, out["count"], strict=True)) == {"Coventry": 1, "East": 5, "Force": 28,
+                                                              "No location": 2, "North": 10, "South": 10}
+    assert out[out.area != "Force"]["count"].sum() == 28
+    pd.testing.assert_frame_equal(out, schema.validate(out, schema.VOLUMES))
+
+
+@pytest.mark.parametrize("mapping, message", [
+    ({"East": ["Rugbi"]}, r"area 'East' lists 'Rugbi', which is not in the data \(did you mean 'Rugby'\?\); "
+                          r"areas seen: Coventry, North Warwickshire, Nuneaton and Bedworth, Rugby, "),
+    ({"East": ["Rugby"], "South": ["Rugby"]}, r"'Rugby' is listed in both 'East' and 'South'"),
+    ({"East": "Rugby"}, r"list the districts it is made of"),
+    ({"Force": ["Rugby"]}, r"area 'Force' cannot be mapped to"),
+    ({"East": ["No location"]}, r"lists 'No location', which is kept as it is"),
+])
+def test_map_areas_refuses_a_mapping_that_does_not_fit_the_data(mapping, message):
+    from ncpm.frames import map_areas
+
+    with pytest.raises(InputError, match=message):
+        map_areas(_district_frame(), mapping)

@@ -33,14 +33,19 @@ def _members(path):
 
 
 def _expected(path, lsoa=False):
-    """(force, area, measure, month) -> records, by pandas over each member (independent of the reader)."""
+    """(force, area, measure, month) -> records, by pandas over each member (independent of the reader); areas
+    the LSOA code (``lsoa``), else the whole force and each district (the LSOA name without its code)."""
     frames = [pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False) for data in _members(path).values()]
     df = pd.concat(frames, ignore_index=True)
-    area = df["LSOA code"].where(df["LSOA code"] != "", NO_LSOA) if lsoa else pd.Series("Force", index=df.index)
-    keys = pd.DataFrame({"force": df["Falls within"].map(canonical_force), "area": area,
-                         "measure": df["Crime type"].map(lambda t: measure_for_police_uk(t) or
-                                                         "police_uk:" + t.lower().replace("-", "_").replace(" ", "_")),
-                         "month": df["Month"]})
+    if lsoa:
+        areas = [df["LSOA code"].where(df["LSOA code"] != "", NO_LSOA)]
+    else:
+        areas = [pd.Series("Force", index=df.index),
+                 df["LSOA name"].str.replace(r"\s+\d{3}[A-Z]$", "", regex=True).replace("", "No location")]
+    keys = pd.concat([pd.DataFrame({"force": df["Falls within"].map(canonical_force), "area": area,
+                                    "measure": df["Crime type"].map(lambda t: measure_for_police_uk(t) or "police_uk:"
+                                                                    + t.lower().replace("-", "_").replace(" ", "_")),
+                                    "month": df["Month"]}) for area in areas])
     return keys.value_counts().to_dict(), len(df)
 
 
@@ -60,7 +65,7 @@ def test_counts_match_pandas(archive, lsoa, no_exact):
     (volumes,) = read_police_uk(archive, lsoa=lsoa)
     assert _got(volumes) == expected
     assert (volumes.rows_in, volumes.rows_loaded, volumes.rejected) == (rows, rows, [])
-    assert volumes.frame["count"].sum() == rows
+    assert volumes.frame["count"].sum() == rows * (1 if lsoa else 2)  # each record in its force and its district
     assert volumes.frame["force"].nunique() == 3 and volumes.frame["month"].nunique() == 3
 
 
@@ -131,7 +136,7 @@ def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, m
     assert exact == [f"{out}!{name}"]
     expected, _ = _expected(archive)
     got = _got(volumes)
-    assert sum(expected.values()) - sum(got.values()) == 2
+    assert sum(expected.values()) - sum(got.values()) == 2 * 2  # each record in its force and its district
 
 
 def test_bad_utf8_in_a_column_not_read_is_still_refused(archive, tmp_path):
@@ -195,7 +200,7 @@ def test_a_corrupt_archive_member_is_a_clear_error(tmp_path):
     archive = tmp_path / "police.zip"
     with _zipfile.ZipFile(archive, "w", _zipfile.ZIP_DEFLATED) as z:
         z.writestr("2023-06/2023-06-warwickshire-street.csv", body)
-    assert read_police_uk(archive)[0].frame["count"].sum() == 2000
+    assert read_police_uk(archive)[0].frame.query("area == 'Force'")["count"].sum() == 2000
     data = bytearray(archive.read_bytes())
     data[200] ^= 0xFF  # inside the member's compressed bytes
     archive.write_bytes(bytes(data))
@@ -228,7 +233,7 @@ def test_frames_are_canonical_by_construction(archive, tmp_path, lsoa):
             z.writestr(n, data)
         z.writestr("2023-02/2023-02-kent-outcomes.csv", outcomes)
     volumes, outcome_counts = read_police_uk(out, lsoa=lsoa)
-    assert outcome_counts.frame["count"].sum() == len(ids) + 1
+    assert outcome_counts.frame["count"].sum() == (len(ids) + 1) * (1 if lsoa else 2)
     assert "police_uk:unmatched_crime" in set(outcome_counts.frame["measure"])
     for result, spec in ((volumes, schema.VOLUMES), (outcome_counts, schema.OUTCOMES)):
         pd.testing.assert_frame_equal(result.frame, schema.validate(result.frame, spec))

@@ -9,21 +9,37 @@ Formats (data.police.uk/about/#columns):
   Location, LSOA code, LSOA name, Outcome type.
 
 Each record is one row in ``rows_in``; the frames hold monthly counts. Street records become *volumes* by force
-("Falls within"), crime type and month, with ``area`` the whole force or, with ``lsoa=True``, the LSOA code
-(:data:`NO_LSOA` for records without one). The measure is the catalogue measure of the crime type
-(``ncpm.catalogue.measure_for_police_uk``) or ``police_uk:<crime type slug>``. Outcome records become *outcomes*
-counted by the month the outcome was recorded, ``outcome_type`` the police.uk Outcome type text; their measure is
-that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
+("Falls within"), area, crime type and month. Areas: each record counts in its force's whole-force row ("Force") and
+in its local authority district's row, the LSOA name without its trailing LSOA code ("Rugby 004C" -> "Rugby",
+:func:`district`; :data:`NO_LOCATION` for a record without an LSOA), so a force's districts add up to its "Force"
+row exactly (the frame's counts sum to twice the records). The districts are where police.uk places the records,
+so a force's data hold a few records in neighbouring districts (Coventry in Warwickshire's): they stay named
+(``ncpm.frames.map_areas`` groups districts into a force's local policing areas). With ``lsoa=True`` the area is
+the LSOA code instead (:data:`NO_LSOA` for records without one), with no "Force" row. The measure is the catalogue
+measure of the crime type (``ncpm.catalogue.measure_for_police_uk``) or ``police_uk:<crime type slug>``.
+
+Outcome records become *outcomes* counted by the month the outcome was recorded, with the same areas; their measure
+is that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
+``outcome_type`` is the Home Office outcome type the Outcome type text stands for (``ncpm.catalogue.
+police_uk_outcome``, the versioned table in ``ncpm/data/outcomes.toml``: "Local resolution" is 8), so
+``ncpm.measures.outcome_rate`` gives "action taken" rates; a text with no type (under investigation, a court result
+after the charge, a text not in the table) is kept as it is, counted, and in no action-taken set; the notes name
+each text not in the table with its count. Street files' "Last outcome category" gives outcomes only when asked
+(``last_outcomes=True``), and then never alongside outcomes files (it would count outcomes twice): each crime's
+latest outcome as of the download, counted in the month the crime was recorded (a court text stands for the charge),
+which is a cohort view that changes with each download, not the outcomes recorded in a month.
 
 National scale (issue 8): "check each distinct text once, count integer keys". Archives are read member by member
 straight from the zip (never extracted): each deflated member is read raw and inflated whole by ISA-L (a national
 member is a few MB; CRC-32 checked). Each member is checked to be UTF-8 (``bytes.isascii``, else a decode) and
 parsed by ``pyarrow.csv.read_csv`` (C++) reading only the key columns, dictionary-encoded: a batch holds a few
 distinct texts and an int32 index a record. Only the distinct texts go through Python (the force through
-``find_force``, the month parsed, a blank crime type refused), each once per call; LSOA codes, thousands a batch,
-are matched in C++ (``pyarrow.compute.index_in``) and only unseen ones go through Python. Each record becomes one
-int64 key packing its five codes (force, area, measure, month, outcome type); the keys are summed by sorting
-(``numpy``) every :data:`_CONSOLIDATE` records. Up to :data:`WORKERS` threads read, inflate and parse
+``find_force``, the month parsed, a blank crime type refused, an outcome text looked up), each once per call; LSOA
+names (or codes), thousands a batch, are matched in C++ (``pyarrow.compute.index_in``) and only unseen ones go
+through Python (a name's district computed once). Each record becomes one int64 key packing its five codes (force,
+area, measure, month, outcome type); the keys are summed by sorting (``numpy``) every :data:`_CONSOLIDATE` records,
+and the whole-force rows are the district keys summed again with the area masked out, at the end (a few thousand
+groups, not the records). Up to :data:`WORKERS` threads read, inflate and parse
 :data:`AHEAD` members ahead (file reads, ISA-L and pyarrow release the GIL) while the calling thread assigns the
 codes. Memory is bounded by a few members, the keys held and the distinct (force, area, measure, month) groups,
 not by the archive size; the one structure that grows with the archive is the Crime ID map used to give outcomes
@@ -72,9 +88,10 @@ except ImportError:  # pragma: no cover - isal is a dependency
     _isal = None
 
 from ncpm import schema
-from ncpm.catalogue import measure_for_police_uk
+from ncpm.catalogue import measure_for_police_uk, outcome_table, police_uk_outcome
 from ncpm.errors import InputError
 from ncpm.forces import find_force
+from ncpm.frames import NO_LOCATION
 from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
     DEFAULT_ENCODING,
@@ -92,10 +109,12 @@ from ncpm.io._common import (
 log = logging.getLogger("ncpm")
 
 FORMAT = "police_uk"
-STREET_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "Crime type")
-OUTCOMES_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "Outcome type")
+STREET_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
+OUTCOMES_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "LSOA name", "Outcome type")
+LAST_OUTCOME = "Last outcome category"  # street files: required with ``last_outcomes=True``
 FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv$", re.I)
 NO_LSOA = "no LSOA"  # the area of records without a location when reading by LSOA
+_LSOA_CODE = re.compile(r"\s*\d{3}[A-Za-z]$")  # the trailing code of an LSOA name: "Rugby 004C"
 UNMATCHED = "police_uk:unmatched_crime"  # outcomes whose Crime ID is not among the street records read
 CHUNK_ROWS = 200_000  # records per chunk on the exact path
 BLOCK_BYTES = 16 << 20  # bytes per record batch on the fast path (pyarrow parses blocks in parallel)
@@ -223,7 +242,22 @@ def _measure_of(crime_type: str) -> str:
     return measure_for_police_uk(crime_type) or f"police_uk:{slug(crime_type)}"
 
 
-def _exact_tables(member: _Member, encoding: str | None, kind: str | None) -> Iterator[tuple[str, Table]]:
+def district(lsoa_name: str) -> str:
+    """The local authority district of a police.uk LSOA name, "<local authority> <LSOA code>": the name without its
+    trailing code (three digits and a letter), runs of spaces read as one; :data:`ncpm.frames.NO_LOCATION` when
+    blank. A name without a trailing code is kept whole (the reader's notes name it).
+
+    >>> district("Nuneaton and Bedworth 012A"), district("  Stratford-on-Avon   001A "), district("")
+    ('Nuneaton and Bedworth', 'Stratford-on-Avon', 'No location')
+    """
+    name = " ".join(lsoa_name.split())
+    if not name:
+        return NO_LOCATION
+    return _LSOA_CODE.sub("", name) or name
+
+
+def _exact_tables(member: _Member, encoding: str | None, kind: str | None,
+                  required_of: Callable[[str], tuple[str, ...]]) -> Iterator[tuple[str, Table]]:
     """The exact (slow) path: validate the header, then yield (kind, table) chunks with exact 1-based line numbers
     (pandas chunks, line breaks inside quoted fields counted)."""
     with member.open() as binary:
@@ -236,8 +270,7 @@ def _exact_tables(member: _Member, encoding: str | None, kind: str | None) -> It
             keys = {header_key(c) for c in header}
             if kind is None:
                 kind = "outcomes" if header_key("Outcome type") in keys else "street"
-            required = STREET_REQUIRED if kind == "street" else OUTCOMES_REQUIRED
-            where = match_columns(header, required, file=member.label)
+            where = match_columns(header, required_of(kind), file=member.label)
             names = {name: header[i].strip() for name, i in where.items()}
             reader = pd.read_csv(stream, header=None, names=range(len(header)), dtype=str, keep_default_na=False,
                                  na_values=[], skip_blank_lines=False, chunksize=CHUNK_ROWS, engine="c")
@@ -332,7 +365,7 @@ class _Codes:
         self.values: dict[str, list[str]] = {d: [] for d in _DIMS}
         self.index: dict[str, dict[str, int]] = {d: {} for d in _DIMS}
         self.cache: dict[str, dict[str, int]] = {}
-        self.area_set = pa.array([], pa.string())  # the area values as an Arrow array (``areas``)
+        self.seen: dict[str, tuple[pa.Array, np.ndarray]] = {}  # per check: texts met so far and their codes
 
     def code(self, dim: str, value: str) -> int:
         index = self.index[dim]
@@ -358,20 +391,20 @@ class _Codes:
             out[i] = c
         return out
 
-    def areas(self, dictionary: pa.Array) -> np.ndarray:
-        """Area codes of a batch dictionary of LSOA codes (stripped; blank is :data:`NO_LSOA`), looked up in C++:
-        an LSOA dictionary holds thousands of values a batch, so only the values not seen before go through
-        Python (about 35,000 in a national archive)."""
+    def mapped(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> np.ndarray:
+        """Codes of a batch dictionary of many distinct texts (stripped) under ``check``, looked up in C++: an LSOA
+        dictionary holds thousands of codes or names a batch, so only the texts not met before go through
+        ``fn`` in Python, once each (about 35,000 in a national archive)."""
+        seen, codes = self.seen.get(check) or (pa.array([], pa.string()), np.zeros(0, dtype=np.int64))
         values = pc.utf8_trim_whitespace(dictionary)
-        values = pc.if_else(pc.equal(values, ""), NO_LSOA, values)
-        at = pc.index_in(values, value_set=self.area_set)
-        new = at.is_null()
-        if pc.any(new).as_py():
-            for v in pc.unique(values.filter(new)).to_pylist():
-                self.code("area", v)
-            self.area_set = pa.array(self.values["area"], pa.string())
-            at = pc.index_in(values, value_set=self.area_set)
-        return at.to_numpy(zero_copy_only=False).astype(np.int64)
+        at = pc.index_in(values, value_set=seen)
+        if at.null_count:
+            fresh = pc.unique(values.filter(at.is_null())).to_pylist()
+            codes = np.concatenate([codes, np.array([fn(v) for v in fresh], dtype=np.int64)])
+            seen = pa.concat_arrays([seen, pa.array(fresh, pa.string())])
+            self.seen[check] = (seen, codes)
+            at = pc.index_in(values, value_set=seen)
+        return codes[at.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 def _month_code(codes: _Codes) -> Callable[[str], int]:
@@ -390,6 +423,8 @@ class _Part:
     rejected: list[Rejection] = field(default_factory=list)
     keys: list[np.ndarray] = field(default_factory=list)  # a packed group key a record counted
     ids: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    last: _Part | None = None  # street records' Last outcome category as outcomes (``last_outcomes=True``)
+    no_outcome: int = 0  # street records with a blank Last outcome category (anti-social behaviour)
 
 
 @dataclass
@@ -424,15 +459,44 @@ class _Tally:
 class _Reader:
     """State of one ``read_police_uk`` call: codes, the Crime ID map and the per-kind tallies."""
 
-    def __init__(self, lsoa: bool, encoding: str | None, need_ids: bool) -> None:
-        self.lsoa, self.encoding, self.need_ids = lsoa, encoding, need_ids
+    def __init__(self, lsoa: bool, encoding: str | None, need_ids: bool, last_outcomes: bool = False) -> None:
+        self.lsoa, self.encoding, self.need_ids, self.last_outcomes = lsoa, encoding, need_ids, last_outcomes
         self.codes = _Codes()
-        self.codes.code("area", schema.WHOLE_FORCE)
+        self.codes.code("area", schema.WHOLE_FORCE)  # code 0: the whole-force rows added in ``result``
         self.codes.code("outcome", "")
+        self.area_column = "LSOA code" if lsoa else "LSOA name"
+        self.odd_names: set[str] = set()  # LSOA names without a trailing LSOA code (kept whole as their district)
+        self.unknown: set[str] = set()  # outcome types that are police.uk texts not in the outcome table
+        self.no_outcome = 0
         self.tallies = {"street": _Tally(), "outcomes": _Tally()}
         self.ids: list[tuple[np.ndarray, np.ndarray]] = []  # (hash of Crime ID, measure code) of street records
         self.id_index: pd.Index | None = None
         self.id_codes = np.array([], dtype=np.int64)
+
+    # ---- the codes of distinct texts
+    def required(self, kind: str) -> tuple[str, ...]:
+        if kind == "street":
+            return STREET_REQUIRED + ((LAST_OUTCOME,) if self.last_outcomes else ())
+        return OUTCOMES_REQUIRED
+
+    def area_code(self, value: str) -> int:
+        """The area code of a stripped LSOA code (``lsoa=True``) or LSOA name (its district)."""
+        if self.lsoa:
+            return self.codes.code("area", value or NO_LSOA)
+        name = district(value)
+        if name != NO_LOCATION and name == " ".join(value.split()):
+            self.odd_names.add(value)
+        if name == schema.WHOLE_FORCE:  # never merged into the whole-force row
+            name = f"{name} (LSOA name)"
+        return self.codes.code("area", name)
+
+    def outcome_code(self, text: str, last: bool = False) -> int:
+        """The outcome code of an Outcome type (or, ``last``, a Last outcome category) text: its Home Office type,
+        else the text itself (kept; the notes name a text not in the table)."""
+        found = police_uk_outcome(text, last=last)
+        if found.kind == "unknown":
+            self.unknown.add(found.outcome_type)
+        return self.codes.code("outcome", found.outcome_type)
 
     # ---- outcomes: the measure of the crime
     def measure_codes(self, hashes: np.ndarray) -> np.ndarray:
@@ -466,12 +530,13 @@ class _Reader:
         header = next(csv.reader([first]))
         kind = member.kind or ("outcomes" if header_key("Outcome type") in {header_key(c) for c in header}
                                else "street")
-        where = match_columns(header, STREET_REQUIRED if kind == "street" else OUTCOMES_REQUIRED,
-                              file=member.label)
+        where = match_columns(header, self.required(kind), file=member.label)
         if end < 0 or not data[end + 1:end + 4096].strip():
             return None  # no records (or only blank lines): the exact path gives the empty table
         what = "Crime type" if kind == "street" else "Outcome type"
-        wanted = ["Falls within", "Month", what] + (["LSOA code"] if self.lsoa else [])
+        wanted = ["Falls within", "Month", what, self.area_column]
+        if kind == "street" and self.last_outcomes:
+            wanted.append(LAST_OUTCOME)
         if kind == "outcomes" or self.need_ids:
             wanted.append("Crime ID")
         columns = [f"c{i}" for i in range(len(header))]
@@ -516,7 +581,7 @@ class _Reader:
         if street:
             kind_code = coded("Crime type", "crime_type", lambda v: codes.code("measure", _measure_of(v)))
         else:
-            kind_code = coded("Outcome type", "outcome", lambda v: codes.code("outcome", v))
+            kind_code = coded("Outcome type", "outcome", self.outcome_code)
         bad = (force < 0) | (month < 0) | (kind_code < 0)
         ids = no_id = None
         if "Crime ID" in cols:
@@ -526,12 +591,13 @@ class _Reader:
                 bad |= no_id
         if bad.any():
             return False
-        area: np.ndarray | int = 0
-        if self.lsoa:
-            col = cols["LSOA code"]
-            area = codes.areas(col.dictionary)[col.indices.to_numpy(zero_copy_only=False)]
+        col = cols[self.area_column]
+        area = codes.mapped(self.area_column, col.dictionary, self.area_code)[col.indices.to_numpy(zero_copy_only=False)]
         if street:
             measure, outcome = kind_code, 0
+            if self.last_outcomes:
+                last = coded(LAST_OUTCOME, "last outcome", lambda v: self.outcome_code(v, last=True))
+                self._last(part, force, area, measure, month, last)
             if ids is not None:
                 has = ~no_id
                 part.ids.append((_hash(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
@@ -543,11 +609,22 @@ class _Reader:
         part.rows_in += batch.num_rows
         return True
 
+    @staticmethod
+    def _last(part: _Part, force: np.ndarray, area: np.ndarray, measure: np.ndarray, month: np.ndarray,
+              last: np.ndarray) -> None:
+        """Street records with a Last outcome category as outcome records (``last_outcomes=True``); a blank one
+        (anti-social behaviour, a crime with no outcome yet published) is no outcome, counted in the notes."""
+        has = last >= 0
+        part.last = part.last or _Part("outcomes")
+        part.last.keys.append(_pack(force[has], area[has], measure[has], month[has], last[has]))
+        part.last.rows_in += int(has.sum())
+        part.no_outcome += int((~has).sum())
+
     # ---- the exact path
     def exact(self, member: _Member) -> _Part:
         """Read one member with the csv-aware pandas reader (exact line numbers whatever the quoting)."""
         part: _Part | None = None
-        for kind, table in _exact_tables(member, self.encoding, member.kind):
+        for kind, table in _exact_tables(member, self.encoding, member.kind, self.required):
             part = part or _Part(kind)
             checks = RowChecks(table)
             force = checks.force("Falls within")
@@ -562,13 +639,17 @@ class _Reader:
             good = checks.good
             n = len(table)
             code = np.zeros((n, 5), dtype=np.int64)
-            for j, values in ((0, force), (3, month), (4, outcome)):
+            for j, values in ((0, force), (3, month)):
                 code[good, j] = unique_map(values[good], lambda v, d=_DIMS[j]: self.codes.code(d, v)).to_numpy()
-            if self.lsoa:
-                lsoa = table.data["LSOA code"].where(table.data["LSOA code"] != "", NO_LSOA)
-                code[good, 1] = unique_map(lsoa[good], lambda v: self.codes.code("area", v)).to_numpy()
+            if kind == "outcomes":
+                code[good, 4] = unique_map(outcome[good], self.outcome_code).to_numpy()
+            code[good, 1] = unique_map(table.data[self.area_column][good], self.area_code).to_numpy()
             if kind == "street":
                 code[good, 2] = unique_map(measure[good], lambda v: self.codes.code("measure", v)).to_numpy()
+                if self.last_outcomes:
+                    texts = table.data[LAST_OUTCOME][good]
+                    last = unique_map(texts, lambda v: self.outcome_code(v, last=True) if v else -1).to_numpy()
+                    self._last(part, *code[good][:, :4].T, last.astype(np.int64))
                 if self.need_ids:
                     has = good & (table.data["Crime ID"] != "").to_numpy()
                     part.ids.append((_hash(table.data["Crime ID"][has]), code[has, 2].astype(np.int16)))
@@ -601,6 +682,9 @@ class _Reader:
         part = (self.finish(parsed) if parsed is not None else None) or self.exact(member)
         self.ids.extend(part.ids)
         self.tallies[part.kind].add(part)
+        if self.last_outcomes and part.kind == "street":
+            self.tallies["outcomes"].add(part.last or _Part("outcomes"))
+            self.no_outcome += part.no_outcome
         log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
                 member.label, part.rows_in, len(part.rejected))
 
@@ -611,9 +695,15 @@ class _Reader:
         tally = self.tallies[kind]
         spec = schema.VOLUMES if kind == "street" else schema.OUTCOMES
         tally.reduce()
+        notes = self.notes(kind, tally)
         if not len(tally.keys):
-            return LoadResult(str(path), FORMAT, spec.name, schema.empty(spec), tally.rows_in, tally.rejected)
-        fields = _unpack(tally.keys)
+            return LoadResult(str(path), FORMAT, spec.name, schema.empty(spec), tally.rows_in, tally.rejected,
+                              notes=notes)
+        keys, counts = tally.keys, tally.counts
+        if not self.lsoa:  # each district's records again in the whole-force row (area code 0)
+            whole = keys & ~np.int64(((1 << _BITS["area"]) - 1) << _SHIFT["area"])
+            keys, counts = _sum(np.concatenate([keys, whole]), np.concatenate([counts, counts]))
+        fields = _unpack(keys)
         rank = {}
         for d in _DIMS:
             values = self.codes.values[d] or [""]
@@ -630,15 +720,39 @@ class _Reader:
         if kind == "outcomes":
             cols[schema.OUTCOME_TYPE] = text("outcome")
         frame = pd.DataFrame(cols)
-        frame[schema.COUNT] = tally.counts[order].astype(np.int64)
-        return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected)
+        frame[schema.COUNT] = counts[order].astype(np.int64)
+        return LoadResult(str(path), FORMAT, spec.name, frame, tally.rows_in, tally.rejected, notes=notes)
+
+    def notes(self, kind: str, tally: _Tally) -> list[str]:
+        """What the reader says about the records it loaded: LSOA names without a code, outcome texts not in the
+        outcome table (with their records), street records with no Last outcome category."""
+        out = []
+        if kind == "street" and self.odd_names:
+            names = sorted(self.odd_names)
+            out.append(f"{len(names)} LSOA name(s) without a trailing LSOA code, each kept whole as its area: "
+                       + ", ".join(repr(n) for n in names[:10]) + (", ..." if len(names) > 10 else ""))
+        if kind == "outcomes" and self.unknown and len(tally.keys):
+            outcome = _unpack(tally.keys)["outcome"]
+            table = outcome_table()
+            for text in sorted(self.unknown):
+                n = int(tally.counts[outcome == self.codes.index["outcome"][text]].sum())
+                out.append(f"outcome text {text!r} is not in the police.uk outcome table (outcomes.toml "
+                           f"{table.version}): {n:,} record(s) kept with that outcome_type, in no action-taken set")
+        if kind == "outcomes" and self.last_outcomes:
+            out.append(f"outcomes from street files' {LAST_OUTCOME!r} (each crime's latest outcome, counted in "
+                       f"the month the crime was recorded); {self.no_outcome:,} street record(s) with none "
+                       "(anti-social behaviour, no outcome yet) give no outcome")
+        return out
 
 
-def read_police_uk(path: str | Path, *, lsoa: bool = False, progress: bool = False,
+def read_police_uk(path: str | Path, *, lsoa: bool = False, last_outcomes: bool = False, progress: bool = False,
                    encoding: str | None = None) -> list[LoadResult]:
     """Read data.police.uk street and outcomes files (a CSV, a folder, or the national archive zip).
 
-    Returns one :class:`LoadResult` per kind found: "volumes" (street files) then "outcomes". A record with an
+    Returns one :class:`LoadResult` per kind found: "volumes" (street files) then "outcomes". Areas are the whole
+    force ("Force") and its records' local authority districts, which add up to it (``lsoa=True``: LSOA codes);
+    outcome types are Home Office outcome types (module docstring). ``last_outcomes=True``: the outcomes are the
+    street files' Last outcome category instead (refused when the input holds outcomes files). A record with an
     unknown force, an unreadable month or a blank crime or outcome type is rejected with its file and line;
     a blank Crime ID (anti-social behaviour) or a blank LSOA is valid (outcome records need a Crime ID).
     Archive members with an absolute path or ``..`` are refused (:class:`InputError`); nothing is written to disk.
@@ -646,6 +760,11 @@ def read_police_uk(path: str | Path, *, lsoa: bool = False, progress: bool = Fal
     """
     path = Path(path)
     with _members(path) as members:
-        reader = _Reader(lsoa, encoding, need_ids=any(m.kind == "outcomes" for m in members))
+        outcome_files = [m.label for m in members if m.kind == "outcomes"]
+        if last_outcomes and outcome_files:
+            raise InputError(f"outcomes from street files' {LAST_OUTCOME!r} were asked for, but the input holds "
+                             f"outcomes files ({outcome_files[0]}, ...): read the outcomes files (without "
+                             "last_outcomes), or street files only; both would count outcomes twice", file=str(path))
+        reader = _Reader(lsoa, encoding, need_ids=bool(outcome_files), last_outcomes=last_outcomes)
         reader.read(members, progress)
     return [reader.result(path, kind) for kind, tally in reader.tallies.items() if tally.files]
