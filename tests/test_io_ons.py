@@ -434,3 +434,12 @@ def test_other_layouts_of_the_same_tables(tmp_path):
                                "the same offence groups")
     assert [(r.line, r.expected, r.reason) for r in counts.rejected] == [(4, True, NOT_A_FORCE)]
     assert population.frame.to_dict("records") == [{"force": "Warwickshire", "year": 2022, "population": 600500}]
+
+
+def test_a_row_rejected_for_a_bad_number_gets_no_not_available_note(tmp_path):
+    path = write_ons_p1(tmp_path / "p1.csv", rows=[
+        ["E23000017", "Warwickshire", "39,348", "..", "about 400", "3,790", "226", "3,434"]])
+    result = read_ons_pfa_table(path)
+    assert [str(r) for r in result.rejected] == [f"{path}, row 8, column Robbery: 'about 400' is not a number"]
+    assert result.notes == [] and result.frame.empty
+    _accounting_holds(result)

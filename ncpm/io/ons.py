@@ -18,11 +18,12 @@ exported as CSV, or the XLSX / ODS workbook itself): title and note rows, then a
 Every edition is read by the same rules, never by file or sheet name or position:
 
 - **Sheets.** In a workbook, the counts table is the sheet with the ``Area Code, Area Name`` (or C2) header whose
-  title speaks of neither rates nor percentage changes, which has no population column and at least one column that
-  is a catalogue offence group (so the knife crime and anti-social behaviour tables are not taken for it; of
-  several, the one with the most). The population table is the sheet with that header and a "Population ..."
-  column. Other sheets (notes, contents, a "Correction" sheet, the percentage-change table) are ignored, whatever
-  they are called ("Table P1 " with a trailing space) and wherever they stand.
+  title (its first row) speaks of neither rates nor percentage changes, which has no population column and at least
+  one column that is a catalogue offence group (so the knife crime and anti-social behaviour tables are not taken
+  for it; of several, the one with the most, and a note names the others if they tie). The population table is the
+  sheet with that header and a population column ("Population figures (mid-2016) ...", "Mid-2022 population
+  estimates"; not a rate). Other sheets (notes, contents, a "Correction" notice, the percentage-change table) are
+  ignored, whatever they are called ("Table P1 " with a trailing space) and wherever they stand.
 - **Footnote markers.** The published text glues footnote numbers to names, headers and titles
   ("Greater Manchester8,9", "Violence against the person4", "Total recorded crime (excluding fraud4)",
   "Stalking and harassment 5"). :func:`label` strips one or two-digit numbers (and lists of them) that end a label
@@ -30,12 +31,13 @@ Every edition is read by the same rules, never by file or sheet name or position
   too. A number of three digits or more ("Rate per 1,000") is kept. Titles are read apart (:func:`table_period`):
   "year ending March 181,2,3" is March 2018 with notes 1, 2, 3, "year ending December 20191,2" December 2019.
 - **Headers over several rows.** The rows just above the matched header that have a cell over a value column
-  belong to the header. A column whose header-row cell is blank takes the nearest label above it (the published
-  "Total recorded crime (excluding fraud)" sits one row higher than "Area Code"); a header-row cell that starts
-  in lower case or with "(" continues the label above it. A spanning group label ("Victim-based crime") over a
-  labelled column is not part of that column's name. A column with no label at all is a spacer and is ignored; a
-  value in one is a rejection, not silently dropped. Rows between the header and the first area row with no area
-  code or name and no number ("Numbers", "Rate per 1,000 population") are units rows of the header.
+  belong to the header, and so do the rows between it and the first area row (no area code or name, no number:
+  units such as "Numbers", or label ends). A column whose header-row cell is blank takes the nearest label above it
+  (the published "Total recorded crime (excluding fraud)" sits one row higher than "Area Code"); a cell that
+  starts in lower case or with "(" continues the label above it ("Total recorded crime" over "(excluding fraud)").
+  A spanning group label ("Victim-based crime") over a labelled column is not part of that column's name, and a
+  units cell never makes a label. A column with no label at all is a spacer and is ignored; a value in one (other
+  than a not-available symbol) is a rejection, not silently dropped.
 - **Areas.** Only the 43 territorial force rows are loaded (area codes E23*, W15*); the force is decided by the
   area code, so "West Midlands" the region (E12000005) and the force (E23000014) are told apart. Region and
   national rows (E12, E92, W92, K04 ...) and British Transport Police are counted in ``rows_in`` and listed as
@@ -252,7 +254,9 @@ def _find_layout(grid: Grid) -> _Layout | None:
 
 
 def _title(lay: _Layout) -> str:
-    return " ".join(clean_label(c) for r in lay.title_rows for c in r)
+    """The table's title: the first non-blank row of the sheet (notes and header rows below it are not read)."""
+    return next((" ".join(t for c in r if (t := clean_label(c))) for r in lay.title_rows
+                 if any(str(c).strip() for c in r)), "")
 
 
 def _groups(lay: _Layout) -> int:
@@ -353,32 +357,47 @@ def _rows(lay: _Layout, columns: list[str]) -> _Rows:
     return _Rows(table, rejected, checks, force, area)
 
 
-def _not_available(rows: _Rows, columns: list[str], what: str) -> tuple[np.ndarray, list[str]]:
-    """Cells holding an ONS "not available" symbol (rows x columns); rows with no figure at all are skipped, and
-    every such cell is named in the notes. The symbols are replaced by "0" for the number check only."""
+@dataclasses.dataclass
+class _Unavailable:
+    """The cells of a table's value columns holding an ONS "not available" symbol."""
+
+    columns: list[str]
+    symbols: np.ndarray  # rows x columns, the cell text in lower case
+    na: np.ndarray  # rows x columns, True where the cell is a symbol
+    noted: np.ndarray  # rows that were not rejected before (regions, BTP, unknown forces are not noted)
+
+    def notes(self, rows: _Rows, what: str) -> list[str]:
+        """One note per force: the columns whose figure is not available, or that it has none (row skipped).
+        Rows rejected for another reason (an unreadable number) are listed as rejections, not noted."""
+        out = []
+        for p in np.flatnonzero(self.na.any(axis=1) & self.noted):
+            force, line, area = rows.force.iloc[p], int(rows.table.lines[p]), rows.area.iloc[p]
+            where = force if area == schema.WHOLE_FORCE else f"{force} ({area})"
+            if self.na[p].all():
+                s = self.symbols[p, 0]
+                out.append(f"{where}, row {line}: no {what} available ({s!r}, {NOT_AVAILABLE[s]}); the row is "
+                           "skipped, not loaded as zero")
+            elif rows.checks.good[p]:
+                cells = [f"{c!r} ({self.symbols[p, j]!r}, {NOT_AVAILABLE[self.symbols[p, j]]})"
+                         for j, c in enumerate(self.columns) if self.na[p, j]]
+                out.append(f"{where}, row {line}: {what} not available in {', '.join(cells)}; those cells are not "
+                           "loaded (not as zero); the row's other figures are")
+        return out
+
+
+def _not_available(rows: _Rows, columns: list[str], what: str) -> _Unavailable:
+    """Find the "not available" cells; skip the rows with no figure at all (an expected rejection naming the
+    symbol). The symbols are replaced by "0" for the number check only: the frame never holds those cells."""
     data, checks = rows.table.data, rows.checks
     symbols = np.column_stack([data[c].str.strip().str.lower().to_numpy(dtype=object) for c in columns])
     na = np.isin(symbols, list(NOT_AVAILABLE))
-    whole = na.all(axis=1)
-    first = symbols[:, 0]
-    before = checks.bad.copy()  # rows already rejected (regions, BTP, unknown forces) get no note
-    checks.reject(whole, None, np.array([f"{NOT_AVAILABLE_ROW}: every {what} is {s!r} ({NOT_AVAILABLE.get(s, '')}"
-                                         ")" for s in first], dtype=object))
-    notes = []
-    for p in np.flatnonzero(na.any(axis=1) & ~before):
-        force, line = rows.force.iloc[p], int(rows.table.lines[p])
-        where = f"{force} ({rows.area.iloc[p]})" if rows.area.iloc[p] != schema.WHOLE_FORCE else force
-        if whole[p]:
-            notes.append(f"{where}, row {line}: no {what} available ({symbols[p, 0]!r}, "
-                         f"{NOT_AVAILABLE.get(symbols[p, 0], '')}); the row is skipped, not loaded as zero")
-            continue
-        cells = [f"{c!r} ({symbols[p, j]!r}, {NOT_AVAILABLE[symbols[p, j]]})" for j, c in enumerate(columns)
-                 if na[p, j]]
-        notes.append(f"{where}, row {line}: {what} not available in {', '.join(cells)}; those cells are not "
-                     "loaded (not as zero); the row's other figures are")
+    found = _Unavailable(columns, symbols, na, ~checks.bad)
+    checks.reject(na.all(axis=1), None, np.array([f"{NOT_AVAILABLE_ROW}: every {what} is {s!r} "
+                                                  f"({NOT_AVAILABLE.get(s, '')})" for s in symbols[:, 0]],
+                                                 dtype=object))
     for j, c in enumerate(columns):
         data[c] = data[c].where(~na[:, j], "0")
-    return na, notes
+    return found
 
 
 def _expected(rejected: list[Rejection]) -> list[Rejection]:
@@ -398,12 +417,13 @@ def _read_counts(lay: _Layout) -> LoadResult:
     if len(twice):
         raise InputError(f"two columns map to the measure {twice.iloc[0]!r}", file=lay.grid.file)
     rows = _rows(lay, groups)
-    na, notes = _not_available(rows, groups, "figure")
+    unavailable = _not_available(rows, groups, "figure")
     checks = rows.checks
     counts = {g: checks.count(g) for g in groups}
     checks.dedupe({schema.FORCE: rows.force} | ({schema.AREA: rows.area} if lay.required == CSP_REQUIRED else {}),
                   counts)
-    keep = (checks.good[:, None] & ~na).ravel()
+    notes = unavailable.notes(rows, "figure")
+    keep = (checks.good[:, None] & ~unavailable.na).ravel()
     n = len(rows.table)
     frame = pd.DataFrame({
         schema.FORCE: np.repeat(rows.force.to_numpy(dtype=object), len(groups))[keep],
@@ -437,11 +457,12 @@ def _read_population(lay: _Layout) -> LoadResult:
     raw = clean_label(lay.grid.rows[lay.header_row][col]) if col < len(lay.grid.rows[lay.header_row]) else name
     year = _population_year(lay, col)
     rows = _rows(lay, [name])
-    na, notes = _not_available(rows, [name], "population")
+    unavailable = _not_available(rows, [name], "population")
     checks = rows.checks
     values = checks.count(name)
     checks.dedupe({schema.FORCE: rows.force}, {schema.POPULATION: values})
-    keep = checks.good & ~na[:, 0]
+    notes = unavailable.notes(rows, "population")
+    keep = checks.good
     frame = pd.DataFrame({schema.FORCE: rows.force.to_numpy(dtype=object)[keep],
                           schema.YEAR: np.full(int(keep.sum()), year, dtype=np.int64),
                           schema.POPULATION: values[keep]})
