@@ -443,3 +443,17 @@ def test_a_row_rejected_for_a_bad_number_gets_no_not_available_note(tmp_path):
     assert [str(r) for r in result.rejected] == [f"{path}, row 8, column Robbery: 'about 400' is not a number"]
     assert result.notes == [] and result.frame.empty
     _accounting_holds(result)
+
+
+def test_population_year_from_the_notes_sheet(tmp_path):
+    from ncpm.io.ons import read_ons_population
+
+    p3 = [["Table P3: Police recorded crime by offence group and police force area, rate of offences per 1,000 "
+           "population, year ending March 2022 [note 1]"],
+          ["Area Code", "Area Name", "Population [note 3]", "Total recorded crime (excluding fraud) [note 2]"],
+          ["E23000017", "Warwickshire", "596,800", "70.1"]]
+    notes = [["Note number", "Note text"], ["note 3", "Rates are based on the mid-2020 population estimates."]]
+    path = write_workbook(tmp_path / "pfa.xlsx", [("Notes", notes), ("Table_P3", p3)])
+    result = read_ons_population(path)
+    assert result.frame.to_dict("records") == [{"force": "Warwickshire", "year": 2020, "population": 596800}]
+    assert result.notes == [f"the year of the populations (mid-2020) is taken from {path} [Notes]"]

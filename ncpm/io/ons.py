@@ -441,21 +441,31 @@ def _read_counts(lay: _Layout) -> LoadResult:
                       notes=notes)
 
 
-def _population_year(lay: _Layout, col: int) -> int:
-    for text in (lay.header[col], *(lay.grid.rows[r][col] for r in range(lay.header_row) if col < len(
-            lay.grid.rows[r])), *(c for r in lay.title_rows for c in r)):
-        m = POPULATION_YEAR.search(clean_label(text))
-        if m:
-            return int(m[1])
+def _population_year(lay: _Layout, col: int, grids: list[Grid]) -> tuple[int, str | None]:
+    """The "mid-YYYY" of the populations: in the column's header cells, else the title, else the notes under the
+    table, else the one year named in the workbook's other sheets (a Notes sheet: "[note 3] ... mid-2021
+    population estimates"), which the returned text names."""
+    grid = lay.grid
+    own = [lay.header[col], *(_cell(r, col) for r in grid.rows[:lay.header_row]),
+           *(c for r in lay.title_rows for c in r), *(_cell(r, 0) for r in grid.rows[lay.first_data:])]
+    for text in own:
+        if m := POPULATION_YEAR.search(clean_label(text)):
+            return int(m[1]), None
+    found = {int(m[1]): g.file for g in grids if g is not grid for r in g.rows for c in r
+             if (m := POPULATION_YEAR.search(str(c)))}
+    if len(found) == 1:
+        year, where = next(iter(found.items()))
+        return year, f"the year of the populations (mid-{year}) is taken from {where}"
+    seen = f"; the other sheets name {', '.join(f'mid-{y}' for y in sorted(found))}" if found else ""
     raise InputError(f"cannot find the year of the populations in column {clean_label(lay.header[col])!r} or the "
-                     "title (expected e.g. 'mid-2016')", file=lay.grid.file, column=clean_label(lay.header[col]))
+                     f"title (expected e.g. 'mid-2016'){seen}", file=grid.file, column=clean_label(lay.header[col]))
 
 
-def _read_population(lay: _Layout) -> LoadResult:
+def _read_population(lay: _Layout, grids: list[Grid]) -> LoadResult:
     col = lay.population_col()
     name = lay.header[col]
     raw = clean_label(lay.grid.rows[lay.header_row][col]) if col < len(lay.grid.rows[lay.header_row]) else name
-    year = _population_year(lay, col)
+    year, where = _population_year(lay, col, grids)
     rows = _rows(lay, [name])
     unavailable = _not_available(rows, [name], "population")
     checks = rows.checks
@@ -473,6 +483,7 @@ def _read_population(lay: _Layout) -> LoadResult:
     if rounded:
         notes.insert(0, f"mid-{year} populations as the source prints them, rounded to the nearest {rounded} "
                         f"(column {label(raw)!r})")
+    notes[:0] = [where] if where else []
     rows_in, rejected = accounting(rows.table, rows.rejected, checks)
     return LoadResult(lay.grid.file, FORMAT, schema.POPULATIONS.name, frame, rows_in, _expected(rejected),
                       notes=notes)
@@ -499,7 +510,7 @@ def read_ons_tables(path: str | Path, *, encoding: str | None = None,
         raise InputError("no table of counts by police force area (Table P1 or C2) or of populations (Table P3)",
                          file=str(path))
     return [*([_counts_result(counts, grids)] if counts else []),
-            *([_read_population(population)] if population else [])]
+            *([_read_population(population, grids)] if population else [])]
 
 
 def read_ons_pfa_table(path: str | Path, *, encoding: str | None = None,
@@ -537,4 +548,4 @@ def read_ons_population(path: str | Path, *, encoding: str | None = None,
     _, population = _tables(grids, path)
     if population is None:
         raise InputError("no table with a population column by police force area (Table P3)", file=str(path))
-    return _read_population(population)
+    return _read_population(population, grids)
