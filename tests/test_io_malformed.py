@@ -169,9 +169,10 @@ CASES = {
                                read_ons_pfa_table,
                                Err("{file}, column Area Name: missing column 'Area Name' (did you mean 'Area Nme'?); "
                                    "found: Area Code, Area Nme, Homicide")),
-    "ons unavailable value": ("p1.csv", lambda p: write_ons_p1(p, rows=[["E23000017", "Warwickshire", "39,348", "[x]",
-                                                                         "412", "3,790", "226", "3,434"]]),
-                              read_ons_pfa_table, Rej(["row 8, column Homicide: '[x]' is not a number"])),
+    # an ONS "not available" symbol ("[x]", "..") is a note, not a rejection: tests/test_io_ons.py
+    "ons unreadable value": ("p1.csv", lambda p: write_ons_p1(p, rows=[["E23000017", "Warwickshire", "39,348", "8 or 9",
+                                                                        "412", "3,790", "226", "3,434"]]),
+                             read_ons_pfa_table, Rej(["row 8, column Homicide: '8 or 9' is not a number"])),
     "ons unknown force code": ("p1.csv", lambda p: write_ons_p1(p, rows=[["E23000099", "Narnia", "1", "1", "1", "1",
                                                                           "1", "1"]]),
                                read_ons_pfa_table, Rej(["row 8, column Area Code: unknown force 'E23000099'"])),
