@@ -388,6 +388,9 @@ def period_peer_statements(res: QuarterResults, measure: str) -> list[narrative.
     return [narrative.period_peer_statement(table, res.force, measure)]
 
 
+PRC_MONTHLY_GAP = "needs monthly counts (a force extract): the Home Office PRC tables give quarters only"
+
+
 def prc_statements(res: QuarterResults) -> list[narrative.Statement]:
     """The quarter against the same quarter of the previous three years, from Home Office PRC counts, for every
     catalogue measure the PRC tables hold and the force's monthly data lack. A quarter the table does not hold
@@ -408,9 +411,9 @@ def prc_statements(res: QuarterResults) -> list[narrative.Statement]:
             res.notes.append(f"{measure} prc_quarter: not stated ({exc})")
             res.omitted.append(Omission(f"{res.quarter} against the 3-year average of {label} (Home Office PRC)",
                                         getattr(exc, "message", str(exc)), measure=measure, method="prc_quarter"))
-            continue
+        # the measure is in the PRC data: what is missing is its months (and, when not stated, its quarter)
         res.omitted = [o if not (o.whole_measure and o.measure == measure) else
-                       Omission(f"monthly figures of {label}", o.reason, measure=measure, method="monthly")
+                       Omission(f"monthly figures of {label}", PRC_MONTHLY_GAP, measure=measure, method="monthly")
                        for o in res.omitted]
     return sorted(out, key=lambda st: st.priority)
 
