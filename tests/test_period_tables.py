@@ -321,3 +321,66 @@ def test_prc_quarters_give_statements_for_measures_the_monthly_data_lack():
     assert "Q1 2023/24 is not in the Home Office PRC table (it holds Q1 2020/21 to Q1 2022/23)" in missing[0].reason
     # homicide is stated from the PRC, so it is no longer left out as a whole measure
     assert not [o for o in res.omitted if o.measure == "homicide" and o.whole_measure]
+
+
+# --- through ncpm run: one force's monthly extract, an ONS Table P1, populations and a Home Office PRC table ------
+
+def _write_inputs(folder, *, prc_quarters):
+    """Small files in the published layouts: a force extract (Warwickshire's monthly vehicle crime only), mid-year
+    populations, ONS Table P1 for the years ending March 2022 and March 2023 (CSV exports), a Home Office table."""
+    from ncpm.forces import registry
+
+    forces = [f for f in registry() if f.territorial]
+    months = pd.period_range("2019-07", "2023-06", freq="M").astype(str)
+    pd.DataFrame({"force": "Warwickshire", "area": "Force", "measure": "vehicle_crime", "month": months,
+                  "count": 300}).to_csv(folder / "extract.csv", index=False)
+    population(
+        [(f.name, y, 1_000_000) for f in forces for y in (2020, 2021)]).to_csv(folder / "population.csv", index=False)
+    for end, step in (("March 2022", -1), ("March 2023", 1)):
+        lines = [f"Table P1: Police recorded crime by offence group and police force area, year ending {end}", "",
+                 "Area Code,Area Name,Vehicle offences"]
+        lines += [f'{f.ons_code},{f.name},"{3000 + step * 10 * i:,}"' for i, f in enumerate(forces)]
+        (folder / f"p1_{end.replace(' ', '_')}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    header = ("Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,Offence Subgroup,"
+              "Offence Code,Number of Offences\n")
+    rows = [f"{year},1,Warwickshire,Murder,Homicide,Homicide,1,{n}\n" for year, n in prc_quarters]
+    (folder / "prc.csv").write_text(header + "".join(rows), encoding="utf-8")
+    return forces
+
+
+@pytest.mark.parametrize("prc_quarters, stated", [
+    ((("2020/21", 3), ("2021/22", 4), ("2022/23", 5), ("2023/24", 4)), True),
+    ((("2020/21", 3), ("2021/22", 4), ("2022/23", 5)), False),  # Q1 2023/24 not yet published
+])
+def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
+    from ncpm.batch import run
+    from ncpm.config import load_config
+
+    forces = _write_inputs(tmp_path, prc_quarters=prc_quarters)
+    (tmp_path / "ncpm.toml").write_text(
+        '[inputs]\npaths = ["extract.csv", "population.csv", "p1_March_2022.csv", "p1_March_2023.csv", "prc.csv"]\n'
+        '[scope]\nforces = ["Warwickshire"]\nquarter = "Q1 2023/24"\n[forecast]\nengine = "fast"\n'
+        '[output]\ndir = "out"\nmarkdown = true\nnotebooks = false\n', encoding="utf-8")
+    summary = run(load_config(tmp_path / "ncpm.toml"))
+    assert summary.exit_code == 0, summary.problems
+    report = (tmp_path / "out" / "warwickshire" / "report-q1-2023-24.md").read_text(encoding="utf-8")
+    i = [f.name for f in forces].index("Warwickshire")
+    rank, earlier = i + 1, len(forces) - i
+    # year ending March 2023 pairs with mid-2021 (ONS Table P3's rule); the rank change against March 2022
+    assert (f"In the year ending March 2023 (ONS police force area tables; mid-2021 population), Warwickshire "
+            f"recorded {(3000 + 10 * i) / 1000:.1f} vehicle crime offences per 1,000 population, ranking "
+            f"{peers.ordinal(rank)} of 43 forces nationally (1 = lowest rate) and has fallen {rank - earlier} places "
+            f"nationally to {peers.ordinal(rank)} since the year ending March 2022.") in report
+    assert rank - earlier > 9  # places in figures
+    prc_text = ("In Q1 2023/24, Warwickshire recorded four homicide offences (Home Office police recorded crime, PRC), "
+                "in line with the 3-year average for the quarter (4.0, the mean of Q1 2020/21, Q1 2021/22 and "
+                "Q1 2022/23).")
+    assert (prc_text in report) == stated
+    missing = "Q1 2023/24 is not in the Home Office PRC table (it holds Q1 2020/21 to Q1 2022/23)"
+    assert (missing in report) == (not stated)
+    manifest = summary.manifest
+    listed = manifest["not_in_report"]["Warwickshire"]
+    assert [o["reason"] for o in listed if o["method"] == "prc_quarter"] == ([] if stated else [missing])
+    assert not [o for o in listed if o["measure"] == "homicide" and o["method"] is None]  # the PRC holds homicide
+    assert "monthly figures of homicide (needs monthly counts (a force extract): the Home Office PRC tables give " \
+           "quarters only)" in report
