@@ -99,3 +99,28 @@ def test_ingest_each_workbook(tmp_path, name):
     assert w["count"].tolist() == [total] and w["period_end"].astype(str).tolist() == [end]
     assert population[population["force"] == "Warwickshire"][["year", "population"]].values.tolist() == \
         [[year, people]]
+
+
+def _published_row(path, first_cell):
+    """The numbers of one row of Table P1, read here with openpyxl alone (the row whose code or name starts with
+    ``first_cell``; the sheet is the one whose title cell starts "Table P1")."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = next(s for s in book.worksheets if str(next(s.iter_rows(values_only=True))[0]).startswith("Table P1"))
+        row = next(r for r in sheet.iter_rows(values_only=True) if str(r[0] or r[1] or "").startswith(first_cell))
+        return [v for v in row if isinstance(v, int | float)]
+    finally:
+        book.close()
+
+
+def test_forces_and_british_transport_police_add_up_to_england_and_wales(edition):
+    """Every column read: the forces loaded plus British Transport Police (which the England and Wales total
+    includes) give the published England and Wales total, over all 23 columns at once. In the December 2019
+    edition the total leaves Greater Manchester out, as the forces loaded do."""
+    name, counts, _ = edition
+    national = _published_row(WORKBOOKS / name, "K04000001")
+    btp = _published_row(WORKBOOKS / name, "British Transport Police")
+    assert len(national) == len(btp) == 23
+    assert counts.frame["count"].sum() + sum(btp) == sum(national)

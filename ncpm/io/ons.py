@@ -13,7 +13,8 @@ exported as CSV, or the XLSX / ODS workbook itself): title and note rows, then a
   descriptive and not kept.
 - Table P3: ``Area Code, Area Name, Population figures (mid-2016) rounded to 100, Household figures ..., <rates>``;
   only the population column is read (the rates are ncpm's to compute), into a *population* frame whose year is
-  the "mid-YYYY" of that column's header (or of the title).
+  the "mid-YYYY" of that column's header (else of the title, of the notes under the table, or of a Notes sheet
+  that names one year only). A note says that the source rounds the populations (to 100) when its text says so.
 
 Every edition is read by the same rules, never by file or sheet name or position:
 
@@ -27,8 +28,8 @@ Every edition is read by the same rules, never by file or sheet name or position
 - **Footnote markers.** The published text glues footnote numbers to names, headers and titles
   ("Greater Manchester8,9", "Violence against the person4", "Total recorded crime (excluding fraud4)",
   "Stalking and harassment 5"). :func:`label` strips one or two-digit numbers (and lists of them) that end a label
-  after a letter or a closing bracket, or that sit between a letter and a closing bracket; "[note N]" suffixes go
-  too. A number of three digits or more ("Rate per 1,000") is kept. Titles are read apart (:func:`table_period`):
+  after a letter or a closing bracket, or that sit between a letter and a closing bracket or between a closing
+  bracket and a space ("(mid-2016)4 rounded"); "[note N]" suffixes go too. A number of three digits or more ("Rate per 1,000") is kept. Titles are read apart (:func:`table_period`):
   "year ending March 181,2,3" is March 2018 with notes 1, 2, 3, "year ending December 20191,2" December 2019.
 - **Headers over several rows.** The rows just above the matched header that have a cell over a value column
   belong to the header, and so do the rows between it and the first area row (no area code or name, no number:
