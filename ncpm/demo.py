@@ -193,7 +193,8 @@ OUTCOME_MIX = {
                       "8": 0.14, "22": 0.06, "10": 0.04, "14": 0.0, "15": 0.05, "16": 0.0, "18": 0.0},
 }
 # Domestic abuse whole-experience satisfaction: monthly valid responses, don't-know share and the monthly rates.
-SURVEY_RESPONSES = (200, 260)
+# survey.csv's ``responses`` counts every response, "don't know" included: valid responses = responses - dont_know.
+SURVEY_RESPONSES = (200, 260)  # valid responses a month
 SURVEY_DONT_KNOW = 0.03
 
 
@@ -487,21 +488,22 @@ def _outcomes(seed: int, war: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _survey(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Monthly valid responses, satisfied and don't-know counts (S9 calibrated on the pooled 6-month rates)."""
+    """Monthly responses (valid + don't know), satisfied and don't-know counts (S9 calibrated on the pooled 6-month
+    rates of satisfied / valid responses)."""
     rng = _rng(seed, 8, 0)
     n = len(MONTHS)
-    responses = rng.integers(SURVEY_RESPONSES[0] + 10, SURVEY_RESPONSES[1] - 10, size=n, endpoint=True)
-    dont_know = rng.binomial(responses, SURVEY_DONT_KNOW)
+    valid = rng.integers(SURVEY_RESPONSES[0] + 10, SURVEY_RESPONSES[1] - 10, size=n, endpoint=True)
+    dont_know = rng.binomial(valid, SURVEY_DONT_KNOW)
     rate = 0.80 + 0.012 * rng.standard_normal(n)
     rate[_t("2022-01"):_t("2022-06") + 1] = 0.785 + 0.006 * rng.standard_normal(6)
     rate[_t("2022-07"):_t("2022-12") + 1] = np.linspace(0.826, 0.836, 6) + 0.003 * rng.standard_normal(6)
     rate[_t("2023-01"):_t("2023-06") + 1] = np.linspace(0.776, 0.764, 6)
-    satisfied = np.round(rate * responses).astype(np.int64)
+    satisfied = np.round(rate * valid).astype(np.int64)
     for end, target in ((_t("2022-12"), SATISFACTION_HIGH + 0.001), (_t("2023-06"), SATISFACTION_JUNE - 0.001)):
         window = slice(end - 5, end + 1)
-        want = int(round(target * responses[window].sum()))
+        want = int(round(target * valid[window].sum()))
         satisfied[window] = _apportion(want, satisfied[window])
-    return responses, satisfied, dont_know
+    return valid + dont_know, satisfied, dont_know
 
 
 def _msg(populations: dict[str, dict[int, int]]) -> list[tuple[str, str]]:
@@ -715,15 +717,16 @@ def calibration_failures(frames: dict[str, pd.DataFrame]) -> list[str]:
              f"S8 MSG outlier (population {year})")
     # S9
     sv = frames["survey"].set_index(schema.MONTH)
+    valid = sv[schema.RESPONSES] - sv.get(schema.DONT_KNOW, 0)  # "don't know" leaves the denominator
     sat = sv[schema.SATISFIED].rolling(6).sum()
-    resp = sv[schema.RESPONSES].rolling(6).sum()
+    resp = valid.rolling(6).sum()
     roll = sat / resp
     need(round(100 * roll["2023-06"]) == 77 and _wilson_upper(sat["2023-06"], resp["2023-06"]) < SATISFACTION_TARGET,
          "S9 77% and below the target")
     falls = roll["2022-12":"2023-06"].to_numpy()
     need(bool((np.diff(falls) < 0).all()), "S9 six consecutive falls")
     need(round(100 * roll["2022-12"]) == 83 and roll["2022-07":"2023-06"].idxmax() == "2022-12", "S9 high in December")
-    need(bool(sv[schema.RESPONSES].between(*SURVEY_RESPONSES).all()), "S9 responses 200-260 a month")
+    need(bool(valid.between(*SURVEY_RESPONSES).all()), "S9 valid responses 200-260 a month")
     return fails
 
 

@@ -733,7 +733,23 @@ def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: It
 # --------------------------------------------------------------------------------------------------- satisfaction
 
 def _survey(survey: pd.DataFrame) -> pd.DataFrame:
-    return schema.validate(survey, schema.SURVEY_RESPONSES, source="survey")
+    """The canonical survey frame plus ``_valid`` (responses - dont_know; dont_know absent or missing = 0). A row
+    with satisfied + dont_know > responses is an :class:`InputError` naming the row (0-based, as
+    ``schema.validate``) and the column ``dont_know``."""
+    if schema.DONT_KNOW in survey.columns and survey[schema.DONT_KNOW].isna().any():
+        survey = survey.assign(**{schema.DONT_KNOW: survey[schema.DONT_KNOW].fillna(0)})
+    frame = schema.validate(survey, schema.SURVEY_RESPONSES, source="survey")
+    if schema.DONT_KNOW not in frame.columns:
+        return frame.assign(_valid=frame[schema.RESPONSES])
+    counts = {c: pd.to_numeric(survey[c]).to_numpy(dtype=np.int64)  # whole numbers: validated above
+              for c in (schema.RESPONSES, schema.SATISFIED, schema.DONT_KNOW)}
+    over = counts[schema.SATISFIED] + counts[schema.DONT_KNOW] > counts[schema.RESPONSES]
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        s, d, r = (int(counts[c][i]) for c in (schema.SATISFIED, schema.DONT_KNOW, schema.RESPONSES))
+        raise InputError(f"satisfied ({s}) + dont_know ({d}) is greater than responses ({r})", file="survey",
+                         row=i, column=schema.DONT_KNOW)
+    return frame.assign(_valid=frame[schema.RESPONSES] - frame[schema.DONT_KNOW])
 
 
 def run_kernel(rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -758,11 +774,15 @@ def run_kernel(rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target: float | None = None) -> pd.DataFrame:
     """Rolling k-month satisfaction rate, pooled not averaged (METHODS.md, Victim satisfaction).
 
-    p(t) = sum(satisfied) / sum(valid responses) over the ``window`` months ending at t; every month of the window
-    must be present. ``responses`` in the canonical survey frame are the valid responses: "don't know" and missing
-    answers are already out of the denominator (``dont_know``, when present, is their count, carried for
-    information and never added back or subtracted again). Returns force, survey, month,
-    ``satisfied``, ``responses`` (pooled valid responses), ``rate``, ``lo``, ``hi`` (Wilson 95%), ``target``,
+    p(t) = sum(satisfied) / sum(responses - dont_know) over the ``window`` months ending at t; every month of the
+    window must be present. ``responses`` in the canonical survey frame counts every response, "don't know"
+    included; ``dont_know`` (optional, absent = 0) is the number of those that answered "don't know", which
+    leave the denominator (METHODS.md: "'Don't know' and missing answers leave the denominator"): valid responses
+    = responses - dont_know. The Wilson interval and n are on the valid responses; a window with none has rate,
+    ``lo`` and ``hi`` NaN (no division by zero). A row with satisfied + dont_know > responses is an
+    :class:`InputError` naming its row and the column ``dont_know``. Returns force, survey, month,
+    ``satisfied``, ``responses`` (pooled valid responses: the n of the rate), ``rate``, ``lo``, ``hi`` (Wilson
+    95%), ``target``,
     ``target_label`` ("above" when lo > target, "below" when hi < target, else "within the interval of"; NA without
     a target), ``run_length`` and ``run_direction`` ("falling", "rising" or NA): consecutive months the rolling rate
     has moved the same way (an unchanged value breaks the run). Months without a complete window are left out.
@@ -771,6 +791,13 @@ def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target
     ...                   "responses": 100, "satisfied": 80})
     >>> rolling_rate(s, target=0.8)[["rate", "target_label"]].values.tolist()
     [[0.8, 'within the interval of']]
+
+    100 responses a month, 10 of them "don't know", 72 satisfied: 72 / 90 = 80%, not 72%.
+
+    >>> s = s.assign(responses=100, satisfied=72, dont_know=10)
+    >>> r = rolling_rate(s).iloc[0]
+    >>> int(r["satisfied"]), int(r["responses"]), float(r["rate"])
+    (432, 540, 0.8)
     """
     window = int(window)
     if window < 1:
@@ -784,7 +811,7 @@ def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target
         g = frame.iloc[idx]
         ords = periods.month_ordinals(g[schema.MONTH])
         ds, _ = periods.dense_months(ords, g[schema.SATISFIED].to_numpy(dtype=float))
-        dn, _ = periods.dense_months(ords, g[schema.RESPONSES].to_numpy(dtype=float))
+        dn, _ = periods.dense_months(ords, g["_valid"].to_numpy(dtype=float))  # valid responses
         s_roll, n_roll = _rolling_sum(ds, window), _rolling_sum(dn, window)
         rate = _safe_ratio(s_roll, n_roll)
         run, direction = run_kernel(rate)

@@ -104,6 +104,8 @@ def test_detect_format_and_read_any(tmp_path):
     ("responses", "-3", "negative count '-3'"),
     ("satisfied", "2.5", "'2.5' is not a whole number"),
     ("satisfied", "41", "satisfied (41) is greater than responses (38)"),
+    # responses counts every response, "don't know" included: satisfied + dont_know may not exceed it
+    ("dont_know", "10", "satisfied (29) + dont_know (10) is greater than responses (38)"),
 ])
 def test_bad_survey_counts_are_rejected_with_file_line_and_column(tmp_path, column, value, reason):
     rows = [list(r) for r in EXTRACTS["survey"]]
@@ -112,3 +114,29 @@ def test_bad_survey_counts_are_rejected_with_file_line_and_column(tmp_path, colu
     result = read_extract(path)
     assert (result.rows_in, result.rows_loaded) == (2, 1)
     assert [(r.file, r.line, r.column, r.reason) for r in result.rejected] == [(str(path), 3, column, reason)]
+
+
+@pytest.mark.parametrize("responses, satisfied, dont_know, reason", [
+    ("38", "29", "9", None),  # 29 + 9 = 38: every response is satisfied or "don't know"
+    ("38", "0", "38", None),  # all "don't know": no valid response, still a row
+    ("38", "29", "10", "satisfied (29) + dont_know (10) is greater than responses (38)"),
+    ("38", "37", "2", "satisfied (37) + dont_know (2) is greater than responses (38)"),
+    ("30", "29", "2", "satisfied (29) + dont_know (2) is greater than responses (30)"),
+    ("0", "0", "1", "satisfied (0) + dont_know (1) is greater than responses (0)"),
+    ("1,000", "990", "11", "satisfied (990) + dont_know (11) is greater than responses (1000)"),
+    ("38", "39", "0", "satisfied (39) is greater than responses (38)"),  # named on satisfied, as before
+])
+def test_satisfied_plus_dont_know_may_not_exceed_responses(tmp_path, responses, satisfied, dont_know, reason):
+    """``responses`` counts every response, "don't know" included (valid responses = responses - dont_know)."""
+    rows = [list(r) for r in EXTRACTS["survey"]]
+    header = rows[0]
+    for column, value in (("responses", responses), ("satisfied", satisfied), ("dont_know", dont_know)):
+        rows[2][header.index(column)] = value  # the second data row: line 3 of the file
+    path = write_extract(tmp_path / "s.csv", rows)
+    result = read_extract(path)
+    if reason is None:
+        assert (result.rows_loaded, result.rejected) == (2, [])
+    else:
+        column = "satisfied" if "+" not in reason else "dont_know"
+        assert result.rows_loaded == 1
+        assert [(r.file, r.line, r.column, r.reason) for r in result.rejected] == [(str(path), 3, column, reason)]

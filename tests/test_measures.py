@@ -1,6 +1,8 @@
 """ncpm.measures against METHODS.md: hand-built tables, statsmodels as the reference for intervals and tests,
 bad input, and properties (hypothesis)."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -371,10 +373,36 @@ def test_rolling_rate_is_pooled_not_averaged():
     assert len(measures.rolling_rate(s)) == 1  # only 2022-12 has six months
 
 
-def test_responses_are_valid_responses_and_dont_know_is_not_subtracted_again():
-    s = survey_frame([8] * 6, [10] * 6, dont_know=[2] * 6)  # 10 valid answers a month, 2 more said "don't know"
-    r = measures.rolling_rate(s).iloc[0]
-    assert (r["satisfied"], r["responses"], r["rate"]) == (48, 60, 0.8)
+@pytest.mark.parametrize("responses, dont_know, satisfied, valid, rate", [
+    (100, 10, 72, 90, 0.8),  # issue 14 item 6: 72 / (100 - 10), not 72 / 100
+    (100, None, 72, 100, 0.72),  # no dont_know column: every response is valid
+    (100, 0, 72, 100, 0.72),
+    (100, float("nan"), 72, 100, 0.72),  # a missing dont_know counts as none
+    (100, 28, 72, 72, 1.0),  # satisfied + dont_know = responses: every valid answer satisfied
+    (10, 2, 8, 8, 1.0),
+    (50, 50, 0, 0, None),  # no valid response in the window: no rate, no division by zero
+])
+def test_dont_know_leaves_the_denominator(responses, dont_know, satisfied, valid, rate):
+    """METHODS.md, Victim satisfaction: p = satisfied / (responses - dont_know); n and the interval are on that."""
+    s = survey_frame([satisfied] * 6, [responses] * 6, dont_know=None if dont_know is None else [dont_know] * 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0 / 0 must not reach numpy
+        r = measures.rolling_rate(s, target=0.8).iloc[0]
+    assert (r["satisfied"], r["responses"]) == (6 * satisfied, 6 * valid)
+    if rate is None:
+        assert np.isnan(r["rate"]) and np.isnan(r["lo"]) and np.isnan(r["hi"]) and pd.isna(r["target_label"])
+    else:
+        assert r["rate"] == rate
+        lo, hi = proportion_confint(6 * satisfied, 6 * valid, method="wilson")
+        assert r["lo"] == pytest.approx(lo, abs=1e-12) and r["hi"] == pytest.approx(hi, abs=1e-12)
+
+
+def test_a_month_without_valid_responses_inside_a_window_is_pooled():
+    s = survey_frame([40, 0, 40], [50, 10, 50], dont_know=[0, 10, 0])  # the middle month: all "don't know"
+    out = measures.rolling_rate(s, window=1)
+    assert out["rate"].isna().tolist() == [False, True, False] and out["responses"].tolist() == [50, 0, 50]
+    r = measures.rolling_rate(s, window=3).iloc[0]
+    assert (r["satisfied"], r["responses"], r["rate"]) == (80, 100, 0.8)
 
 
 @pytest.mark.parametrize("satisfied, label", [(700, "below"), (800, "within the interval of"), (900, "above")])
@@ -443,6 +471,12 @@ def test_negative_count_names_the_row():
 def test_satisfied_above_responses_names_the_row():
     with pytest.raises(InputError, match="row 2, column satisfied: satisfied is greater than responses"):
         measures.rolling_rate(survey_frame([5, 5, 11], [10, 10, 10]))
+
+
+def test_satisfied_and_dont_know_above_responses_names_the_row_and_column():
+    with pytest.raises(InputError, match=r"row 1, column dont_know: satisfied \(8\) \+ dont_know \(3\) is greater "
+                                         r"than responses \(10\)"):
+        measures.rolling_rate(survey_frame([5, 8, 5], [10, 10, 10], dont_know=[5, 3, 0]))
 
 
 def test_target_as_a_percentage_is_refused():

@@ -13,7 +13,9 @@ msg         force, peer, version
 Header matching ignores case, spaces and underscores ("Outcome Type" = "outcome_type"). ``month`` may be written
 "2023-05", as a date ("2023-05-01", or a date cell in a workbook) or "May 2023"; forces (and MSG peers) in any
 spelling of the registry. Rows are checked as in every reader (``ncpm.io._common``); in addition a survey row with
-more satisfied than responses is rejected.
+more satisfied than responses is rejected (column ``satisfied``), and so is one with satisfied + dont_know greater
+than responses (column ``dont_know``): ``responses`` counts every response, "don't know" included, and the valid
+responses (the satisfaction rate's denominator, METHODS.md) are responses - dont_know.
 
 >>> result = read_extract("data/raw/demo/volumes.csv")  # doctest: +SKIP
 >>> result.kind  # doctest: +SKIP
@@ -105,6 +107,11 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
         checks.reject(satisfied > responses, schema.SATISFIED,
                       np.array([f"satisfied ({s}) is greater than responses ({r})"
                                 for s, r in zip(satisfied, responses, strict=True)], dtype=object))
+        if schema.DONT_KNOW in values:
+            dont_know = values[schema.DONT_KNOW]
+            checks.reject(satisfied + dont_know > responses, schema.DONT_KNOW,
+                          np.array([f"satisfied ({s}) + dont_know ({d}) is greater than responses ({r})"
+                                    for s, d, r in zip(satisfied, dont_know, responses, strict=True)], dtype=object))
     checks.dedupe({c: values[c] for c in spec.key}, {c: values[c] for c in values if c not in spec.key})
     good = checks.good
     frame = pd.DataFrame({c: np.asarray(v, dtype=object)[good] for c, v in values.items()})
