@@ -682,7 +682,10 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
         month = to_month(month)
         later = [e for e in ends if e > month]
         if later:
-            notes.append(f"ONS table for the {', '.join(_period_words(e) for e in later)} left out: it ends after "
+            names = [e.strftime("%B %Y") for e in later]
+            listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+            notes.append(f"ONS table{'s' if len(later) > 1 else ''} for the year{'s' if len(later) > 1 else ''} "
+                         f"ending {listed} left out: {'they end' if len(later) > 1 else 'it ends'} after "
                          f"{month.strftime('%B %Y')}, the report's latest month")
         ends = [e for e in ends if e <= month]
     empty = pd.DataFrame()

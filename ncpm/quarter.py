@@ -378,13 +378,17 @@ def _monthly_ranks_complete(res: QuarterResults, measure: str) -> bool:
     return bool(len(rows)) and not pd.isna(rows[schema.RANK].iloc[0]) and pd.isna(rows[schema.RANK_NOTE].iloc[0])
 
 
+PERIOD_TABLE_NOTES = ("ONS table", "no ONS", "ONS period", "one ONS")  # notes of compute_period_tables
+
+
 def period_peer_statements(res: QuarterResults, measure: str) -> list[narrative.Statement]:
     """The national rank, its change and the MSG comparison of ``measure`` from the ONS period tables, when the
     monthly data of the other forces are absent (:class:`InputError` saying what is needed when there are none)."""
     table = res.tables.get("period_peers")
     if table is None or table.empty:
+        why = [n for n in res.notes if n.startswith(PERIOD_TABLE_NOTES)]  # the ONS tables held and why unused
         raise InputError("needs monthly counts of every force, or ONS police force area tables (Table P1) with "
-                         "mid-year populations", file="national rank")
+                         "mid-year populations" + "".join(f"; {n}" for n in why[:1]))
     return [narrative.period_peer_statement(table, res.force, measure)]
 
 

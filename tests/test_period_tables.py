@@ -302,6 +302,17 @@ def test_no_monthly_data_of_other_forces_and_no_ons_tables_says_what_is_needed()
     assert any("needs monthly counts of every force, or ONS police force area tables" in n for n in res.notes)
 
 
+def test_an_ons_table_after_the_reports_month_is_not_used_and_the_report_says_why():
+    frames = quarter_frames(["Warwickshire"], period_counts=ons_tables(territorial_forces(), end="2025-06"))
+    res = q.compute_quarter(frames, "Warwickshire", quarter="Q1 2023/24", options=FAST)
+    assert not [s for s in res.statements if s.kind in ("peers", "period_peers")]
+    gap = [o for o in res.omitted if o.measure == "vehicle_crime" and o.method == "peers"]
+    assert len(gap) == 1 and gap[0].reason == (
+        "needs monthly counts of every force, or ONS police force area tables (Table P1) with mid-year populations; "
+        "ONS tables for the years ending June 2024 and June 2025 left out: they end after June 2023, the report's "
+        "latest month")
+
+
 def test_prc_quarters_give_statements_for_measures_the_monthly_data_lack():
     rows = [(quarter, c) for quarter, c in zip(Q1, (3, 4, 5, 4), strict=True)]
     table = pd.concat([quarterly(rows, force="Warwickshire"),
