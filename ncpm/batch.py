@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ncpm.io import LoadResult
+from ncpm.io.store import concat_sources
 
 log = logging.getLogger("ncpm")
 
@@ -53,7 +54,7 @@ def frames_by_kind(results: Iterable[LoadResult]) -> dict[str, pd.DataFrame]:
     grouped: dict[str, list[pd.DataFrame]] = {}
     for r in results:
         grouped.setdefault(r.kind, []).append(r.frame)
-    return {kind: pd.concat(parts, ignore_index=True) for kind, parts in grouped.items()}
+    return {kind: concat_sources(kind, parts) for kind, parts in grouped.items()}
 
 
 def load_demo() -> dict[str, pd.DataFrame]:

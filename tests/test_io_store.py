@@ -96,3 +96,15 @@ def test_write_store_failure_midway_leaves_previous_store(tmp_path, results, mon
     assert (tmp_path / "volumes.parquet").read_bytes() == before
     monkeypatch.undo()
     assert len(read_store(tmp_path, "volumes")) > 0
+
+
+def test_a_fact_published_in_two_files_is_kept_once_and_a_contradiction_is_an_error(tmp_path):
+    # two ONS editions both carry the mid-2018 population: the same fact, not a duplicate key
+    june = pd.DataFrame({"force": ["Kent", "Essex"], "year": [2018, 2018], "population": [1_846_500, 1_477_800]})
+    december = june.iloc[:1].copy()
+    written = write_store([("population", june), ("population", december)], tmp_path)
+    assert sorted(read_store(tmp_path, "population")["force"]) == ["Essex", "Kent"]
+    assert written["population"].exists()
+    revised = december.assign(population=[1_850_000])
+    with pytest.raises(InputError, match="Kent"):
+        write_store([("population", june), ("population", revised)], tmp_path / "other")

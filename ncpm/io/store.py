@@ -98,6 +98,29 @@ def _frames_by_kind(items: Iterable[LoadResult] | Mapping[str, pd.DataFrame]) ->
     return out
 
 
+#: kinds of reference data that publishers repeat from edition to edition: a row repeated exactly is one fact
+REPEATED_FACTS = ("population",)
+
+
+def concat_sources(kind: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one kind from several files as one frame.
+
+    The same reference fact is often published twice: consecutive ONS workbook editions carry the same mid-year
+    population (the June and December 2019 editions both give mid-2018). For the kinds in :data:`REPEATED_FACTS`
+    a row repeated exactly in a later file is kept once; a key whose values differ between files is still an error
+    (``schema.validate``). Counts (volumes, outcomes, ...) repeated across files stay an error: the same file given
+    twice would otherwise double nothing silently, and two sources of one count should be chosen between.
+
+    >>> a = pd.DataFrame({"force": ["Kent"], "year": [2018], "population": [1_846_500]})
+    >>> len(concat_sources("population", [a, a.copy()])), len(concat_sources("msg", [a, a.copy()]))
+    (1, 2)
+    """
+    frame = pd.concat(frames, ignore_index=True)
+    if kind in REPEATED_FACTS and len(frames) > 1:
+        frame = frame[~frame.duplicated(keep="first")].reset_index(drop=True)
+    return frame
+
+
 def write_store(results_or_frames: Iterable[LoadResult] | Iterable[tuple[str, pd.DataFrame]]
                 | Mapping[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
     """Concatenate the frames of each kind, validate them (``schema.validate``: a key loaded from two files is an
@@ -109,8 +132,8 @@ def write_store(results_or_frames: Iterable[LoadResult] | Iterable[tuple[str, pd
         spec = schema.SPECS[kind]
         sources = ", ".join(dict.fromkeys(s for s, _ in parts))
         frames = [schema.validate(f, spec, source=s) for s, f in parts if len(f)]
-        if len(frames) > 1:  # a key in two files is an error naming them; one frame is validated already
-            frame = schema.validate(pd.concat(frames, ignore_index=True), spec, source=sources)
+        if len(frames) > 1:  # a key in two files with other values is an error naming them; one frame is validated
+            frame = schema.validate(concat_sources(kind, frames), spec, source=sources)
         else:
             frame = frames[0] if frames else schema.empty(spec)
         for column in spec.months:
