@@ -23,6 +23,7 @@ _PUBLIC = {
     "validate": "schema", "InputError": "errors", "ConfigError": "errors", "NcpmError": "errors",
     # reading files
     "read_police_uk": "io.policeuk", "read_home_office": "io.homeoffice", "read_ons_pfa_table": "io.ons",
+    "read_ons_tables": "io.ons", "read_ons_population": "io.ons", "map_areas": "frames",
     "read_extract": "io.extracts", "read_any": "io.detect", "read_store": "io.store", "write_store": "io.store",
     "load_demo": "batch",
     # measures and exceptions
