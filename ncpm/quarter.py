@@ -12,7 +12,14 @@ Choices this module makes, each a named option (see :class:`QuarterOptions`):
   furthest from its 3-year average (largest |z|), as the seed report does for knife crime;
 - the national rank is compared with the window ending one quarter earlier (``rank_lag=3`` months);
 - forecasts are made for force-level series; the quarter's forecast is made at its origin (the month before it
-  starts) and the forward look from the latest month.
+  starts) and the forward look from the latest month;
+- every NCPM measure in the data is reported: the seed's measures with their plan, the others (police.uk
+  burglary and robbery, drugs, weapons) with :data:`DEFAULT_PLAN`; a measure the catalogue does not know (police.uk
+  anti-social behaviour, other theft, ...) is never stated: it is listed as outside the NCPM set, its counts kept
+  in the tables;
+- what the data cannot support is listed once, with the reason, by :func:`coverage` (:class:`Omission`): the
+  report's "Not in this report" section, the manifest's ``not_in_report``, the summary table and the sections all
+  follow that list, so none of them contradicts another.
 
 >>> opts = QuarterOptions(outcome_lag=1)
 >>> opts.forecast_engine
@@ -38,7 +45,7 @@ from ncpm.disclosure import DEFAULT_THRESHOLD, FLAG, DisclosurePolicy, protect
 from ncpm.engine import map_series
 from ncpm.errors import InputError, NcpmError
 from ncpm.forces import canonical_force
-from ncpm.frames import select_rows
+from ncpm.frames import NO_LOCATION, select_rows
 from ncpm.periods import FyQuarter, fy_quarter, month_label, parse_quarter, to_month
 
 SUB_MEASURE_SHARES = "shares"
@@ -462,7 +469,7 @@ def _notable_month(res: QuarterResults, measure: str) -> pd.Period:
 
 def _lpa_singled_out(res: QuarterResults, measure: str) -> str | None:
     """The local area whose change stood out (the largest absolute month-on-month change)."""
-    ch = res.tables["changes"]
+    ch = _located(res.tables["changes"])
     rows = ch[(ch[schema.MEASURE] == measure) & (ch[schema.AREA] != schema.WHOLE_FORCE)
               & (ch[schema.MONTH] == res.month) & ch["mom_change"].notna()]
     if rows.empty:
@@ -482,6 +489,14 @@ def _force_row(frame: pd.DataFrame | None, measure: str, month: pd.Period, colum
                  & (frame[schema.MEASURE].astype(str) == measure).to_numpy()
                  & (frame[schema.MONTH] == month).to_numpy()]
     return None if rows.empty else rows.iloc[0][column]
+
+
+def _located(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a real area: police.uk records without a location (area "No location") are counted in the force
+    and in the tables but never named as an area in a statement."""
+    if schema.AREA not in frame.columns:
+        return frame
+    return frame[(frame[schema.AREA].astype(str) != NO_LOCATION).to_numpy()]
 
 
 def _has_forecast(frame: pd.DataFrame | None, measure: str) -> bool:
@@ -574,9 +589,11 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
         out.append(Omission("'action taken' outcome rates", "needs outcomes files: police.uk outcomes files or a "
                             "force extract", method="outcome_rate"))
     elif among:
-        when = month_label(_outcome_month(res))
+        om = _outcome_month(res)
+        offences = {m: _force_row(t["volumes"], m, om, schema.COUNT) for m in among}
         out += _gaps("outcome_rate", "'action taken' outcome rate",
-                     {m: f"no offences or outcomes recorded in {when}" for m in among
+                     {m: (f"no outcomes recorded for it in {month_label(om)}" if offences[m] else
+                          f"no offences recorded in {month_label(om)}") for m in among
                       if not _has_outcome_rate(res, m)}, among)
     # without monthly ranks of every force, the peers statement comes from the ONS period tables or says what
     # it needs (period_peer_statements); these are the gaps of the monthly path
@@ -678,6 +695,8 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     t, f, m = res.tables, res.force, res.month
     name, _, part = kind.partition(":")
     present = set(t["volumes"][schema.MEASURE].astype(str))
+    if name in ("change_year", "share_lpa", "lpa_share", "lpa_change"):  # areas compared: not "No location"
+        t = {**t, **{k: _located(t[k]) for k in ("changes", SUB_MEASURE_SHARES) if k in t}}
     quarter_forecast = t.get("forecast_quarter") if _has_forecast(t.get("forecast_quarter"), measure) else None
     if name in ("share", "share_lpa", "lpa_share") and part not in present:
         return []

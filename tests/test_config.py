@@ -71,3 +71,33 @@ def test_config_accepts_what_the_methods_accept():
     cfg = load_config_text("[forecast]\nmethod = 'snaive'\n[baseline]\nexclude = ['2020-05', '2020-04..2021-03']")
     assert cfg.forecast.method == "snaive" and cfg.baseline.exclude == ("2020-05", "2020-04..2021-03")
     assert load_config_text("[forecast]\nmethod = 'ETS(A,Ad,A)'").forecast.method == "ETS(A,Ad,A)"
+
+
+def test_areas_tables_map_districts_to_local_policing_areas():
+    cfg = load_config_text('[areas.Warwickshire]\nNorth = ["North Warwickshire", "Nuneaton and Bedworth"]\n'
+                           'East = ["Rugby"]\nSouth = ["Stratford-on-Avon", "Warwick"]\n', source="ncpm.toml")
+    assert cfg.area_mapping("warwickshire") == {"North": ("North Warwickshire", "Nuneaton and Bedworth"),
+                                                "East": ("Rugby",), "South": ("Stratford-on-Avon", "Warwick")}
+    assert cfg.area_mapping("West Mercia") == {}
+    assert cfg.as_dict()["areas"]["Warwickshire"]["East"] == ("Rugby",)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[areas.Narnia]\nNorth = ["A"]\n', r"ncpm.toml: \[areas.Narnia\]: unknown force 'Narnia'"),
+    ('[areas.Warwickshire]\nNorth = ["Rugby"]\nEast = ["Rugby"]\n',
+     r"ncpm.toml: areas.Warwickshire.East: 'Rugby' is also in areas.Warwickshire.North"),
+    ('[areas.Warwickshire]\nNorth = []\n', r"ncpm.toml: areas.Warwickshire.North: list the districts"),
+    ('[areas.Warwickshire]\nNorth = [1]\n', r"areas.Warwickshire.North\[0\] must be text"),
+])
+def test_bad_areas_tables_name_the_file_and_key(text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config_text(text, source="ncpm.toml")
+
+
+def test_areas_are_checked_against_the_districts_seen():
+    from ncpm.config import check_areas
+
+    cfg = load_config_text('[areas.Warwickshire]\nEast = ["Rugbey"]\n', source="ncpm.toml")
+    with pytest.raises(ConfigError, match=r"ncpm.toml: areas.Warwickshire.East: no district 'Rugbey'.*close matches: Rugby"):
+        check_areas(cfg, "Warwickshire", {"Rugby", "Warwick"})
+    check_areas(cfg, "West Mercia", {"Rugby"})  # another force's table is not checked against its data

@@ -186,3 +186,26 @@ def test_injected_parameters_change_the_quarter(kernel_dirs, demo_frames, fast_r
     assert not missing, f"the injected quarter's statements are not printed: {missing}"
     assert not [s.text for s in fast_results.statements if s.text in text]
     assert ncpm.month_label(fast_results.month) not in text
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_runs_on_police_uk_files(name, kernel_dirs, tmp_path):
+    """``DATA`` set to a folder of police.uk street files (12 months, no force extract): each notebook runs top to
+    bottom without a warning, prints the statements the library computes from those files for its measures, and
+    says why a measure police.uk lacks (knife crime) is not there."""
+    from test_run_policeuk import _months, write_police_uk
+
+    raw = write_police_uk(tmp_path / "raw", _months("2022-07", 12))
+    nb = _execute(_inject(_read(name), DATA=str(raw), ENGINE=TEST_ENGINE), kernel_dirs)
+    text = _text(nb)
+    frames = ncpm.batch.frames_by_kind(ncpm.batch.read_inputs([raw]))
+    res = ncpm.compute_quarter(frames, DEFAULT_FORCE, quarter=DEFAULT_QUARTER,
+                               options=ncpm.QuarterOptions(forecast_engine=TEST_ENGINE))
+    measures, _ = EXPECTED[name]
+    missing = [s.text for s in res.statements if (measures is None or s.measure in measures) and s.text not in text]
+    assert not missing, f"{name} does not print: {missing}"
+    assert not _stderr(nb), f"{name} writes warnings: {_stderr(nb)}"
+    if name == "knife_crime":
+        assert "Knife crime: needs a force extract" in text
+    else:
+        assert "Not in this report: knife crime (needs a force extract)" in text

@@ -211,3 +211,26 @@ def test_volume_chart_rings_the_highlighted_month():
     ax = plots.volume_chart(v, force="W", measure="knife_crime")
     ring = next(line for line in ax.get_lines() if line.get_gid() == "latest")
     assert list(ring.get_ydata()) == [38.0] and ring.get_label() == "June 2023: 38"
+
+
+def test_lpa_chart_draws_fifteen_areas():
+    months = pd.period_range("2022-07", periods=12, freq="M")
+    rows = [{"force": "F", "area": f"District {i:02d}", "measure": "vehicle_crime", "month": m, "count": 10 + i}
+            for i in range(15) for m in months]
+    ax = plots.lpa_chart(pd.DataFrame(rows), "F", "vehicle_crime")
+    drawn = [ln.get_gid() for ln in ax.get_lines() if str(ln.get_gid()).startswith("area:")]
+    assert len(drawn) == 15
+    styles = {(ln.get_color(), ln.get_linestyle()) for ln in ax.get_lines() if str(ln.get_gid()).startswith("area:")}
+    assert len(styles) == 15  # every line distinct
+
+
+
+
+def test_lpa_chart_combines_the_smallest_areas_beyond_its_styles():
+    months = pd.period_range("2022-07", periods=12, freq="M")
+    n = len(plots.AREA_STYLES) + 3
+    rows = [{"force": "F", "area": f"District {i:02d}", "measure": "vehicle_crime", "month": m, "count": 100 - i}
+            for i in range(n) for m in months]
+    ax = plots.lpa_chart(pd.DataFrame(rows), "F", "vehicle_crime")
+    drawn = [str(ln.get_gid()) for ln in ax.get_lines() if str(ln.get_gid()).startswith("area:")]
+    assert len(drawn) == len(plots.AREA_STYLES) and drawn[-1] == "area:Other areas (4)"

@@ -82,3 +82,17 @@ def test_measure_tables_keep_only_the_last_six_months():
     res = SimpleNamespace(tables={"baseline": pd.concat([earlier, b])}, month=pd.Period("2023-06", freq="M"))
     tables, _ = measure_tables(res, DisclosurePolicy())
     assert tables["knife_crime"].shape[1] == 1 + 6
+
+
+def test_not_in_this_report_section_and_priority_notes():
+    r = sample(not_included=("knife crime (needs a force extract)",
+                              "3-year average (needs 36 months before June 2023, the month reported: 11 supplied)"),
+                priority_notes={2: ("knife crime (needs a force extract)",)})
+    html = report.render_html(r)
+    section = html.split('id="not-in-report"', 1)[1].split('id="performance"', 1)[0]
+    assert "<li>knife crime (needs a force extract)</li>" in section and "11 supplied" in section
+    priority_2 = html.split('id="priority-2"', 1)[1].split('id="priority-3"', 1)[0]
+    assert "Not in this report: knife crime (needs a force extract)." in priority_2
+    md = report.render_markdown(r)
+    assert "### Not in this report" in md and "- knife crime (needs a force extract)" in md
+    assert "_Not in this report: knife crime (needs a force extract)._" in md
