@@ -1,0 +1,234 @@
+"""The quarterly NCPM report as a Word document (issue 16), for Police and Crime Panel papers that are edited in Word.
+
+The same report model and order as ``ncpm.report.render_html``: a title, the synthetic banner when the data are the
+demo's, "1. Statement of Contribution", "2. <force> Overview" (the summary table and "Not in this report"),
+"3. Performance <quarter>" with one section per NCPM priority (each measure's statements, figures with their captions,
+its data table and notes), then "4. Methods and sources" with the data sources and disclosure control.
+
+Everything stays editable: headings use Word's Heading 1-3 styles (so the navigation pane and a table of contents
+work), statements are Normal paragraphs, tables are Word tables (header row repeated across pages), figures are inline
+pictures at the text width with alt text, and captions are "Figure N - ..." in the Caption style with a SEQ field, as
+Word's Insert Caption makes them. The page is A4 with 2.5 cm margins (a 16 cm text width).
+
+Pure: it takes the report model and returns the bytes of the ``.docx``; ``ncpm.batch`` writes the file. The bytes
+depend only on the model: the package's zip entries carry a fixed timestamp, and the model holds no generation date,
+so the core properties' created and modified dates are left out rather than taken from the clock.
+
+>>> from ncpm.report import QuarterlyReport
+>>> data = render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24", as_of="June 2023", items=(),
+...                                    methods={}))
+>>> data[:2] == b"PK" and data == render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24",
+...                                                          as_of="June 2023", items=(), methods={}))
+True
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import zipfile
+
+import numpy as np
+import pandas as pd
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from ncpm.catalogue import priorities
+from ncpm.report import Figure, QuarterlyReport
+
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4 portrait
+MARGIN = Mm(25)
+FIGURE_WIDTH = PAGE_WIDTH - 2 * MARGIN  # 16 cm: a figure spans the text width
+TABLE_FONT = Pt(8)  # the report's tables are six months by area: 8 pt keeps seven columns on a 16 cm line
+NOTE_STYLE = "Note"  # a paragraph style of ncpm's own for notes under a measure, so Word users can restyle them all
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: the same bytes for the same report
+BANNER = ("Computed from the synthetic ncpm demo dataset: the figures are illustrative and describe no real force.")
+PICTURE_FORMATS = ("png",)  # what Word embeds from the report's figures; an SVG figure gets its caption and a note
+
+
+def render_docx(report: QuarterlyReport) -> bytes:
+    """The report as a Word document (``.docx`` bytes), in the order of ``render_html``."""
+    doc = Document()
+    _set_up(doc, report)
+    doc.add_heading(f"National Crime and Policing Measures {report.quarter}", level=0)
+    p = doc.add_paragraph()
+    p.add_run(report.force).bold = True
+    p.add_run(f". Data to {report.as_of}.")
+    if report.synthetic:
+        doc.add_paragraph(BANNER, style="Intense Quote")
+    doc.add_heading("1. Statement of Contribution", level=1)
+    doc.add_paragraph("The six priorities of the National Crime and Policing Measures are:")
+    for number, text in priorities().items():
+        doc.add_paragraph(f"{number}. {text}.", style="List Paragraph")
+    doc.add_heading(f"2. {report.force} Overview", level=1)
+    if report.overview is not None and len(report.overview):
+        _table(doc, report.overview)
+    if report.not_included:
+        doc.add_heading("Not in this report", level=2)
+        doc.add_paragraph("What the data supplied cannot support, and what it would need:")
+        for line in report.not_included:
+            doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading(f"3. Performance {report.quarter}", level=1)
+    figure_number = 0
+    for number, title in priorities().items():
+        doc.add_heading(f"3.{number}. {title}", level=2)
+        items = [i for i in report.items if i.priority == number]
+        if not items:
+            doc.add_paragraph().add_run("No measure for this priority is in the data.").italic = True
+        left_out = (report.priority_notes or {}).get(number, ())
+        if left_out:
+            doc.add_paragraph(f"Not in this report: {'; '.join(left_out)}.", style=NOTE_STYLE)
+        for item in items:
+            doc.add_heading(item.title, level=3)
+            for statement in item.statements:
+                doc.add_paragraph(statement)
+            for fig in item.figures:
+                figure_number += 1
+                _figure(doc, fig, figure_number)
+            if item.table is not None and len(item.table):
+                _table(doc, item.table)
+            for note in item.notes:
+                doc.add_paragraph(note, style=NOTE_STYLE)
+    doc.add_heading("4. Methods and sources", level=1)
+    for key, value in report.methods.items():
+        p = doc.add_paragraph()
+        p.add_run(str(key)).bold = True
+        p.add_run(f": {value}")
+    if report.sources:
+        doc.add_heading("Data sources", level=2)
+        for line in report.sources:
+            doc.add_paragraph(line, style="List Bullet")
+    if report.disclosure:
+        doc.add_heading("Disclosure control", level=2)
+        for line in report.disclosure:
+            doc.add_paragraph(line, style="List Bullet")
+    doc.add_paragraph(f"Generated by {report.generated_by}.", style=NOTE_STYLE)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _fixed_timestamps(buf.getvalue())
+
+
+def _set_up(doc, report: QuarterlyReport) -> None:
+    """A4 page, en-GB proofing, ncpm's note style, the synthetic banner in every page's header, core properties."""
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), "en-GB")
+    note = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = doc.styles["Normal"]
+    note.quick_style = True
+    note.font.size = Pt(9)
+    note.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    if report.synthetic:
+        header = section.header.paragraphs[0]
+        header.text = "Synthetic demo data: illustrative figures only"
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    props = doc.core_properties
+    props.title = f"{report.force}: National Crime and Policing Measures {report.quarter}"
+    props.subject = f"National Crime and Policing Measures, {report.force}, data to {report.as_of}"
+    props.author = props.last_modified_by = report.generated_by
+    props.keywords = "NCPM; National Crime and Policing Measures"
+    props.language = "en-GB"
+    props.revision = 1
+    for tag in ("dcterms:created", "dcterms:modified"):  # the template's 2013 dates: no date beats a wrong one
+        for element in props._element.findall(qn(tag)):
+            props._element.remove(element)
+
+
+def _figure(doc, fig: Figure, number: int) -> None:
+    """The picture at the text width (alt text = its caption), kept on the page of its caption, then the caption
+    "Figure N - ..." with a SEQ field so Word renumbers figures that an editor adds."""
+    caption = f"Figure {number} - {fig.caption}"
+    if fig.format in PICTURE_FORMATS:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        shape = p.add_run().add_picture(io.BytesIO(fig.data), width=FIGURE_WIDTH)
+        shape._inline.docPr.set("descr", caption)
+    else:
+        doc.add_paragraph(f"This figure is in {fig.format.upper()}, which the Word report does not embed: "
+                          "see the report's figures folder.", style=NOTE_STYLE).paragraph_format.keep_with_next = True
+    p = doc.add_paragraph(style="Caption")
+    p.add_run("Figure ")
+    _field(p, "SEQ Figure \\* ARABIC", str(number))
+    p.add_run(f" - {fig.caption}")
+
+
+def _field(paragraph, instruction: str, result: str) -> None:
+    """A Word field (begin, instruction, separate, its current result, end), so the text reads as the result."""
+    def char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+    char("begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
+    char("separate")
+    paragraph.add_run(result)
+    char("end")
+
+
+def cell_text(value) -> tuple[str, bool]:
+    """A table cell's text and whether it aligns as a number, by the rules of the HTML report's tables: numbers with
+    thousands separators, missing values blank, and short bracketed symbols such as the suppression marker "[c]"
+    aligned as the numbers they stand in for.
+
+    >>> cell_text(1250), cell_text("[c]"), cell_text(float("nan")), cell_text("North")
+    (('1,250', True), ('[c]', True), ('', False), ('North', False))
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "", False
+    if isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_):
+        return f"{value:,}", True
+    if isinstance(value, str) and len(value) <= 5 and value.startswith("[") and value.endswith("]"):
+        return value, True
+    return str(value), False
+
+
+def _table(doc, frame: pd.DataFrame) -> None:
+    table = doc.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated at the top of each page
+    for cell, column in zip(header.cells, frame.columns, strict=True):
+        _cell(cell, str(column), right=False, bold=True)
+    for values in frame.itertuples(index=False):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            text, numeric = cell_text(value)
+            _cell(cell, text, right=numeric)
+    doc.add_paragraph()  # Word joins two tables that touch; a paragraph keeps the next block apart
+
+
+def _cell(cell, text: str, *, right: bool, bold: bool = False) -> None:
+    p = cell.paragraphs[0]
+    run = p.add_run(text)
+    run.font.size = TABLE_FONT
+    run.bold = bold or None
+    if right:
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _fixed_timestamps(data: bytes) -> bytes:
+    """The same package with every zip entry dated ``ZIP_TIMESTAMP`` (python-docx stamps the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
