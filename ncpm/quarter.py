@@ -432,7 +432,8 @@ def prc_statements(res: QuarterResults) -> list[narrative.Statement]:
 def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
                     options: QuarterOptions | None = None) -> QuarterResults:
     """Every result the quarterly report needs for ``force``, from canonical frames keyed by kind
-    ("volumes", "outcomes", "survey", "population", "msg"; all but volumes optional), and its statements.
+    ("volumes", "outcomes", "survey", "population", "msg", "period_counts", "quarterly"; all but volumes optional),
+    and its statements.
 
     ``month`` is the latest month reported (default: the latest in the data, capped at the quarter's end when
     ``quarter`` is given, e.g. "Q1 2023/24").

@@ -356,7 +356,11 @@ def _write_inputs(folder, *, prc_quarters):
               "Offence Code,Number of Offences\n")
     rows = [f"{year},1,Warwickshire,Murder,Homicide,Homicide,1,{n}\n" for year, n in prc_quarters]
     (folder / "prc.csv").write_text(header + "".join(rows), encoding="utf-8")
+    pd.DataFrame({"force": "Warwickshire", "peer": PEERS, "version": "test"}).to_csv(folder / "msg.csv", index=False)
     return forces
+
+
+PEERS = ["Wiltshire", "West Mercia", "Staffordshire"]
 
 
 @pytest.mark.parametrize("prc_quarters, stated", [
@@ -369,7 +373,8 @@ def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
 
     forces = _write_inputs(tmp_path, prc_quarters=prc_quarters)
     (tmp_path / "ncpm.toml").write_text(
-        '[inputs]\npaths = ["extract.csv", "population.csv", "p1_March_2022.csv", "p1_March_2023.csv", "prc.csv"]\n'
+        '[inputs]\npaths = ["extract.csv", "population.csv", "p1_March_2022.csv", "p1_March_2023.csv", "prc.csv", '
+        '"msg.csv"]\n'
         '[scope]\nforces = ["Warwickshire"]\nquarter = "Q1 2023/24"\n[forecast]\nengine = "fast"\n'
         '[output]\ndir = "out"\nmarkdown = true\nnotebooks = false\n', encoding="utf-8")
     summary = run(load_config(tmp_path / "ncpm.toml"))
@@ -383,6 +388,9 @@ def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
             f"{peers.ordinal(rank)} of 43 forces nationally (1 = lowest rate) and has fallen {rank - earlier} places "
             f"nationally to {peers.ordinal(rank)} since the year ending March 2022.") in report
     assert rank - earlier > 9  # places in figures
+    names = [f.name for f in forces]
+    group = [(3000 + 10 * names.index(f)) / 1000 for f in ["Warwickshire", *PEERS]]
+    assert f"in its Most Similar Group (MSG), against an MSG average of {np.mean(group):.1f} per 1,000." in report
     prc_text = ("In Q1 2023/24, Warwickshire recorded four homicide offences (Home Office police recorded crime, PRC), "
                 "in line with the 3-year average for the quarter (4.0, the mean of Q1 2020/21, Q1 2021/22 and "
                 "Q1 2022/23).")
