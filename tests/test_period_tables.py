@@ -244,6 +244,26 @@ def test_period_peer_statement_names_the_period_and_the_population_year():
     assert s.kind == "period_peers" and s.month == pd.Period("2019-03", "M")
 
 
+@pytest.mark.parametrize("people, force, expected", [
+    # the paired year (mid-2017) is missing: the nearest earlier one is used, and the statement says so
+    ([(f, 2016, 100_000) for f in FOUR], KENT, "In the year ending March 2019 (ONS police force area tables; mid-2016 "
+     "population: no mid-2017 estimate (nearest earlier year)), Kent recorded 1.5 vehicle crime offences"),
+    # no population in or before the paired year: no rate, and the reason
+    ([(f, 2018, 100_000) for f in FOUR], KENT, InputError("no rate for Kent in the year ending March 2019: no mid-year "
+                                                          "population for Kent in or before 2017")),
+    # a force absent from the table
+    (mid(2017), "Dorset", InputError("no row for force=Dorset, measure=vehicle_crime")),
+])
+def test_period_peer_statement_cases(people, force, expected):
+    pc = period_counts([(KENT, 150), (ESSEX, 300), (SURREY, 250), (SUSSEX, 400)])
+    table = peers.period_comparison(pc, population(people), "2019-03", forces=FOUR + ["Dorset"]).table
+    if isinstance(expected, InputError):
+        with pytest.raises(InputError, match=expected.message.replace("(", r"\(").replace(")", r"\)")):
+            narrative.period_peer_statement(table, force, "vehicle_crime")
+    else:
+        assert narrative.period_peer_statement(table, force, "vehicle_crime").text.startswith(expected)
+
+
 # --- in the quarter: precedence, statements and what is not in the report ----------------------------------------
 
 def monthly_volumes(forces, measure="vehicle_crime", start="2019-07", months=48, count=50):
