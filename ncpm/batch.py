@@ -661,7 +661,8 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     name = f"report:{res.force}"
     c.stages[name] = report_key
     report_html = folder / f"report-{_slug(str(res.quarter))}.html"
-    report_files = [report_html] + ([report_html.with_suffix(".md")] if c.cfg.output.markdown else [])
+    report_files = [report_html, report_html.with_suffix(".docx")]  # the .docx: the same report for Word
+    report_files += [report_html.with_suffix(".md")] if c.cfg.output.markdown else []
     reuse = (not any_changed and prev_stages.get(name) == report_key
              and all(f.relative_to(out_dir).as_posix() in prev_outputs for f in report_files)
              and _outputs_intact(out_dir, prev_outputs, prefix, exclude=f"{prefix}tables/"))
@@ -684,9 +685,9 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
 
 
 def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | None) -> list[Path]:
-    """Statements (JSON and parquet), figures, the summary table and the quarterly report (HTML, optionally
+    """Statements (JSON and parquet), figures, the summary table and the quarterly report (HTML and DOCX, optionally
     Markdown); the report's data tables by LPA go through disclosure control first."""
-    from ncpm import narrative, report
+    from ncpm import narrative, report, report_docx
     from ncpm import quarter as q
     from ncpm.catalogue import label as catalogue_label
     from ncpm.catalogue import measure as catalogue_measure
@@ -736,7 +737,9 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
         not_included=tuple(q.omission_lines(res)), priority_notes=q.priority_omissions(res))
     html_path = folder / f"report-{_slug(str(res.quarter))}.html"
     outputs.data(report.render_html(doc).encode("utf-8"), html_path)
-    written = [html_path]
+    docx_path = html_path.with_suffix(".docx")  # the same report, editable in Word (Police and Crime Panel papers)
+    outputs.data(report_docx.render_docx(doc), docx_path)
+    written = [html_path, docx_path]
     if cfg.output.markdown:
         md_path = html_path.with_suffix(".md")
         outputs.data(report.render_markdown(doc, figure_paths).encode("utf-8"), md_path)
