@@ -106,8 +106,8 @@ def _groups(frame: pd.DataFrame, key: list[str]) -> Iterable[np.ndarray]:
 
 
 def _text(values: Iterable) -> pd.api.extensions.ExtensionArray:
-    """A text column with missing values as NA, always of pandas' ``str`` dtype (even when all are missing)."""
-    return pd.array(list(values), dtype="str")
+    """A text column with missing values as NA (``str`` dtype on pandas 3, even when all are missing): schema.text."""
+    return schema.text(values)
 
 
 def _safe_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -243,3 +243,23 @@ def empty(spec: FrameSpec) -> pd.DataFrame:
         else:
             data[c] = pd.Series([], dtype=str)
     return pd.DataFrame(data)
+
+
+_PANDAS_2 = int(pd.__version__.split(".")[0]) < 3
+
+
+def text(values) -> pd.api.extensions.ExtensionArray:
+    """A text column in which a missing value stays missing: pandas' ``str`` dtype on pandas 3; on pandas 2, where
+    ``pd.array(..., dtype="str")`` is numpy's string dtype and turns None into the text "None" (which then reached
+    the statements), an object column of str with NaN for missing, as pandas 3's ``str`` has.
+
+    >>> text(["a", None, float("nan")]).isna().tolist()
+    [False, True, True]
+    """
+    values = values if isinstance(values, np.ndarray | pd.Series | pd.Index) else list(values)
+    if not _PANDAS_2:
+        return pd.array(values, dtype="str")
+    obj = np.asarray(values, dtype=object)
+    out = obj.astype(str).astype(object)
+    out[pd.isna(obj)] = np.nan
+    return pd.array(out, dtype=object)

@@ -274,6 +274,6 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
         else:
             good = -1 if improvement == "decrease" else 1
             variation.append("improvement" if flags[first][i] == good else "concern")
-    out["signal"] = pd.array(signal, dtype="str")
-    out["variation"] = pd.array(variation, dtype="str")
+    out["signal"] = schema.text(signal)
+    out["variation"] = schema.text(variation)
     return out
