@@ -3,10 +3,11 @@
 # Which Python: `make PYTHON=...` chooses one; otherwise the newest of $(PYTHONS) that runs and is 3.11 or newer.
 # The newest, because that is what a fresh machine most likely has and what users will run, so the main leg
 # (`make test`, newest pandas) tests it; the oldest supported Python is tested by `make test-lowest`, which pairs
-# it with the oldest supported pandas, numpy and pyarrow (ci/constraints-lowest.txt). Each candidate is run, not
-# just looked up: a pyenv shim for an installed but unselected version is on the PATH, yet fails when run.
+# it with the oldest supported pandas, the oldest numpy 2 and its pyarrow (ci/constraints-lowest.txt). Each
+# candidate is run, not just looked up: a pyenv shim for an installed but unselected version is on the PATH, yet
+# fails when run.
 PYTHONS := python3.13 python3.12 python3.11 python3
-# numpy 1.26 (the oldest ncpm allows) has wheels up to Python 3.12 only
+# numpy 2.0 and pyarrow 16, the lowest leg's (ci/constraints-lowest.txt), have wheels up to Python 3.12 only
 PYTHONS_LOWEST := python3.11 python3.12 python3
 VENV ?= .venv
 VENV_LOWEST ?= .venv-lowest
@@ -50,7 +51,7 @@ test: $(BIN)/ncpm
 	$(BIN)/ruff check ncpm tests benchmarks
 	$(BIN)/python -m pytest -n 2 -q
 
-# the whole suite again on the oldest supported pandas, numpy and pyarrow (CI runs both legs)
+# the whole suite again on the oldest supported pandas (CI runs both legs)
 test-lowest: $(VENV_LOWEST)/bin/ncpm
 	$(VENV_LOWEST)/bin/python -c 'import pandas, numpy, pyarrow, sys; print("make: pandas", pandas.__version__, "numpy", numpy.__version__, "pyarrow", pyarrow.__version__, "Python", sys.version.split()[0])'
 	$(VENV_LOWEST)/bin/python -m pytest -n 2 -q
