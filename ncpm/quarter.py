@@ -70,11 +70,6 @@ DEFAULT_PLAN: tuple[str, ...] = ("volume_full", "forecast_direction", "outcome_r
 LPA_FIGURES = ("theft_from_person", "vehicle_crime")  # measures whose LPA breakdown is drawn
 PEER_FIGURES = ("vehicle_crime",)  # measures drawn against their Most Similar Group
 OUTSIDE_NCPM = "outside the NCPM measures: its counts are in the tables, not in the report"
-_NEEDS = {  # why a catalogue measure absent from the data is absent, by its catalogue source
-    "force extract": "needs a force extract",
-    "Home Office": "needs Home Office recorded crime data or a force extract",
-    "ONS": "needs ONS police force area tables",
-}
 _KIND_WORDS = {  # statement kinds as the "Not in this report" list names them
     "period_change": "change on the same period last year", "quarter_total": "quarter total",
     "volume_notable": "count against the 3-year average", "volume": "count against the 3-year average",
@@ -612,6 +607,17 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
     return out
 
 
+def _needs(m) -> str:
+    """What a catalogue measure absent from the data would need: the sources the catalogue builds it from.
+
+    >>> _needs(catalogue_measure("knife_crime")), _needs(catalogue_measure("homicide"))
+    ('needs a force extract', 'needs Home Office recorded crime data or a force extract')
+    """
+    sources = (["police.uk street files"] if m.police_uk else []) + (
+        ["Home Office recorded crime data"] if m.ho_codes else []) + ["a force extract"]
+    return "needs " + (", ".join(sources[:-1]) + " or " + sources[-1] if len(sources) > 1 else sources[0])
+
+
 def _outside_label(measure: str) -> str:
     """A measure outside the catalogue by its source's name: "police.uk 'anti social behaviour'"."""
     source, sep, name = measure.partition(":")
@@ -639,7 +645,7 @@ def coverage(res: QuarterResults) -> tuple[list[str], list[Omission]]:
             if c.parent is None:
                 reported.append(c.id)
         else:
-            omitted.append(Omission(c.label, _NEEDS.get(c.source, f"needs {c.source} data"), measure=c.id))
+            omitted.append(Omission(c.label, _needs(c), measure=c.id))
     omitted += [Omission(_outside_label(m), OUTSIDE_NCPM, measure=m, outside=True) for m in sorted(present - set(known))]
     omitted += _method_gaps(res, [m for m in reported if known[m].kind == "volume"])
     return reported, omitted

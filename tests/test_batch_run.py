@@ -253,3 +253,13 @@ def test_processes_engine_gives_the_same_tables_and_statements(done, tmp_path):
     for table in ("tables/measures/baseline.parquet", "tables/forecasts/forecast_quarter.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(ours / table), pd.read_parquet(theirs / table))
     assert json.loads((ours / "statements.json").read_text()) == json.loads((theirs / "statements.json").read_text())
+
+
+def test_report_sections_summary_and_not_in_report_list_agree(done):
+    """The demo's report: every measure in the summary table has its section, the manifest's ``not_in_report``
+    list is the report's "Not in this report" section, and no measure it lists has a statement."""
+    from test_run_policeuk import check_no_contradiction
+
+    manifest = check_no_contradiction(done / "out", "warwickshire")
+    listed = {r["measure"] for r in manifest["not_in_report"]["Warwickshire"] if not r["method"]}
+    assert "drug_related_homicide" in listed and "knife_crime" not in listed
