@@ -205,3 +205,18 @@ def test_police_uk_archive_zip(tmp_path):
     summary = run(load_config(_config(tmp_path, [archive], "Warwickshire", "Q1 2023/24")))
     assert summary.exit_code == 0, summary.problems
     check_no_contradiction(tmp_path / "out", "warwickshire")
+
+
+@pytest.mark.skipif(not LEICESTERSHIRE.exists(), reason="shared/data (the real police.uk download) is not available")
+def test_real_twelve_month_subset(tmp_path):
+    """The last 12 monthly files of the real download, in an archive written here (2021-11 to 2022-10)."""
+    subset = tmp_path / "leicestershire-12.zip"
+    with zipfile.ZipFile(LEICESTERSHIRE) as src, zipfile.ZipFile(subset, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist())[-12:]:
+            dst.writestr(name, src.read(name))
+    summary = run(load_config(_config(tmp_path, [subset], "Leicestershire", "Q2 2022/23")))
+    assert summary.exit_code == 0, summary.problems
+    manifest = check_no_contradiction(tmp_path / "out", "leicestershire")
+    reasons = {r["method"]: r["reason"] for r in manifest["not_in_report"]["Leicestershire"] if r["method"]}
+    assert reasons["3-year average"] == "needs 36 months before September 2022, the month reported: 10 supplied"
+    assert reasons["forecast_quarter"] == "needs 12 months to its origin, June 2022: 8 supplied"
