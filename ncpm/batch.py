@@ -453,6 +453,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         not_in_report: dict[str, list[dict]] = {}
         context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, out_dir, outputs, previous,
                               data_hash, stages, summary, timings, read_table, bar)
+        context.districts = any(a["kind"] == "volumes" and a["format"] == "police_uk" for a in accounting)
         with _engine(cfg) as context.engine:
             for force in scope_forces:
                 paths, msg_version = _run_force(force, context)
@@ -601,6 +602,7 @@ class _RunContext:
     bar: _Progress
     engine: object = None  # a running ncpm.engine.Engine, or None for this process
     omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
+    districts: bool = False  # the volumes' areas are police.uk districts (named alone unless [areas] maps them)
 
 
 def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
@@ -614,12 +616,15 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     from ncpm.io.runstate import combine
 
     frames, out_dir, outputs, summary = c.frames, c.out_dir, c.outputs, c.summary
-    res = q.start_quarter(frames, force, month=c.as_of, quarter=c.quarter, options=c.options)
+    options = c.options
+    if c.districts and not c.cfg.area_mapping(force):
+        options = dataclasses.replace(options, area_noun="")  # "in Rugby", not "in the Rugby LPA"
+    res = q.start_quarter(frames, force, month=c.as_of, quarter=c.quarter, options=options)
     folder = out_dir / _slug(res.force)
     prefix = f"{folder.name}/"
     prev_stages = c.previous.get("stages", {})
     prev_outputs = c.previous.get("outputs", {})
-    opts = dataclasses.asdict(c.options)
+    opts = dataclasses.asdict(res.options)
     common = (__version__, res.force, str(res.month), str(res.quarter), c.cfg.area_mapping(res.force))
     data_hash = c.data_hash
     plan = {

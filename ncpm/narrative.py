@@ -183,9 +183,28 @@ def offences_noun(measure: str, n: int = 2) -> str:
     return plural[:-1] if n == 1 else plural
 
 
-def area_phrase(area: str, *, long: bool = False) -> str:
-    """ "the North LPA" (or "the North Local Policing Area (LPA)")."""
-    return f"the {area} {_LPA_LONG if long else _LPA}"
+def area_phrase(area: str, *, long: bool = False, noun: str = _LPA) -> str:
+    """ "the North LPA" (or "the North Local Policing Area (LPA)"); with ``noun=""`` the area's name alone, as for
+    a local authority district ("Rugby").
+
+    >>> area_phrase("North"), area_phrase("Rugby", long=True, noun="")
+    ('the North LPA', 'Rugby')
+    """
+    if not noun:
+        return area
+    return f"the {area} {_LPA_LONG if long and noun == _LPA else noun}"
+
+
+def _named_areas(names: Iterable[str], noun: str = _LPA) -> str:
+    """ "the East and South LPAs"; with ``noun=""`` the names alone ("Rugby and Warwick")."""
+    names = list(names)
+    joined = join_words(names)
+    return f"the {joined} {noun}{'' if len(names) == 1 else 's'}" if noun else joined
+
+
+def _counted_areas(k: int, noun: str = _LPA) -> str:
+    """ "three LPAs"; "three areas" with ``noun=""``."""
+    return f"{count_words(k)} {noun + 's' if noun else 'areas'}"
 
 
 def window_phrase(window: int) -> str:
@@ -378,7 +397,7 @@ def _change_columns(basis: str) -> tuple[str, str]:
 
 def change_statement(changes: pd.DataFrame, ranks: pd.DataFrame | None, force: str, measure: str, month: object,
                      *, basis: str = "month", window: int | None = None, rank_top: int = 3,
-                     id: str | None = None) -> Statement:
+                     noun: str = _LPA, id: str | None = None) -> Statement:
     """The force's change on the previous month (``basis="month"``) or the same month last year (``"year"``), its
     rank in the window, and the local policing area (LPA) that moved most in the same direction (S4).
 
@@ -413,7 +432,7 @@ def change_statement(changes: pd.DataFrame, ranks: pd.DataFrame | None, force: s
         if np.nanmax(moves) > 0:
             best = int(np.nanargmax(moves))
             lpa, lpa_change = str(lpas.iloc[best][schema.AREA]), float(lpas.iloc[best][change_col])
-            text += f", most notably in {area_phrase(lpa, long=True)}"
+            text += f", most notably in {area_phrase(lpa, long=True, noun=noun)}"
     facts.update({"count": count, "change": change, "pct": pct, "basis": basis, "lpa": lpa,
                   "lpa_change": lpa_change})
     return _statement("change", force, measure, month, text + ".", facts, id=id)
@@ -477,7 +496,7 @@ def _part_whole(rows: pd.DataFrame) -> tuple[float, float]:
 
 def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
                     area: str = schema.WHOLE_FORCE, tolerance: float = SHARE_TOLERANCE, suppress_below: int = 0,
-                    id: str | None = None) -> Statement:
+                    noun: str = _LPA, id: str | None = None) -> Statement:
     """The share of a sub-measure in its parent, in words near a simple fraction, else a whole percentage (S5, S8).
 
     ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
@@ -497,7 +516,7 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
         _, total = _part_whole(rows)
         if _disclosive((n, total - n, total), suppress_below):
             raise Withheld(f"{area} LPA counts below {suppress_below} (disclosure control)")
-    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area, noun=noun)}"
     text = (f"In {month_label(month)}, {measure_label(part)} accounted for {fraction_words(value, tolerance)} "
             f"(n={n:,}) of {offences_noun(whole)}{where}.")
     facts = {"share": value, "n": n, "part": part, "whole": whole, "words": fraction_words(value, tolerance)}
@@ -506,7 +525,7 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
 
 def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
                         threshold: float = 0.5, period: str = "quarter", tolerance: float = SHARE_TOLERANCE,
-                        suppress_below: int = 0, id: str | None = None) -> Statement:
+                        suppress_below: int = 0, noun: str = _LPA, id: str | None = None) -> Statement:
     """Whether the sub-measure is over ``threshold`` of its parent in each LPA, pooled over the quarter to ``month``
     (``period="quarter"``) or in the month alone (S7).
 
@@ -539,23 +558,22 @@ def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str,
     not_over = [a for a in pooled if a not in over]
     words = f"over {fraction_words(threshold, tolerance)}"
     detail = ", ".join(f"{a} {percent(s)}" for a, s in pooled.items())
-    k = count_words(len(pooled))
+    k = _counted_areas(len(pooled), noun)
     head = f"In {when}, {measure_label(part)} accounted for"
     if not not_over:
-        text = f"{head} {words} of {offences_noun(whole)} in each of the {k} LPAs ({detail})."
+        text = f"{head} {words} of {offences_noun(whole)} in each of the {k} ({detail})."
     elif not over:
         text = (f"{head} {fraction_words(threshold, tolerance)} or less of {offences_noun(whole)} in each of "
-                f"the {k} LPAs ({detail}).")
+                f"the {k} ({detail}).")
     else:
-        text = (f"{head} {words} of {offences_noun(whole)} in the {join_words(over)} "
-                f"{_LPA if len(over) == 1 else _LPA + 's'} but not in the {join_words(not_over)} "
-                f"{_LPA if len(not_over) == 1 else _LPA + 's'} ({detail}).")
+        text = (f"{head} {words} of {offences_noun(whole)} in {_named_areas(over, noun)} but not in "
+                f"{_named_areas(not_over, noun)} ({detail}).")
     facts = {"shares": dict(pooled), "over": over, "not_over": not_over, "threshold": threshold, "period": when}
     return _statement("lpa_share", force, whole, month, text, facts, id=id)
 
 
 def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month: object, *, basis: str = "month",
-                         suppress_below: int = 0, id: str | None = None) -> Statement:
+                         suppress_below: int = 0, noun: str = _LPA, id: str | None = None) -> Statement:
     """Which LPAs rose and which fell; a direction seen in one LPA only is given with its change and count (S8).
 
     ``changes``: ``measures.changes(volumes)`` rows for the force's LPAs. The direction with more LPAs is said
@@ -583,9 +601,8 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
     def clause(verb: str) -> str:
         members = groups[verb]
         if len(members) == len(rows) and len(members) > 1:
-            return f"{verb} in all {count_words(len(members))} LPAs"
-        names = join_words(a for a, _, _ in members)
-        text = f"{verb} in the {names} {_LPA if len(members) == 1 else _LPA + 's'}"
+            return f"{verb} in all {_counted_areas(len(members), noun)}"
+        text = f"{verb} in {_named_areas((a for a, _, _ in members), noun)}"
         if len(members) == 1 and verb != "were unchanged":
             area, c, n = members[0]
             if _disclosive((n, n - c), suppress_below):

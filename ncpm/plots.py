@@ -242,8 +242,10 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
 
 
 def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 24, month: object | None = None,
-              title: str | None = None, source: str | None = None, note: str = "", ax: Axes | None = None) -> Axes:
-    """One line per local policing area (rows with ``area`` other than "Force"), last ``months`` months.
+              title: str | None = None, source: str | None = None, note: str = "", noun: str = "LPA",
+              ax: Axes | None = None) -> Axes:
+    """One line per local policing area (rows with ``area`` other than "Force"), last ``months`` months; ``noun``
+    names the areas in the legend and title ("LPA"; "" for areas named alone, such as local authority districts).
 
     ``volumes``: canonical volumes or any result frame with ``count``; a missing count (suppressed by disclosure
     control) is a gap in its line. Areas in alphabetical order, colours in the palette's order. ``note``: a
@@ -270,14 +272,17 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
     for (colour, style), area in zip(AREA_STYLES, areas, strict=False):
         one = rows[(rows[schema.AREA].astype(str) == area).to_numpy()]
         ax.plot(_x(one[schema.MONTH]), one[schema.COUNT].astype(float), color=colour, linestyle=style, marker="o",
-                markersize=2.5, linewidth=1.4, label=area if len(areas) > len(SERIES_COLOURS) else f"{area} LPA",
+                markersize=2.5, linewidth=1.4,
+                label=area if len(areas) > len(SERIES_COLOURS) or not noun else f"{area} {noun}",
                 gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
-    _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} by local policing area, {force}")
+    _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} by "
+                              f"{'local policing area' if noun == 'LPA' else 'area'}, {force}")
     _legend(ax, ncols=min(len(areas), LEGEND_COLUMNS))
     note = " ".join(filter(None, [note, combined]))
     _style(ax)
-    _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area.", note, f"Source: {_source(measure, source)}."])))
+    _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area." if noun == "LPA" else "",
+                                         note, f"Source: {_source(measure, source)}."])))
     return ax
 
 

@@ -148,6 +148,7 @@ class QuarterOptions:
     improvement: str = "decrease"
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
     suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
+    area_noun: str = "LPA"  # how statements and charts name a local area; "" = by its name alone (districts)
 
     @classmethod
     def from_config(cls, cfg, *, source: str = "") -> QuarterOptions:
@@ -724,7 +725,8 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     if name == "volume_full":
         return [narrative.volume_statement(t["baseline"], t["ranks_12"], f, measure, m, forecast=quarter_forecast)]
     if name == "change_year":
-        return [narrative.change_statement(t["changes"], t["ranks_36"], f, measure, m, basis="year")]
+        return [narrative.change_statement(t["changes"], t["ranks_36"], f, measure, m, basis="year",
+                                           noun=res.options.area_noun)]
     if name == "forecast_direction":
         if not _has_forecast(t.get("forecast_ahead"), measure):
             return []
@@ -738,12 +740,14 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     if name == "share_lpa":
         area = _lpa_singled_out(res, measure)
         return [] if area is None else [narrative.share_statement(
-            t[SUB_MEASURE_SHARES], f, part, measure, m, area=area, suppress_below=res.options.suppress_below)]
+            t[SUB_MEASURE_SHARES], f, part, measure, m, area=area, suppress_below=res.options.suppress_below,
+            noun=res.options.area_noun)]
     if name == "lpa_share":
         return [narrative.lpa_share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m,
-                                              suppress_below=res.options.suppress_below)]
+                                              suppress_below=res.options.suppress_below, noun=res.options.area_noun)]
     if name == "lpa_change":
-        return [narrative.lpa_change_statement(t["changes"], f, measure, m, suppress_below=res.options.suppress_below)]
+        return [narrative.lpa_change_statement(t["changes"], f, measure, m, suppress_below=res.options.suppress_below,
+                                               noun=res.options.area_noun)]
     if name == "quarter_profile":
         profile = measures.quarter_profile(t["baseline"], quarter_forecast, f, measure, m,
                                            in_line=res.options.in_line, substantial=res.options.substantial)
@@ -833,9 +837,10 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
         if measure in LPA_FIGURES and not lpas.empty:
             shown, note = (t["volumes"], "") if policy is None else published_lpa_volumes(t["volumes"], f, measure,
                                                                                           policy)
-            figs[f"{measure}_lpa"] = (f"{label} by Local Policing Area",
+            figs[f"{measure}_lpa"] = (f"{label} by {'Local Policing Area' if res.options.area_noun == 'LPA' else 'area'}",
                                       lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
-                                          shown, f, measure, month=m, source=res.options.source, note=note, ax=ax))
+                                          shown, f, measure, month=m, source=res.options.source, note=note,
+                                          noun=res.options.area_noun, ax=ax))
         if measure in PEER_FIGURES and _has_msg_average(res, measure):
             figs[f"{measure}_msg"] = (f"{label} per 1,000 population: Most Similar Group",
                                       lambda ax, measure=measure: plots.msg_chart(

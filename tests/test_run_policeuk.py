@@ -165,6 +165,8 @@ def test_forty_months_with_outcomes_states_rates_and_averages(tmp_path):
     stated_or_listed = rates | {r["measure"] for r in records if r["method"] == "outcome_rate"}
     assert {"robbery", "drug_offences", "burglary", "vehicle_crime"} <= stated_or_listed
     assert not any("No location" in s["text"] for s in statements)
+    by_area = [s["text"] for s in statements if s["kind"] == "lpa_change"]
+    assert by_area and " LPA" not in by_area[0]  # districts are named alone: "in Rugby", not "the Rugby LPA"
 
 
 def test_areas_config_maps_districts_and_names_a_bad_key(tmp_path):
@@ -177,6 +179,9 @@ def test_areas_config_maps_districts_and_names_a_bad_key(tmp_path):
 
     base = pd.read_parquet(tmp_path / "out" / "warwickshire" / "tables" / "measures" / "baseline.parquet")
     assert set(base["area"]) <= {"Force", "North", "East", "South", "No location"}
+    statements = json.loads((tmp_path / "out" / "warwickshire" / "statements.json").read_text(encoding="utf-8"))
+    by_area = [s["text"] for s in statements if s["kind"] == "lpa_change"]
+    assert by_area and " LPA" in by_area[0]  # mapped areas are the force's LPAs
     bad = '[areas.Warwickshire]\nEast = ["Rugbey"]\n'
     (tmp_path / "bad").mkdir()
     with pytest.raises(ConfigError, match=r"ncpm.toml: areas.Warwickshire.East: no district 'Rugbey'.*Rugby"):
