@@ -7,6 +7,7 @@ Library errors become one clear message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
 import inspect
 import logging
 import os
@@ -60,16 +61,33 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     Prints rows in, loaded and rejected for each file, and every rejected row with its file, row and column.
     Exits 1 when any row was rejected (the loaded rows are still written), so a scheduler notices.
 
+    Exits 1 too when a path holds no data (an empty folder, one holding only a README).
+
     example: ncpm ingest data/raw/2023-06-warwickshire-street.csv data/raw/prc-pfa.xlsx --out data/processed
     example: ncpm ingest police-archive.zip --lsoa --out data/processed/lsoa
+    example: ncpm ingest force_extract.csv --encoding cp1252 --out data/processed
     """
     from ncpm.batch import ingest
+    from ncpm.io.detect import text_files_in
 
-    report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa)
+    with text_files_in(args.encoding):
+        report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa)
     rejected = _print_results(report.results, sys.stdout)
     for kind, path in report.written.items():
         print(f"wrote {kind}: {path}")
-    return EXIT_INPUT if rejected else EXIT_OK
+    empty = [p for p in args.paths if not _read_from(p, report.results)]
+    for p in empty:
+        print(f"ncpm: input error: {p}: {NO_DATA}", file=sys.stderr)
+    return EXIT_INPUT if rejected or empty else EXIT_OK
+
+
+NO_DATA = "no data: no police.uk, Home Office, ONS or force extract file in it (READMEs and hidden files are not read)"
+
+
+def _read_from(path: str, results) -> bool:
+    """Whether any result came from ``path`` (the file itself, or a file under the folder)."""
+    p = Path(path).resolve()
+    return any(Path(r.file).resolve() == p or p in Path(r.file).resolve().parents for r in results)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -78,11 +96,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     example: ncpm validate data/raw/force_extract.csv
     """
     from ncpm.batch import read_inputs
+    from ncpm.io.detect import text_files_in
 
     problems = 0
     for path in args.paths:
         try:
-            problems += _print_results(read_inputs([path], progress=not args.quiet), sys.stdout)
+            with text_files_in(args.encoding):
+                results = read_inputs([path], progress=not args.quiet)
+            problems += _print_results(results, sys.stdout)
+            if not results:
+                print(f"problem: {path}: {NO_DATA}", file=sys.stdout)
+                problems += 1
         except InputError as exc:
             print(f"problem: {exc}", file=sys.stdout)
             problems += 1
@@ -216,6 +240,17 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ENCODING_HELP = ("the text files' encoding, e.g. cp1252 for a CSV saved by Excel on Windows (default: UTF-8, or "
+                 "UTF-16 told by its byte-order mark)")
+
+
+def _encoding(text: str) -> str:
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {text!r} (e.g. utf-8, cp1252, latin-1)") from None
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -248,8 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lsoa", action="store_true",
                    help="count police.uk records by LSOA code (area = the LSOA; 'no LSOA' for records without one) "
                         "instead of by force")
+    p.add_argument("--encoding", type=_encoding, help=ENCODING_HELP)
     p = add("validate", cmd_validate)
     p.add_argument("paths", nargs="+", help="files, folders or police.uk archives")
+    p.add_argument("--encoding", type=_encoding, help=ENCODING_HELP)
     p = add("run", cmd_run)
     p.add_argument("--config", help="TOML configuration (default: every option at its default)")
     p.add_argument("--as-of", dest="as_of", help="the latest month to report, YYYY-MM (default: the latest in the data)")

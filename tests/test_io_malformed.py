@@ -108,8 +108,10 @@ CASES = {
     "police_uk empty file": (STREET, "", read_police_uk, Err("{file}: empty file")),
     "police_uk wrong encoding": (STREET, street(with_(GOOD_STREET, 6, "On or near Café")).encode("cp1252"),
                                  read_police_uk,
-                                 Err("{file}: not UTF-8 text (byte 0xe9); save it as UTF-8, or pass "
-                                     "encoding='cp1252' if it was saved by Excel on Windows")),
+                                 Err("{file}, row 2: not UTF-8 text (byte 0xe9 at character 78); save it as "
+                                     "UTF-8 (Excel: Save As 'CSV UTF-8'), or give its encoding (--encoding cp1252 "
+                                     "on the command line, encoding='cp1252' in Python, if Excel on Windows saved "
+                                     "it)")),
     "police_uk zip slip": ("archive.zip", _zip({"../2023-05-warwickshire-street.csv": street(GOOD_STREET)}),
                            read_police_uk,
                            Err("{file}: unsafe member path '../2023-05-warwickshire-street.csv' in the archive "

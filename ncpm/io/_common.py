@@ -3,13 +3,28 @@
 Every reader follows one policy (issue "Readers"):
 
 - a *file-level* problem raises :class:`~ncpm.errors.InputError` naming the file: a missing or misspelt required
-  column (the message lists the columns found and suggests the closest), an empty file, text that is not UTF-8, two
-  rows with the same key and different values;
+  column (the message lists the columns found and suggests the closest), an empty file, text that is not UTF-8
+  (naming the line of the first bad byte), two rows with the same key and different values, a quote left open
+  (naming the line it opens on), a field or line over the limits below, a zip member over the limits below;
 - a *row-level* problem (unknown force, unreadable month, a negative or fractional count, a blank required value, an
   exact duplicate) becomes a :class:`~ncpm.io.Rejection` naming file, 1-based line and column, and loading goes on.
 
-So ``rows_in == rows_loaded + rows_rejected`` always holds. Rows whose every cell is blank carry no data: they are
-skipped and not counted.
+So ``rows_in == rows_loaded + rows_rejected`` always holds, counted in records as the file holds them (a quote
+left open would merge records, so it is refused, not read as one). Rows whose every cell is blank carry no data:
+they are skipped and not counted.
+
+Limits (every input is read in memory bounded by them, not by its size; each refusal names the limit):
+
+- :data:`FIELD_LIMIT` characters in one field, :data:`LINE_LIMIT` bytes in one line: records are streamed, so
+  these bound what one record holds; no real table comes near (police.uk records are about 200 bytes);
+- :data:`TABLE_BYTES` for a CSV read whole (force extracts, Home Office and ONS tables: their cells are held as
+  text); a police.uk file of any size is streamed instead;
+- zip members (police.uk archives, XLSX and ODS workbooks): at most :data:`MAX_MEMBER_BYTES` inflated and, above
+  :data:`RATIO_FLOOR`, a compression ratio of at most :data:`MAX_RATIO`, both as declared and as inflated;
+- text: UTF-8 (with or without BOM) or UTF-16 with its BOM (Excel's "Unicode text"), else the encoding given
+  (``encoding=`` of every reader, ``--encoding`` on the command line);
+- counts: whole numbers up to :data:`MAX_COUNT`, read exactly; months: real dates, no later than
+  :data:`MONTHS_AHEAD` month(s) after the current month; text values: no control characters (a NUL byte).
 
 Header names are matched tolerant of case, spacing, line breaks, underscores and "[note N]" suffixes:
 
@@ -21,25 +36,40 @@ Header names are matched tolerant of case, spacing, line breaks, underscores and
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
-from ncpm.errors import InputError
+from ncpm.errors import ConfigError, InputError
 from ncpm.forces import find_force
 from ncpm.io import Rejection
 from ncpm.periods import to_month
 
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Excel writes
+FIELD_LIMIT = csv.field_size_limit()  # 131,072 characters, Python csv's own limit: a field this long is a quote
+#   left open or not a table
+LINE_LIMIT = 1 << 20  # 1 MiB in one line: no table's record is near; a longer line is binary data or one huge field
+TABLE_BYTES = 32 << 20  # a CSV table read whole (extracts, Home Office, ONS: a few MB): its cells, held as text,
+#   take about 25 times its size (a 32 MiB extract of 700,000 rows peaks near 0.9 GiB)
+MAX_MEMBER_BYTES = 1 << 30  # 1 GiB inflated in one zip member (a national police.uk member is a few MB)
+MAX_RATIO = 100  # inflated / compressed size: CSV and workbook XML deflate 4-20 times; a zip bomb about 1,000
+RATIO_FLOOR = 16 << 20  # members inflating to less than 16 MiB are not checked for ratio (small repetitive files)
+MAX_COUNT = 10**9  # the largest count read: over ten times the UK population, and exact in float arithmetic
+MONTHS_AHEAD = 1  # months after the current one a month may be (a clock a few days out, a file dated ahead)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters no name holds (tab and
+#   line breaks are the cells' own business: a quoted line break is legal CSV)
 EXCEL_SUFFIXES = {".xlsx": "openpyxl", ".xlsm": "openpyxl", ".ods": "odf"}
 HEADER_SCAN_ROWS = 30  # title and note rows allowed above a header (ONS tables have 6 or 7)
 
@@ -65,28 +95,139 @@ def slug(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- text files
 
-def open_text(binary: BinaryIO, encoding: str | None) -> io.TextIOWrapper:
-    """A strict text stream over ``binary``: UTF-8 (with or without BOM) unless ``encoding`` is given."""
-    return io.TextIOWrapper(binary, encoding=encoding or DEFAULT_ENCODING, errors="strict", newline="")
+def text_encoding(head: bytes, encoding: str | None, file: str | None = None) -> str:
+    """The codec to read a file whose first bytes are ``head``: ``encoding`` when given (:class:`ConfigError` when
+    Python knows no such codec: a usage error); else UTF-16 or UTF-32 when ``head`` starts with its byte-order
+    mark (Excel's "Unicode text"), else UTF-8 with or without its BOM.
 
-
-def decoding_error(exc: UnicodeDecodeError, file: str, encoding: str | None) -> InputError:
-    """The error for a file that is not in the expected encoding, with the remedy."""
-    byte = exc.object[exc.start:exc.start + 1].hex()
+    >>> text_encoding(codecs.BOM_UTF16_LE + b"f", None), text_encoding(b"force", None)
+    ('utf-16', 'utf-8-sig')
+    """
     if encoding:
-        return InputError(f"cannot decode the file as {encoding} (byte 0x{byte})", file=file)
-    return InputError(f"not UTF-8 text (byte 0x{byte}); save it as UTF-8, or pass "
-                      "encoding='cp1252' if it was saved by Excel on Windows", file=file)
+        try:
+            return codecs.lookup(encoding).name
+        except LookupError:
+            raise ConfigError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1, utf-16)") from None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return DEFAULT_ENCODING
 
 
-def decode(data: bytes, file: str, encoding: str | None) -> str:
-    """Bytes to text under the encoding policy (UTF-8 or UTF-8 with BOM; another codec only when asked)."""
+class _LineLimit(io.RawIOBase):
+    """A binary stream that refuses a line over :data:`LINE_LIMIT` bytes as it is read (:class:`InputError` naming
+    the line), so neither the text decoder nor the CSV parser ever holds more than one such line of it. Reads are
+    at most ``LINE_LIMIT`` bytes, so a long line is one that spans reads without a line break."""
+
+    def __init__(self, raw: BinaryIO, file: str) -> None:
+        self.raw, self.file, self.line, self.run = raw, file, 1, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer).cast("B")[:LINE_LIMIT]
+        data = self.raw.read(len(view))
+        n = len(data)
+        view[:n] = data
+        first = data.find(b"\n")
+        if first < 0:
+            self.run += n
+        else:
+            if self.run + first > LINE_LIMIT:
+                self._refuse()
+            self.line += data.count(b"\n")
+            self.run = n - data.rfind(b"\n") - 1
+        if self.run > LINE_LIMIT:
+            self._refuse()
+        return n
+
+    def _refuse(self) -> None:
+        raise InputError(f"a line longer than {LINE_LIMIT:,} bytes (LINE_LIMIT): not a table of records (binary "
+                         "data, or no line breaks)", file=self.file, row=self.line)
+
+
+def open_text(binary: BinaryIO, encoding: str | None, file: str = "input") -> io.TextIOWrapper:
+    """A strict text stream over ``binary`` (:func:`text_encoding` picks the codec from its first bytes), lines
+    limited to :data:`LINE_LIMIT` bytes."""
+    buffered = io.BufferedReader(_LineLimit(binary, file), buffer_size=1 << 16)
+    return io.TextIOWrapper(buffered, encoding=text_encoding(buffered.peek(4)[:4], encoding, file),
+                            errors="strict", newline="")
+
+
+def bad_byte_line(opener: Callable[[], BinaryIO], encoding: str) -> tuple[int, int] | None:
+    """The 1-based line and character of the first byte that does not decode under ``encoding`` (re-read line by
+    line, in bounded memory), or None."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    with opener() as raw:
+        for number, line in enumerate(io.BufferedReader(_LineLimit(raw, "input")), 1):
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError as exc:
+                return number, len(line[:exc.start].decode(encoding, errors="replace")) + 1
+    return None
+
+
+def decoding_error(exc: UnicodeDecodeError, file: str, encoding: str | None,
+                   opener: Callable[[], BinaryIO] | None = None) -> InputError:
+    """The error for a file that is not in the expected encoding, naming the line of the first bad byte (when
+    ``opener`` can re-read the file), with the remedy."""
+    byte = exc.object[exc.start:exc.start + 1].hex()
+    where = bad_byte_line(opener, exc.encoding) if opener is not None else None
+    row, at = (where[0], f" at character {where[1]}") if where else (None, "")
+    if encoding:
+        return InputError(f"cannot decode the text as {encoding} (byte 0x{byte}{at})", file=file, row=row)
+    return InputError(f"not UTF-8 text (byte 0x{byte}{at}); save it as UTF-8 (Excel: Save As 'CSV UTF-8'), or "
+                      "give its encoding (--encoding cp1252 on the command line, encoding='cp1252' in Python, if "
+                      "Excel on Windows saved it)", file=file, row=row)
+
+
+def csv_records(opener: Callable[[], BinaryIO], file: str, encoding: str | None = None
+                ) -> Iterator[tuple[int, list[str]]]:
+    """Stream the records of a CSV file as (1-based line the record starts on, fields), in memory bounded by
+    :data:`LINE_LIMIT` and :data:`FIELD_LIMIT`. Blank lines come as empty records.
+
+    :class:`InputError` (naming file and line) for: a line or field over the limits; text that does not decode
+    (the line of the first bad byte); a quote left open, told by a quoted field running over line breaks into
+    lines that read as records (at least as many commas as the widest record before, and two) -- the quote's
+    line is named, because the parser would otherwise merge those records into one and the counts would be
+    wrong. A quoted line break in a short text (an address, a header cell) is read as it is.
+
+    >>> import io as _io
+    >>> list(csv_records(lambda: _io.BytesIO(b'a,b\\n"x\\ny",2\\n'), "t.csv"))
+    [(1, ['a', 'b']), (2, ['x\\ny', '2'])]
+    """
+    last = 0
     try:
-        return data.decode(encoding or DEFAULT_ENCODING)
+        with opener() as binary:
+            reader = csv.reader(open_text(binary, encoding, file))
+            widest = 2
+            for record in reader:
+                start = last + 1
+                last = reader.line_num
+                if last > start:
+                    _open_quote(record, start, last, widest, file)
+                widest = max(widest, len(record) - 1)
+                yield start, record
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"a field longer than {FIELD_LIMIT:,} characters (FIELD_LIMIT) in the record from "
+                             "this line: a quote left open, or not a table", file=file, row=last + 1) from None
+        raise InputError(f"malformed CSV: {exc}", file=file, row=last + 1) from None
     except UnicodeDecodeError as exc:
-        raise decoding_error(exc, file, encoding) from None
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}", file=file) from None
+        raise decoding_error(exc, file, encoding, opener) from None
+
+
+def _open_quote(record: list[str], start: int, end: int, widest: int, file: str) -> None:
+    for field_ in record:
+        if "\n" not in field_:
+            continue
+        swallowed = [line for line in field_.split("\n")[1:] if line.count(",") >= widest]
+        if swallowed:
+            raise InputError(f"a quote opened on this line is not closed: the field runs to line {end}, taking in "
+                             f"{len(swallowed)} line(s) that read as records; close the quote or remove it",
+                             file=file, row=start)
 
 
 # ---------------------------------------------------------------------------------------------------- grids
@@ -99,6 +240,7 @@ class Grid:
     rows: list[list[str]]
     lines: list[int]
     raw: pd.DataFrame | None = None  # a sheet's cells as the workbook typed them (a number cell is int or float)
+    sheet: tuple[Path, str] | None = None  # (workbook, sheet name) of an XLSX sheet: where formulas are looked up
 
 
 def _cell(value: object) -> str:
@@ -116,27 +258,50 @@ def _cell(value: object) -> str:
 
 
 def csv_grid(path: Path, *, encoding: str | None = None, label: str | None = None) -> Grid:
-    """Read a (small or medium) CSV file whole into a grid, with exact line numbers even across quoted line breaks."""
+    """Read a CSV table whole into a grid, with exact line numbers even across quoted line breaks; streamed
+    (:func:`csv_records`), and refused over :data:`TABLE_BYTES` (its cells are held as text)."""
     label = label or str(path)
-    text = decode(path.read_bytes(), label, encoding)
-    if not text.strip():
-        raise InputError("empty file", file=label)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    size = path.stat().st_size
+    if size > TABLE_BYTES:
+        raise InputError(f"{size:,} bytes, over the {TABLE_BYTES:,} read whole for a force extract, Home Office or "
+                         "ONS table (TABLE_BYTES): split it (e.g. by year)", file=label)
     rows, lines = [], []
-    last = 0
-    try:
-        for record in reader:
-            rows.append(record)
-            lines.append(last + 1)
-            last = reader.line_num
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=label, row=last + 1) from None
+    for line, record in csv_records(lambda: path.open("rb"), label, encoding):
+        rows.append(record)
+        lines.append(line)
+    if not any(c.strip() for row in rows for c in row):
+        raise InputError("empty file", file=label)
     return Grid(label, rows, lines)
+
+
+def check_member(info: zipfile.ZipInfo, file: str) -> None:
+    """Refuse a zip member whose header declares more than :data:`MAX_MEMBER_BYTES` inflated, or (above
+    :data:`RATIO_FLOOR`) a ratio over :data:`MAX_RATIO`: a zip bomb is a small file that would fill memory. A
+    member that inflates past what it declares is refused as corrupt when read: every reader stops at the declared
+    size (``zipfile`` checks the CRC there; the police.uk reader inflates at most that many bytes)."""
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if size > MAX_MEMBER_BYTES:
+        raise InputError(f"member {info.filename!r} would inflate to {size:,} bytes, over the limit of "
+                         f"{MAX_MEMBER_BYTES:,} (MAX_MEMBER_BYTES)", file=file)
+    if size > RATIO_FLOOR and size > MAX_RATIO * packed:
+        raise InputError(f"member {info.filename!r} would inflate {size // packed:,} times ({packed:,} to {size:,} "
+                         f"bytes), over the limit of {MAX_RATIO} (MAX_RATIO): refusing a possible zip bomb", file=file)
+
+
+def check_workbook(path: Path) -> None:
+    """:func:`check_member` for every part of an XLSX or ODS workbook (both are zip archives)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            for info in book.infolist():
+                check_member(info, str(path))
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: the engine says what is wrong with it
 
 
 def excel_grids(path: Path) -> list[Grid]:
     """Every sheet of an XLSX or ODS workbook as a grid (line = spreadsheet row number)."""
     engine = EXCEL_SUFFIXES[path.suffix.lower()]
+    check_workbook(path)
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
     except ImportError as exc:
@@ -147,7 +312,8 @@ def excel_grids(path: Path) -> list[Grid]:
     grids = []
     for name, frame in sheets.items():
         cells = frame.map(_cell).to_numpy().tolist() if len(frame) else []
-        grids.append(Grid(f"{path} [{name}]", cells, list(range(1, len(cells) + 1)), raw=frame))
+        grids.append(Grid(f"{path} [{name}]", cells, list(range(1, len(cells) + 1)), raw=frame,
+                          sheet=(path, str(name)) if engine == "openpyxl" else None))
     if not any(any(c.strip() for c in row) for g in grids for row in g.rows):
         raise InputError("empty file (no cells in any sheet)", file=str(path))
     return grids
@@ -230,6 +396,8 @@ class Table:
     lines: np.ndarray
     names: dict[str, str]  # canonical name -> the header cell as written in the file (for messages)
     labels: np.ndarray | None = None  # per-row file label when rows come from several sheets
+    #: (row position, canonical column) -> the formula of a blank cell: a formula Excel never computed and saved
+    formulas: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -263,16 +431,39 @@ def grid_table(grid: Grid, header_row: int, required: Sequence[str], optional: S
     data = {name: [str(r[i]).strip() if i < len(r) else "" for r in kept] for name, i in where.items()}
     frame = pd.DataFrame(data, columns=list(where), dtype=object)
     names = {name: clean_label(header[i]) for name, i in where.items()}
-    return Table(grid.file, frame, np.asarray(lines, dtype=np.int64), names), rejected
+    formulas = {}
+    if grid.sheet is not None and any("" in v for v in data.values()):
+        found = sheet_formulas(*grid.sheet)
+        formulas = {(pos, name): found[(line, i + 1)] for name, i in where.items()
+                    for pos, (line, v) in enumerate(zip(lines, data[name], strict=True))
+                    if v == "" and (line, i + 1) in found}
+    return Table(grid.file, frame, np.asarray(lines, dtype=np.int64), names, formulas=formulas), rejected
+
+
+@cache
+def sheet_formulas(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula of each formula cell of an XLSX sheet (1-based), read only when a cell the readers
+    need is blank: a workbook written by a program (not Excel) stores formulas without their values."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return {(c.row, c.column): c.value for row in book[sheet].iter_rows() for c in row
+                if isinstance(getattr(c, "value", None), str) and c.value.startswith("=")}
+    finally:
+        book.close()
 
 
 def concat_tables(tables: Sequence[Table], file: str) -> Table:
     """One table from several (the sheets of a workbook), remembering each row's sheet for messages."""
     if len(tables) == 1:
         return tables[0]
+    offsets = np.cumsum([0, *(len(t) for t in tables)])
+    formulas = {(pos + int(o), name): f for t, o in zip(tables, offsets, strict=False)
+                for (pos, name), f in t.formulas.items()}
     return Table(file, pd.concat([t.data for t in tables], ignore_index=True),
                  np.concatenate([t.lines for t in tables]), dict(tables[0].names),
-                 np.concatenate([np.full(len(t), t.file, dtype=object) for t in tables]))
+                 np.concatenate([np.full(len(t), t.file, dtype=object) for t in tables]), formulas)
 
 
 def read_table(path: Path, required: Sequence[str], optional: Sequence[str] = (), *, encoding: str | None = None,
@@ -307,18 +498,43 @@ def unique_map(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     return values.map(dict(zip(uniques, (fn(u) for u in uniques), strict=True)))
 
 
-def _month_text(value: str) -> str | None:
+def latest_month() -> pd.Period:
+    """The latest month an input may hold: the current month (the clock read here, in io) + :data:`MONTHS_AHEAD`."""
+    return pd.Period(dt.date.today(), freq="M") + MONTHS_AHEAD
+
+
+def month_problem(value: str) -> str | None:
+    """Why ``value`` is not a month ncpm reads, or None: unreadable, a date that does not exist ("2023-02-30"), or
+    later than :func:`latest_month` (a typed year: "2099-12")."""
     try:
-        return str(to_month(value))
+        month = to_month(value)
     except (ValueError, TypeError):
-        return None
+        return f"cannot read month {value!r} (expected YYYY-MM)"
+    day = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})( 00:00:00)?", value.strip())
+    if day:
+        try:
+            dt.date(int(day[1]), int(day[2]), int(day[3]))
+        except ValueError:
+            return f"{value!r} is not a date (no such day)"
+    if month > latest_month():
+        return f"month {value!r} is in the future (after {latest_month()})"
+    return None
+
+
+def _month_text(value: str) -> str | None:
+    """``value`` as "YYYY-MM" when it is a month ncpm reads (:func:`month_problem`), else None."""
+    return None if month_problem(value) else str(to_month(value))
 
 
 def parse_counts(values: pd.Series, *, signed: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Non-negative whole numbers from text (thousands separators and surrounding spaces allowed); ``signed``
-    also accepts negative ones (a published adjustment).
+    also accepts negative ones (a published adjustment). A value over :data:`MAX_COUNT` in size is rejected
+    ("1e20", 2**53 + 1): below it every whole number is exact as a float, so the value is read exactly.
 
     Returns the int64 values (0 where bad) and an object array of reasons ("" where good).
+
+    >>> parse_counts(pd.Series(["1,204", "1e20", "9007199254740993"]))[1].tolist()[1]
+    "'1e20' is larger than the largest count read (1,000,000,000)"
     """
     text = values.astype(object).fillna("").map(str).str.strip()
     plain = text.where(~text.str.match(_THOUSANDS), text.str.replace(",", "", regex=False))
@@ -329,14 +545,16 @@ def parse_counts(values: pd.Series, *, signed: bool = False) -> tuple[np.ndarray
     nan = np.isnan(number) | ~np.isfinite(np.where(np.isnan(number), 0.0, number))
     negative = ~nan & (number < 0) & (not signed)
     fraction = ~nan & ~negative & (number != np.floor(np.where(nan, 0.0, number)))
+    large = ~nan & ~negative & (np.abs(np.where(nan, 0.0, number)) > MAX_COUNT)
     for mask, make in ((nan & ~blank, lambda v: f"{v!r} is not a number"),
                        (negative, lambda v: f"negative count {v!r}"),
-                       (fraction, lambda v: f"{v!r} is not a whole number")):
+                       (fraction, lambda v: f"{v!r} is not a whole number"),
+                       (large, lambda v: f"{v!r} is larger than the largest count read ({MAX_COUNT:,})")):
         for i in np.flatnonzero(mask):
             reasons[i] = make(t[i])
     reasons[blank] = "missing value"
     good = reasons == ""
-    return np.where(good, np.nan_to_num(number), 0).astype(np.int64), reasons
+    return np.where(good, number, 0.0).astype(np.int64), reasons
 
 
 @dataclass
@@ -369,13 +587,25 @@ class RowChecks:
         pos = np.flatnonzero(mask)
         why = np.full(len(pos), reasons, dtype=object) if isinstance(reasons, str) else \
             np.asarray(reasons, dtype=object)[pos]
+        if self.table.formulas and column is not None:
+            for k, p in enumerate(pos):
+                formula = self.table.formulas.get((int(p), column))
+                if formula is not None and why[k] == "missing value":
+                    why[k] = (f"a formula ({formula}) with no saved value: open the workbook in Excel and save it, "
+                              "so that its values are stored")
         self._found.append((pos, None if column is None else self.table.names.get(column, column), why))
         self.bad |= mask
 
     def text(self, column: str) -> pd.Series:
-        """A required text value: blank is rejected as "missing value"."""
+        """A required text value: blank is rejected as "missing value", one holding a control character (a NUL
+        byte: binary data or a broken export) naming it."""
         values = self.table.data[column]
         self.reject((values == "").to_numpy(), column, "missing value")
+        control = unique_map(values, lambda v: bool(_CONTROL.search(v))).to_numpy(dtype=bool)
+        if control.any():
+            self.reject(control, column, np.array(
+                [f"control character U+{ord(m[0]):04X} in {v!r}" if (m := _CONTROL.search(v)) else ""
+                 for v in values], dtype=object))
         return values
 
     def force(self, column: str) -> pd.Series:
@@ -388,13 +618,14 @@ class RowChecks:
         return canonical
 
     def month(self, column: str) -> pd.Series:
-        """A month ("2023-05", "2023-05-01", "May 2023" ...) as "YYYY-MM" text; unreadable months are rejected."""
+        """A month ("2023-05", "2023-05-01", "May 2023" ...) as "YYYY-MM" text; unreadable months, days that do
+        not exist and months in the future are rejected (:func:`month_problem`)."""
         values = self.text(column)
         months = unique_map(values, _month_text)
         bad = months.isna().to_numpy() & (values != "").to_numpy()
         if bad.any():
-            self.reject(bad, column, np.array([f"cannot read month {v!r} (expected YYYY-MM)" for v in values],
-                                              dtype=object))
+            why = unique_map(values, lambda v: month_problem(v) or "")
+            self.reject(bad, column, why.to_numpy(dtype=object))
         return months
 
     def count(self, column: str, *, signed: bool = False) -> np.ndarray:

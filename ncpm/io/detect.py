@@ -20,6 +20,9 @@ import csv
 import io
 import itertools
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from ncpm.errors import InputError
@@ -29,9 +32,11 @@ from ncpm.io._common import (
     HEADER_SCAN_ROWS,
     Grid,
     _cell,
+    check_workbook,
     clean_label,
     excel_grids,
     header_key,
+    text_encoding,
 )
 from ncpm.io.extracts import detect_kind, read_extract
 from ncpm.io.homeoffice import read_home_office
@@ -40,6 +45,7 @@ from ncpm.io.policeuk import FILE_NAME, read_police_uk
 
 FORMATS = ("police_uk", "home_office", "ons_pfa_table", "extract")
 SNIFF_BYTES = 64 * 1024
+_ENCODING: ContextVar[str | None] = ContextVar("ncpm_text_encoding", default=None)  # see text_files_in
 
 
 class _Sheets:
@@ -56,6 +62,7 @@ class _Sheets:
             return
         import openpyxl
 
+        check_workbook(path)
         try:
             self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             for sheet in self.book.worksheets:
@@ -90,14 +97,15 @@ class _Sheets:
             self.book = None
 
 
-def _first_rows(path: Path) -> tuple[list[list[str]], _Sheets | None]:
+def _first_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]], _Sheets | None]:
     """The first rows of a CSV (or of each sheet of a workbook, with the workbook's :class:`_Sheets`), read
-    leniently: only for telling formats apart."""
+    leniently: only for telling formats apart (UTF-16 told by its BOM, as the readers do)."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
         sheets = _Sheets(path)
         return sheets.first, sheets
     with path.open("rb") as f:
-        head = f.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+        raw = f.read(SNIFF_BYTES)
+    head = raw.decode(text_encoding(raw[:4], encoding), errors="replace")
     try:
         return [row for _, row in zip(range(HEADER_SCAN_ROWS), csv.reader(io.StringIO(head, newline="")),
                                       strict=False)], None
@@ -113,7 +121,7 @@ def detect_format(path: str | Path) -> str:
     return fmt
 
 
-def _detect(path: Path) -> tuple[str, _Sheets | None]:
+def _detect(path: Path, encoding: str | None = None) -> tuple[str, _Sheets | None]:
     """The format, and for a workbook its sheets as read to tell the format (the caller closes them)."""
     if path.is_dir():
         if any(FILE_NAME.match(p.name) for p in path.rglob("*.csv")):
@@ -125,7 +133,7 @@ def _detect(path: Path) -> tuple[str, _Sheets | None]:
         return "police_uk", None
     if FILE_NAME.match(path.name):
         return "police_uk", None
-    rows, sheets = _first_rows(path)
+    rows, sheets = _first_rows(path, encoding)
     try:
         return _tell(path, rows), sheets
     except InputError:
@@ -149,16 +157,36 @@ def _tell(path: Path, rows: list[list[str]]) -> str:
     if not any(c.strip() for row in rows for c in row):
         raise InputError("empty file", file=str(path))
     first = next((r for r in rows if any(c.strip() for c in r)), [])
+    if len(first) == 1 and first[0].count("\t") >= 1:
+        raise InputError("tab-delimited text (the first line holds tabs, no commas: "
+                         f"{first[0].strip()!r}); ncpm reads comma-separated CSV: save it as 'CSV (Comma "
+                         "delimited)' or 'CSV UTF-8'", file=str(path))
     raise InputError("cannot tell the format (police.uk, Home Office, ONS table or force extract) from the first "
                      f"rows; the first reads: {', '.join(clean_label(c) for c in first if clean_label(c))}",
                      file=str(path))
 
 
+@contextmanager
+def text_files_in(encoding: str | None) -> Iterator[None]:
+    """Within the block, :func:`read_any` reads text files in ``encoding`` when it is not given one (the command
+    line's ``--encoding``, for callers such as ``ncpm.batch.read_inputs`` that do not pass it on); None: UTF-8 or
+    UTF-16 by its BOM (``ncpm.io._common.text_encoding``). An unknown codec is a :class:`ConfigError`."""
+    if encoding:
+        text_encoding(b"", encoding)
+    token = _ENCODING.set(encoding)
+    try:
+        yield
+    finally:
+        _ENCODING.reset(token)
+
+
 def read_any(path: str | Path, *, progress: bool = False, encoding: str | None = None,
              lsoa: bool = False) -> list[LoadResult]:
     """Read ``path`` with the reader its format needs (see :func:`detect_format`). ``lsoa``: police.uk records
-    counted by LSOA (``area`` the LSOA code) instead of by force; other formats have no LSOA and ignore it."""
-    fmt, sheets = _detect(Path(path))
+    counted by LSOA (``area`` the LSOA code) instead of by force; other formats have no LSOA and ignore it.
+    ``encoding``: of text files (default UTF-8, or UTF-16 by its BOM; or that of :func:`text_files_in`)."""
+    encoding = encoding or _ENCODING.get()
+    fmt, sheets = _detect(Path(path), encoding)
     try:
         if fmt == "police_uk":
             return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa)

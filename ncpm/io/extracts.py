@@ -17,6 +17,12 @@ more satisfied than responses is rejected (column ``satisfied``), and so is one 
 than responses (column ``dont_know``): ``responses`` counts every response, "don't know" included, and the valid
 responses (the satisfaction rate's denominator, METHODS.md) are responses - dont_know.
 
+Also rejected, each naming its row and column: a ``measure`` that is neither a catalogue id (``ncpm.catalogue``)
+nor a source's own category written ``source:name`` (as ``police_uk:other_crime``), with the closest id suggested;
+in an MSG table, a force listed as its own peer, and every row of a group with more than :data:`MSG_MAX_PEERS`
+peers (no seven can be chosen for it). Areas that differ only in case or spacing ("East", " east ", "EAST") are
+one area: read in the spelling met first ("Force" for the whole force), with a note naming the others.
+
 >>> result = read_extract("data/raw/demo/volumes.csv")  # doctest: +SKIP
 >>> result.kind  # doctest: +SKIP
 'volumes'
@@ -24,12 +30,14 @@ responses (the satisfaction rate's denominator, METHODS.md) are responses - dont
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ncpm import schema
+from ncpm.catalogue import measures
 from ncpm.errors import ConfigError, InputError
 from ncpm.io import LoadResult
 from ncpm.io._common import (
@@ -42,12 +50,14 @@ from ncpm.io._common import (
     header_key,
     read_grids,
     read_table,
+    unique_map,
 )
 
 FORMAT = "extract"
 KINDS = ("outcomes", "volumes", "survey", "population", "msg")  # most specific first: outcomes has volumes' columns
 _TEXT = (schema.AREA, schema.MEASURE, schema.OUTCOME_TYPE, schema.SURVEY, schema.VERSION)
 _COUNTS = (schema.COUNT, schema.RESPONSES, schema.SATISFIED, schema.DONT_KNOW, schema.POPULATION)
+MSG_MAX_PEERS = 7  # HMIC Most Similar Groups: a force and up to seven peers (ncpm.peers.MSG_MAX_SIZE - 1)
 
 
 def _year(text: str) -> int:
@@ -55,6 +65,29 @@ def _year(text: str) -> int:
     if not 1900 <= year <= 2100 or float(text) != year:
         raise ValueError(text)
     return year
+
+
+def _measure_problem(measure: str) -> str:
+    """Why a measure id is not read ("" when it is): unknown to the catalogue and not ``source:name``."""
+    known = [m.id for m in measures()]
+    if measure in known or ":" in measure.strip(":"):
+        return ""
+    close = difflib.get_close_matches(measure, known, n=1, cutoff=0.6)
+    return f"unknown measure {measure!r}" + (f" (did you mean {close[0]!r}?)" if close else "") + \
+        "; measures are the catalogue's ids, or a source's category written source:name"
+
+
+def _one_spelling(areas: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Areas that differ only in case or spacing as one spelling (the first met; "Force" for the whole force), and
+    a note for each area written more than one way."""
+    key = unique_map(areas, lambda v: " ".join(str(v).split()).casefold())
+    first: dict[str, str] = {schema.WHOLE_FORCE.casefold(): schema.WHOLE_FORCE}
+    for k, v in zip(key, areas, strict=True):
+        first.setdefault(k, " ".join(str(v).split()))
+    spelled = areas.groupby(key, sort=False).unique()
+    notes = [f"area {first[k]!r} is also written {', '.join(repr(v) for v in ways if v != first[k])} (case or "
+             f"spacing): read as {first[k]!r}" for k, ways in spelled.items() if k and len(ways) > 1]
+    return key.map(first).fillna(""), notes
 
 
 def detect_kind(grids: list[Grid]) -> str | None:
@@ -102,6 +135,14 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
             values[column] = checks.text(column)
         else:  # pragma: no cover - every canonical column is handled above
             raise AssertionError(column)
+    notes = []
+    if schema.AREA in values:
+        values[schema.AREA], notes = _one_spelling(values[schema.AREA])
+    if schema.MEASURE in values:
+        why = unique_map(values[schema.MEASURE], lambda v: _measure_problem(v) if v else "")
+        checks.reject((why != "").to_numpy(), schema.MEASURE, why.to_numpy(dtype=object))
+    if kind == "msg":
+        _msg_rules(checks, values)
     if schema.SATISFIED in values:
         satisfied, responses = values[schema.SATISFIED], values[schema.RESPONSES]
         checks.reject(satisfied > responses, schema.SATISFIED,
@@ -119,4 +160,20 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
         frame[column] = pd.PeriodIndex(frame[column].astype(str), freq="M")
     frame = schema.validate(frame, spec, source=str(path)) if len(frame) else schema.empty(spec)
     rows_in, rejected = accounting(table, rejected, checks)
-    return LoadResult(str(path), FORMAT, kind, frame, rows_in, rejected)
+    return LoadResult(str(path), FORMAT, kind, frame, rows_in, rejected, notes=notes)
+
+
+def _msg_rules(checks: RowChecks, values: dict[str, pd.Series]) -> None:
+    """The rules of an MSG table (``ncpm.peers.validate_msg``, checked here too so that ``ncpm validate`` and
+    ``ncpm ingest`` report them with their rows): a force is not its own peer; a group has at most
+    :data:`MSG_MAX_PEERS` peers, else each of its rows is rejected."""
+    force, peer, version = values[schema.FORCE], values[schema.PEER], values[schema.VERSION]
+    own = (force == peer).to_numpy() & force.notna().to_numpy()
+    checks.reject(own, schema.PEER, np.array([f"{f} is listed as its own peer" for f in force], dtype=object))
+    good = checks.good
+    group = pd.DataFrame({"f": force, "v": version, "p": peer})[good]
+    sizes = np.zeros(len(force), dtype=np.int64)
+    sizes[good] = group.groupby(["f", "v"])["p"].transform("nunique").to_numpy()
+    checks.reject(sizes > MSG_MAX_PEERS, schema.PEER, np.array(
+        [f"{f} has {n} peers in version {v}: a Most Similar Group has at most {MSG_MAX_PEERS}, so the whole group "
+         "is rejected" for f, v, n in zip(force, version, sizes, strict=True)], dtype=object))

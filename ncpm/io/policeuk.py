@@ -94,15 +94,16 @@ from ncpm.forces import find_force
 from ncpm.frames import NO_LOCATION
 from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
-    DEFAULT_ENCODING,
+    FIELD_LIMIT,
     RowChecks,
     Table,
     _month_text,
-    decoding_error,
+    check_member,
+    csv_records,
     header_key,
     match_columns,
-    open_text,
     slug,
+    text_encoding,
     unique_map,
 )
 
@@ -120,7 +121,8 @@ CHUNK_ROWS = 200_000  # records per chunk on the exact path
 BLOCK_BYTES = 16 << 20  # bytes per record batch on the fast path (pyarrow parses blocks in parallel)
 WORKERS = 3  # threads reading, inflating and parsing members (3 measured best on 2 cores)
 AHEAD = 8  # members in flight: parsed ahead of the thread assigning the codes, so the workers never wait for it
-MEMBER_BYTES = 512 << 20  # larger files (never a police.uk member) go the exact, chunked path
+MEMBER_BYTES = 128 << 20  # larger files (never a police.uk member: a few MB) go the exact path, streamed
+AHEAD_BYTES = 256 << 20  # inflated bytes of the members in flight: bounds the workers' memory with AHEAD
 _CONSOLIDATE = 4_000_000  # group keys of records held (32 MB) before they are summed together
 _BOM = codecs.BOM_UTF8
 @dataclass
@@ -147,11 +149,12 @@ _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # a zip member's local file heade
 
 
 def _inflate(raw: bytes, size: int) -> bytes:
-    """Inflate a raw deflate stream of ``size`` bytes inflated: ISA-L (python-isal, about twice zlib's speed) when
-    installed, else zlib; the output buffer is allocated once (one byte over, so it is never grown)."""
-    if _isal is None:  # pragma: no cover - isal is a dependency; zlib keeps the reader working without it
-        return zlib.decompress(raw, -15, size + 1)
-    return _isal.decompress(raw, wbits=-15, bufsize=size + 1)
+    """Inflate a raw deflate stream declared to hold ``size`` bytes: ISA-L (python-isal, about twice zlib's speed)
+    when installed, else zlib. At most ``size + 1`` bytes are inflated, whatever the stream holds, so a member whose
+    header understates its size (a zip bomb) costs no more memory than it declares; the one byte over tells the
+    caller the size does not match."""
+    inflater = (zlib if _isal is None else _isal).decompressobj(-15)
+    return inflater.decompress(raw, size + 1)
 
 
 def _crc32(data: bytes) -> int:
@@ -194,6 +197,11 @@ def _members(path: Path) -> Iterator[list[_Member]]:
     if path.is_dir():
         found = [_Member(str(p), m["kind"].lower(), (lambda p=p: p.open("rb")), p.stat().st_size)
                  for p in sorted(path.rglob("*.csv")) if (m := FILE_NAME.match(p.name))]
+        nested = next((p for p in sorted(path.rglob("*")) if p.suffix.lower() == ".zip" and p.is_file()), None)
+        if nested is not None:
+            raise InputError(f"{nested.relative_to(path)} is a zip archive inside the folder: give it to ncpm "
+                             "separately (or extract it in place of the archive), so that no month is read "
+                             "twice or left out", file=str(path))
         yield _check_members(found, path)
     elif zipfile.is_zipfile(path):
         try:
@@ -207,7 +215,12 @@ def _members(path: Path) -> Iterator[list[_Member]]:
                     raise InputError(f"unsafe member path {info.filename!r} in the archive (absolute or "
                                      "containing '..'); refusing to read it", file=str(path))
                 m = FILE_NAME.match(PurePosixPath(info.filename).name)
+                if info.filename.lower().endswith(".zip") and not info.is_dir():
+                    raise InputError(f"member {info.filename!r} is itself a zip archive: ncpm does not read "
+                                     "archives inside archives; extract it and give it to ncpm on its own",
+                                     file=str(path))
                 if m and not info.is_dir():
+                    check_member(info, str(path))
                     found.append(_zip_member(path, info, m["kind"].lower()))
             yield _check_members(found, path)
     elif path.is_file():
@@ -258,53 +271,53 @@ def district(lsoa_name: str) -> str:
 
 def _exact_tables(member: _Member, encoding: str | None, kind: str | None,
                   required_of: Callable[[str], tuple[str, ...]]) -> Iterator[tuple[str, Table]]:
-    """The exact (slow) path: validate the header, then yield (kind, table) chunks with exact 1-based line numbers
-    (pandas chunks, line breaks inside quoted fields counted)."""
-    with member.open() as binary:
-        stream = open_text(binary, encoding)
-        try:
-            first = stream.readline()
-            if not first.strip():
-                raise InputError("empty file", file=member.label)
-            header = next(csv.reader([first]))
-            keys = {header_key(c) for c in header}
-            if kind is None:
-                kind = "outcomes" if header_key("Outcome type") in keys else "street"
-            where = match_columns(header, required_of(kind), file=member.label)
-            names = {name: header[i].strip() for name, i in where.items()}
-            reader = pd.read_csv(stream, header=None, names=range(len(header)), dtype=str, keep_default_na=False,
-                                 na_values=[], skip_blank_lines=False, chunksize=CHUNK_ROWS, engine="c")
-            record = 0  # records read so far; line of a record = 2 + record + line breaks inside earlier records
-            extra = 0
-            for chunk in reader:
-                chunk = chunk.fillna("")
-                data = pd.DataFrame({name: chunk[i].str.strip() for name, i in where.items()})
-                breaks = np.zeros(len(chunk), dtype=np.int64)
-                for col in chunk.columns:
-                    if chunk[col].str.contains("\n", regex=False).any():
-                        breaks += chunk[col].str.count("\n").to_numpy()
-                lines = 2 + record + np.arange(len(chunk)) + extra + np.concatenate([[0], np.cumsum(breaks)[:-1]])
-                record += len(chunk)
-                extra += int(breaks.sum())
-                blank = (chunk == "").all(axis=1).to_numpy()
-                yield kind, Table(member.label, data[~blank].reset_index(drop=True), lines[~blank], names)
-            if not record:  # a header and no records: a force-month with nothing to report
-                yield kind, Table(member.label, pd.DataFrame({n: pd.Series([], dtype=str) for n in where}),
-                                  np.array([], dtype=np.int64), names)
-        except UnicodeDecodeError as exc:
-            raise decoding_error(exc, member.label, encoding) from None
-        except pd.errors.ParserError as exc:
-            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-            if m:
-                raise InputError(f"{m[3]} fields but the header has {m[1]}", file=member.label,
-                                 row=int(m[2]) + 1) from None
-            raise InputError(f"malformed CSV: {exc}", file=member.label) from None
+    """The exact (slow) path: validate the header, then yield (kind, table) chunks of :data:`CHUNK_ROWS` records,
+    each with the 1-based line it starts on, streamed by :func:`~ncpm.io._common.csv_records` (lines and fields
+    limited, a quote left open refused with its line, a bad byte named with its line)."""
+    records = csv_records(member.open, member.label, encoding)
+    first = next(records, None)
+    if first is None or not "".join(first[1]).strip():
+        raise InputError("empty file", file=member.label)
+    header = first[1]
+    if kind is None:
+        kind = "outcomes" if header_key("Outcome type") in {header_key(c) for c in header} else "street"
+    where = match_columns(header, required_of(kind), file=member.label)
+    names = {name: header[i].strip() for name, i in where.items()}
+    width = len(header)
+
+    def table(rows: list[list[str]], lines: list[int]) -> Table:
+        data = pd.DataFrame({name: pd.Series([r[i] if i < len(r) else "" for r in rows], dtype=object).str.strip()
+                             for name, i in where.items()})
+        return Table(member.label, data, np.asarray(lines, dtype=np.int64), names)
+
+    rows, lines, yielded = [], [], False
+    for line, record in records:
+        if len(record) > width:
+            raise InputError(f"{len(record)} fields but the header has {width}", file=member.label, row=line)
+        if not any(record):
+            continue  # a blank line, or a row of empty cells: no data, not counted
+        rows.append(record)
+        lines.append(line)
+        if len(rows) == CHUNK_ROWS:
+            yield kind, table(rows, lines)
+            rows, lines, yielded = [], [], True
+    if rows or not yielded:  # the last chunk; or a header and no records: a force-month with nothing to report
+        yield kind, table(rows, lines)
+
+
+def _short_lines(data: bytes) -> bool:
+    """Whether no line of ``data`` reaches :data:`~ncpm.io._common.FIELD_LIMIT` bytes, told from a line break in
+    every window of half that (a line that long spans a whole window). A longer line goes the exact path, which
+    refuses a field over the limit with its line, as pyarrow (no field limit) would not."""
+    step = FIELD_LIMIT // 2
+    return all(data.find(b"\n", i, i + step) >= 0 for i in range(0, len(data) - step, step))
 
 
 def _as_utf8(data: bytes, encoding: str | None) -> bytes | None:
     """The bytes of a member as UTF-8 without a byte-order mark (transcoded from ``encoding`` when another is
-    asked for), or None when they do not decode (the exact path then reports the byte)."""
-    name = codecs.lookup(encoding or DEFAULT_ENCODING).name
+    asked for, or UTF-16 told by its BOM: :func:`~ncpm.io._common.text_encoding`), or None when they do not decode
+    (the exact path then reports the byte and its line)."""
+    name = codecs.lookup(text_encoding(data[:4], encoding)).name
     try:
         if name not in ("utf-8", "utf-8-sig"):
             data = data.decode(name).encode("utf-8")
@@ -467,6 +480,7 @@ class _Reader:
         self.area_column = "LSOA code" if lsoa else "LSOA name"
         self.odd_names: set[str] = set()  # LSOA names without a trailing LSOA code (kept whole as their district)
         self.unknown: set[str] = set()  # outcome types that are police.uk texts not in the outcome table
+        self.name_notes: dict[str, list[str]] = {"street": [], "outcomes": []}  # files named for another month
         self.no_outcome = 0
         self.tallies = {"street": _Tally(), "outcomes": _Tally()}
         self.ids: list[tuple[np.ndarray, np.ndarray]] = []  # (hash of Crime ID, measure code) of street records
@@ -520,6 +534,8 @@ class _Reader:
         data = _as_utf8(member.data(), self.encoding)
         if data is None:
             return None  # not UTF-8 (or not the encoding given): the exact path reports the byte
+        if not _short_lines(data):
+            return None  # a line of FIELD_LIMIT bytes or more: the exact path applies the limits
         end = data.find(b"\n")
         line = data if end < 0 else data[:end]
         if b"\r" in line.rstrip(b"\r"):
@@ -663,15 +679,20 @@ class _Reader:
 
     def read(self, members: list[_Member], progress: bool) -> None:
         """Read the members in order; up to :data:`WORKERS` are read and parsed ahead in threads (file reads,
-        inflating and pyarrow release the GIL), while the codes are assigned here, one member at a time."""
+        inflating and pyarrow release the GIL), while the codes are assigned here, one member at a time. At most
+        :data:`AHEAD` members, and :data:`AHEAD_BYTES` inflated (one member may exceed it alone), are in flight."""
         pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ncpm-police-uk")
         ahead: deque[tuple[_Member, Future]] = deque()
-        todo = iter(members)
+        held = 0  # inflated bytes of the members in flight (those over MEMBER_BYTES are streamed: not counted)
         try:
-            for member in todo:
-                ahead.append((member, pool.submit(self.prepare, member)))
-                if len(ahead) > max(AHEAD, WORKERS):
+            for member in members:
+                size = member.size if member.size <= MEMBER_BYTES else 0
+                while ahead and (len(ahead) > max(AHEAD, WORKERS) or held + size > AHEAD_BYTES):
+                    done, _ = ahead[0]
+                    held -= done.size if done.size <= MEMBER_BYTES else 0
                     self._take(*ahead.popleft(), progress)
+                ahead.append((member, pool.submit(self.prepare, member)))
+                held += size
             while ahead:
                 self._take(*ahead.popleft(), progress)
         finally:
@@ -681,12 +702,36 @@ class _Reader:
         parsed = future.result()
         part = (self.finish(parsed) if parsed is not None else None) or self.exact(member)
         self.ids.extend(part.ids)
+        self._check_name(member, part)
         self.tallies[part.kind].add(part)
         if self.last_outcomes and part.kind == "street":
             self.tallies["outcomes"].add(part.last or _Part("outcomes"))
             self.no_outcome += part.no_outcome
         log.log(logging.INFO if progress else logging.DEBUG, "read %s: %d rows, %d rejected",
                 member.label, part.rows_in, len(part.rejected))
+
+    def _check_name(self, member: _Member, part: _Part) -> None:
+        """A note when a file's records are of another month or force than its name says (a renamed or mislabelled
+        download): they are counted by their own Month and Falls within, which police.uk defines, and the note
+        names the file, so that a month read twice, or missing, is seen."""
+        named = FILE_NAME.match(PurePosixPath(member.label.replace("\\", "/")).name)
+        if named is None or not part.keys:
+            return
+        found = {d: [self.codes.values[d][c] for c in np.flatnonzero(sum(
+                     np.bincount((k >> _SHIFT[d]) & ((1 << _BITS[d]) - 1), minlength=1 << _BITS[d])
+                     for k in part.keys))] for d in ("month", "force")}
+        force = find_force(named["force"].replace("-", " "))
+        said, held = [], []
+        if found["month"] != [named["month"]]:
+            said.append(named["month"])
+            held.append(", ".join(found["month"]))
+        if force is not None and found["force"] != [force]:
+            said.append(force)
+            held.append(", ".join(found["force"]))
+        if said:
+            self.name_notes[part.kind].append(
+                f"{member.label}: the file name says {' '.join(said)} but its records are of {'; '.join(held)}: "
+                "counted by the records' own Month and Falls within")
 
     def result(self, path: Path, kind: str) -> LoadResult:
         """The canonical frame of one kind, built from the distinct keys already in key order (values ranked per
@@ -726,7 +771,9 @@ class _Reader:
     def notes(self, kind: str, tally: _Tally) -> list[str]:
         """What the reader says about the records it loaded: LSOA names without a code, outcome texts not in the
         outcome table (with their records), street records with no Last outcome category."""
-        out = []
+        out = list(self.name_notes[kind][:10])
+        if len(self.name_notes[kind]) > 10:
+            out.append(f"... and {len(self.name_notes[kind]) - 10} more files whose name says another month or force")
         if kind == "street" and self.odd_names:
             names = sorted(self.odd_names)
             out.append(f"{len(names)} LSOA name(s) without a trailing LSOA code, each kept whole as its area: "
