@@ -149,6 +149,9 @@ CASES = {
     "unbalanced quote": Case({f"p/{STREET}": unbalanced_quote()}, "p", 1,
                              [f"{POLICE}, row 5: a quote opened on this line is not closed: the field runs to line "
                               "12, taking in 7 line(s) that read as records"]),
+    "quote open at the end of the file": Case({f"p/{STREET}": csv_text([STREET_HEADER, GOOD, GOOD]) + '"x,y\r\n'},
+                                              "p", 1, [f"{POLICE}, row 4: a quote opened on this line is not closed: "
+                                                       "the field runs to the end of the file"]),
     "zip inside the archive": Case({"a.zip": nested_zip()}, "a.zip", 1,
                                    ["{dir}/a.zip: member '2023-06.zip' is itself a zip archive"]),
     "zip inside a police.uk folder": Case({f"p/{STREET}": csv_text([STREET_HEADER, GOOD]), "p/2023-06.zip": nested_zip()},

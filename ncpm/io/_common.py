@@ -192,7 +192,8 @@ def csv_records(opener: Callable[[], BinaryIO], file: str, encoding: str | None 
     (the line of the first bad byte); a quote left open, told by a quoted field running over line breaks into
     lines that read as records (at least as many commas as the widest record before, and two) -- the quote's
     line is named, because the parser would otherwise merge those records into one and the counts would be
-    wrong. A quoted line break in a short text (an address, a header cell) is read as it is.
+    wrong; or by a quoted field that runs to the end of the file. A quoted line break in a short text (an
+    address, a header cell) is read as it is.
 
     >>> import io as _io
     >>> list(csv_records(lambda: _io.BytesIO(b'a,b\\n"x\\ny",2\\n'), "t.csv"))
@@ -202,7 +203,7 @@ def csv_records(opener: Callable[[], BinaryIO], file: str, encoding: str | None 
     try:
         with opener() as binary:
             reader = csv.reader(open_text(binary, encoding, file))
-            widest = 2
+            widest, start, record = 2, 0, []
             for record in reader:
                 start = last + 1
                 last = reader.line_num
@@ -210,6 +211,9 @@ def csv_records(opener: Callable[[], BinaryIO], file: str, encoding: str | None 
                     _open_quote(record, start, last, widest, file)
                 widest = max(widest, len(record) - 1)
                 yield start, record
+            if any(f.endswith("\n") for f in record):  # the last record: the file ended inside a quoted field
+                raise InputError(f"a quote opened on this line is not closed: the field runs to the end of the file "
+                                 f"(line {last}); close the quote or remove it", file=file, row=start)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputError(f"a field longer than {FIELD_LIMIT:,} characters (FIELD_LIMIT) in the record from "
@@ -601,8 +605,8 @@ class RowChecks:
         byte: binary data or a broken export) naming it."""
         values = self.table.data[column]
         self.reject((values == "").to_numpy(), column, "missing value")
-        control = unique_map(values, lambda v: bool(_CONTROL.search(v))).to_numpy(dtype=bool)
-        if control.any():
+        if _CONTROL.search("".join(pd.unique(values.to_numpy(dtype=object)))):  # each distinct text once
+            control = values.str.contains(_CONTROL).to_numpy(dtype=bool)
             self.reject(control, column, np.array(
                 [f"control character U+{ord(m[0]):04X} in {v!r}" if (m := _CONTROL.search(v)) else ""
                  for v in values], dtype=object))

@@ -47,11 +47,20 @@ their measure (10 bytes a crime), built only when the input holds outcomes files
 and unique from the distinct keys (what ``schema.validate`` would give, without re-sorting millions of rows).
 
 A member with any invalid record (an unknown force, an unreadable month, a blank crime or outcome type, an outcome
-without a Crime ID: rare in real data) is re-read by the exact path (csv-aware pandas chunks of
-:data:`CHUNK_ROWS` records), which gives each rejected row with its exact 1-based line; so is a member pyarrow
-cannot read as one record a line (ragged rows, a quoted line break), one that is not UTF-8 (so those errors read
-as before), one with no records, and a file over :data:`MEMBER_BYTES`. ``rows_in`` is the sum of the counts;
-rows of blank cells are skipped, not counted, on both paths.
+without a Crime ID: rare in real data) is re-read by the exact path (``ncpm.io._common.csv_records``, streamed, in
+chunks of :data:`CHUNK_ROWS` records), which gives each rejected row with its exact 1-based line; so is a member
+pyarrow cannot read as one record a line (ragged rows, a quoted line break), one that is not UTF-8 (so those errors
+name the line of the bad byte), one with no records, one with a line of ``FIELD_LIMIT`` bytes or more, and a file
+over :data:`MEMBER_BYTES`. ``rows_in`` is the sum of the counts; rows of blank cells are skipped, not counted, on
+both paths.
+
+Hostile input (issue 15; the limits are in ``ncpm.io._common``): a field over ``FIELD_LIMIT`` characters, a line over
+``LINE_LIMIT`` bytes, a quote left open (named by the line it opens on: it would merge records), an archive member
+declaring more than ``MAX_MEMBER_BYTES`` or a ratio over ``MAX_RATIO``, a member inflating past what it declares
+(never inflated further: :func:`_inflate`), and a zip inside the archive or the folder are refused with the file
+and line. At most :data:`AHEAD` members and :data:`AHEAD_BYTES` are in flight, so memory is bounded whatever the
+archive holds. A file whose records are of another month or force than its name says is read by its records, with a
+note naming it.
 
 >>> results = read_police_uk("2023-06-warwickshire-street.csv")  # doctest: +SKIP
 >>> results[0].frame.columns.tolist()  # doctest: +SKIP
@@ -286,7 +295,7 @@ def _exact_tables(member: _Member, encoding: str | None, kind: str | None,
     width = len(header)
 
     def table(rows: list[list[str]], lines: list[int]) -> Table:
-        data = pd.DataFrame({name: pd.Series([r[i] if i < len(r) else "" for r in rows], dtype=object).str.strip()
+        data = pd.DataFrame({name: pd.Series([r[i].strip() if i < len(r) else "" for r in rows], dtype=object)
                              for name, i in where.items()})
         return Table(member.label, data, np.asarray(lines, dtype=np.int64), names)
 
