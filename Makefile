@@ -14,6 +14,7 @@ VENV_LOWEST ?= .venv-lowest
 BIN := $(VENV)/bin
 
 PY_VERSION := import sys; print("%d.%d.%d" % sys.version_info[:3])
+PY_VERSIONS := import sys, numpy, pandas, pyarrow; print("make: Python", sys.version.split()[0], "pandas", pandas.__version__, "numpy", numpy.__version__, "pyarrow", pyarrow.__version__)
 PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 PY_OK_LOWEST := import sys; sys.exit(not (3, 11) <= sys.version_info < (3, 13))
 # $(call find_python,CANDIDATES,CHECK): the first candidate that runs CHECK successfully, or nothing
@@ -48,12 +49,13 @@ demo: $(BIN)/ncpm
 	$(BIN)/ncpm demo
 
 test: $(BIN)/ncpm
+	@$(BIN)/python -c '$(PY_VERSIONS)'
 	$(BIN)/ruff check ncpm tests benchmarks
 	$(BIN)/python -m pytest -n 2 -q
 
 # the whole suite again on the oldest supported pandas (CI runs both legs)
 test-lowest: $(VENV_LOWEST)/bin/ncpm
-	$(VENV_LOWEST)/bin/python -c 'import pandas, numpy, pyarrow, sys; print("make: pandas", pandas.__version__, "numpy", numpy.__version__, "pyarrow", pyarrow.__version__, "Python", sys.version.split()[0])'
+	@$(VENV_LOWEST)/bin/python -c '$(PY_VERSIONS)'
 	$(VENV_LOWEST)/bin/python -m pytest -n 2 -q
 
 clean:
