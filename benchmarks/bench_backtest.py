@@ -1,0 +1,275 @@
+"""Benchmark: rolling-origin backtest of ncpm's forecasts against statsforecast's AutoETS, in one run.
+
+    python benchmarks/bench_backtest.py --sf-python /tmp/sfenv/bin/python [--reference] [--series 1000]
+
+Data: the 21 real monthly NSW offence series (fpp3 ``nsw_offences``), origins 2019-12, 2021-12 and 2022-12,
+12 months ahead (756 points per training window), each trained from 1995-01, 2012-01 and 2017-01 (a force-length
+history). For every engine and window: mean MASE (seasonal naive scale of the training window), coverage of the
+80% and 95% intervals (bounds clipped at 0 for every engine), and on 1,000 seeded synthetic series of 60 months
+(``bench_forecast.synthetic``) the time per series of a 3-month forecast with 80%/95% intervals.
+
+- ncpm fast engine, with model-based and with calibrated intervals (``intervals=...``);
+- ncpm statsmodels engine (``--reference``; slow), and the fast fits' in-sample SSE against statsmodels' optimum
+  for every candidate model (fit quality) and the share of series where both engines choose the same model;
+- statsforecast ``AutoETS(season_length=12)``: statsforecast pins its own pandas, so it runs in its own virtual
+  environment (``python3.11 -m venv /tmp/sfenv && /tmp/sfenv/bin/pip install statsforecast pandas``): this script
+  writes the series to ``benchmarks/out/backtest/``, runs itself there with ``--autoets DIR`` (no ncpm import) and
+  reads the forecasts and timings it writes. Without ``--sf-python`` earlier AutoETS results in that folder are
+  read if present.
+
+The calibration of the interval method is checked apart from the scored backtest: ``--calibration`` also scores
+the fast engine on origins 2013-12 .. 2018-12 (training from 1995, and the last 8 and 3 years).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out" / "backtest"
+NSW = ROOT.parent / "shared" / "data" / "rdatasets-fpp3" / "nsw_offences.csv"
+ORIGINS = ("2019-12", "2021-12", "2022-12")
+WINDOWS = ("1995-01", "2012-01", "2017-01")
+HORIZON = 12
+LEVELS = (80, 95)
+
+
+def _autoets(folder: Path) -> int:
+    """Run statsforecast AutoETS on the written inputs (in statsforecast's own environment)."""
+    from statsforecast import StatsForecast
+    from statsforecast.models import AutoETS
+
+    data = pd.read_csv(folder / "nsw_inputs.csv", parse_dates=["ds"])
+    out = []
+    for (window, origin), g in data.groupby(["window", "origin"], sort=True):
+        sf = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=1)
+        fc = sf.forecast(df=g[["unique_id", "ds", "y"]], h=HORIZON, level=list(LEVELS))
+        fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+        fc["window"], fc["origin"] = window, origin
+        out.append(fc)
+    pd.concat(out).to_csv(folder / "autoets_nsw.csv", index=False)
+    synth = pd.read_csv(folder / "synthetic_inputs.csv", parse_dates=["ds"])
+    sf = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=1)
+    sf.forecast(df=synth.iloc[: 60 * 20], h=3, level=list(LEVELS))  # warm-up (numba compilation)
+    t0 = time.perf_counter()
+    sf.forecast(df=synth, h=3, level=list(LEVELS))
+    seconds = time.perf_counter() - t0
+    n = synth["unique_id"].nunique()
+    (folder / "autoets_time.json").write_text(json.dumps({"series": n, "seconds": seconds}))
+    print(f"AutoETS: {n} synthetic series in {seconds:.2f} s")
+    return 0
+
+
+def _nsw():
+    from ncpm import schema
+
+    raw = pd.read_csv(NSW)
+    return pd.DataFrame({
+        schema.FORCE: "New South Wales", schema.AREA: schema.WHOLE_FORCE, schema.MEASURE: raw["Type"],
+        schema.MONTH: pd.PeriodIndex(pd.to_datetime(raw["Month"], format="%Y %b"), freq="M"),
+        schema.COUNT: raw["Count"]})
+
+
+def _windows(v, origins=ORIGINS, windows=None):
+    """(window label, origin, training frame cut at the window's start) for each backtest case."""
+    from ncpm import schema
+
+    for o in origins:
+        o = pd.Period(o, "M")
+        for label, start in (windows(o) if windows else [(w[:4], w) for w in WINDOWS]):
+            yield label, o, v[v[schema.MONTH] >= pd.Period(start, "M")]
+
+
+def _write_inputs(v, synth) -> None:
+    from ncpm import schema
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for label, o, w in _windows(v):
+        w = w[w[schema.MONTH] <= o]
+        parts.append(pd.DataFrame({"window": label, "origin": str(o), "unique_id": w[schema.MEASURE],
+                                   "ds": w[schema.MONTH].dt.to_timestamp(), "y": w[schema.COUNT].astype(float)}))
+    pd.concat(parts).to_csv(OUT / "nsw_inputs.csv", index=False)
+    pd.DataFrame({"unique_id": synth[schema.MEASURE], "ds": synth[schema.MONTH].dt.to_timestamp(),
+                  "y": synth[schema.COUNT].astype(float)}).to_csv(OUT / "synthetic_inputs.csv", index=False)
+
+
+def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
+    """Per window: mean MASE and 80%/95% coverage. ``frame``: window, origin, measure, month, mean, lo/hi."""
+    from ncpm import schema
+    from ncpm.forecast import _seasonal_scale
+
+    actual = v.set_index([schema.MEASURE, schema.MONTH])[schema.COUNT]
+    rows = []
+    for (label, origin), g in frame.groupby(["window", "origin"], sort=True):
+        start = pd.Period(f"{label}-01", "M") if len(label) == 4 else None
+        for measure, s in g.groupby(schema.MEASURE):
+            train = actual.loc[measure]
+            train = train[(train.index <= pd.Period(origin, "M"))
+                          & ((train.index >= start) if start is not None else True)]
+            a = actual.reindex(list(zip(s[schema.MEASURE], s[schema.MONTH], strict=True))).to_numpy(float)
+            f = s["mean"].to_numpy(float)
+            row = {"window": label, "origin": origin, "measure": measure,
+                   "mase": np.mean(np.abs(a - f)) / _seasonal_scale(train.to_numpy(float))}
+            for lev in LEVELS:
+                lo, hi = np.clip(s[f"lo_{lev}"].to_numpy(float), 0, None), s[f"hi_{lev}"].to_numpy(float)
+                row[f"inside_{lev}"] = float(np.sum((a >= lo) & (a <= hi)))
+            row["n"] = len(a)
+            rows.append(row)
+    r = pd.DataFrame(rows)
+    by = r.groupby("window")
+    return pd.DataFrame({"mase": by["mase"].mean(),
+                         **{f"coverage_{lev}": by[f"inside_{lev}"].sum() / by["n"].sum() for lev in LEVELS}})
+
+
+def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None) -> pd.DataFrame:
+    from ncpm import schema
+    from ncpm.forecast import forecast
+
+    parts = []
+    for label, o, w in _windows(v, origins, windows):
+        fc = forecast(w, horizon=HORIZON, origin=o, engine=engine, intervals=intervals)
+        fc["window"], fc["origin"] = label, str(o)
+        parts.append(fc[["window", "origin", schema.MEASURE, schema.MONTH, "mean", "lo_80", "hi_80", "lo_95",
+                         "hi_95", "method"]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _autoets_results(v) -> tuple[pd.DataFrame | None, dict | None]:
+    from ncpm import schema
+
+    path, timing = OUT / "autoets_nsw.csv", OUT / "autoets_time.json"
+    if not path.exists():
+        return None, None
+    fc = pd.read_csv(path, parse_dates=["ds"])
+    out = pd.DataFrame({"window": fc["window"].astype(str), "origin": fc["origin"],
+                        schema.MEASURE: fc["unique_id"], schema.MONTH: fc["ds"].dt.to_period("M"),
+                        "mean": fc["AutoETS"]})
+    for lev in LEVELS:
+        out[f"lo_{lev}"], out[f"hi_{lev}"] = fc[f"AutoETS-lo-{lev}"], fc[f"AutoETS-hi-{lev}"]
+    return out, json.loads(timing.read_text()) if timing.exists() else None
+
+
+def _fit_quality(v) -> str:
+    """In-sample SSE of the fast fits against statsmodels' optimum, every candidate, every backtest case."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from ncpm import _ets_fast, schema
+
+    rows = []
+    for label, o, w in _windows(v):
+        w = w[w[schema.MONTH] <= o]
+        keys = sorted(w[schema.MEASURE].unique())
+        Y = np.stack([w.loc[w[schema.MEASURE] == k, schema.COUNT].to_numpy(float) for k in keys])
+        for spec in _ets_fast.CANDIDATES:
+            rows_ok = (Y > 0).all(axis=1) if spec.mul else np.ones(len(Y), bool)
+            fit = _ets_fast.fit(Y[rows_ok], spec, 1)
+            for k, y, sse, aicc in zip(np.array(keys)[rows_ok], Y[rows_ok], fit.sse, fit.aicc, strict=True):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ref = ETSModel(y, error="add", trend="add" if spec.trend else None, damped_trend=spec.damped,
+                                   seasonal="mul" if spec.mul else "add", seasonal_periods=12).fit(disp=False)
+                rows.append({"window": label, "origin": str(o), "measure": k, "model": spec.name, "mul": spec.mul,
+                             "gap": sse / ref.sse - 1, "aicc": aicc, "ref_aicc": ref.aicc})
+    r = pd.DataFrame(rows)
+    lines = []
+    for mul, g in r.groupby("mul"):
+        lines.append(f"  {'multiplicative' if mul else 'additive'} seasonality, {len(g)} fits: SSE gap median "
+                     f"{100 * g.gap.median():+.2f}%, 90th percentile {100 * g.gap.quantile(0.9):+.2f}%, max "
+                     f"{100 * g.gap.max():+.1f}%; more than 1% above statsmodels: {100 * (g.gap > 0.01).mean():.1f}%"
+                     f", more than 2%: {100 * (g.gap > 0.02).mean():.1f}%")
+    case = ["window", "origin", "measure"]
+    fast_choice = r.loc[r.groupby(case)["aicc"].idxmin(), case + ["model"]].set_index(case)["model"]
+    ref_choice = r.loc[r.groupby(case)["ref_aicc"].idxmin(), case + ["model"]].set_index(case)["model"]
+    same = (fast_choice == ref_choice.reindex(fast_choice.index)).mean()
+    lines.append(f"  same model chosen by AICc (fast fits vs statsmodels fits): {100 * same:.1f}% of "
+                 f"{len(fast_choice)} cases")
+    abduction = r[(r.measure == "Abduction and kidnapping") & (r.origin == "2019-12") & (r.window == "1995")
+                  & (r.model == "ETS(A,A,M)")]
+    if len(abduction):
+        lines.append(f"  Abduction and kidnapping to 2019-12, ETS(A,A,M): gap {100 * abduction.gap.iloc[0]:+.2f}%")
+    return "\n".join(lines)
+
+
+def _time_per_series(synth, **kwargs) -> float:
+    from ncpm.forecast import forecast
+
+    forecast(synth.iloc[: 60 * 5], 3, engine="fast", **kwargs)  # warm-up
+    t0 = time.perf_counter()
+    forecast(synth, 3, engine="fast", **kwargs)
+    return (time.perf_counter() - t0) / (len(synth) // 60)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--autoets", type=Path, help=argparse.SUPPRESS)  # the statsforecast side, in its own venv
+    ap.add_argument("--sf-python", help="python of a venv with statsforecast (runs AutoETS there)")
+    ap.add_argument("--reference", action="store_true", help="also the statsmodels engine and the fit quality")
+    ap.add_argument("--calibration", action="store_true", help="also score origins 2013-12 .. 2018-12")
+    ap.add_argument("--series", type=int, default=1000)
+    args = ap.parse_args(argv)
+    if args.autoets:
+        return _autoets(args.autoets)
+
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_forecast import synthetic
+
+    v = _nsw()
+    synth = synthetic(args.series)
+    _write_inputs(v, synth)
+    if args.sf_python:
+        subprocess.run([args.sf_python, __file__, "--autoets", str(OUT)], check=True)
+
+    results, timings = {}, {}
+    for intervals in ("model", "calibrated"):
+        results[f"ncpm fast, {intervals} intervals"] = _score(_ncpm_backtest(v, "fast", intervals), v)
+    timings["ncpm fast, model intervals"] = _time_per_series(synth, intervals="model")
+    timings["ncpm fast, calibrated intervals"] = _time_per_series(synth, intervals="calibrated")
+    if args.reference:
+        for intervals in ("model", "calibrated"):
+            results[f"ncpm statsmodels, {intervals} intervals"] = _score(_ncpm_backtest(v, "statsmodels",
+                                                                                       intervals), v)
+    auto, auto_time = _autoets_results(v)
+    if auto is not None:
+        results["statsforecast AutoETS"] = _score(auto, v)
+    if auto_time:
+        timings["statsforecast AutoETS"] = auto_time["seconds"] / auto_time["series"]
+
+    print(f"NSW offences, 21 series, origins {', '.join(ORIGINS)}, {HORIZON} months ahead; by training window")
+    print(f"{'engine':<42}{'window':>8}{'MASE':>8}{'cover 80':>10}{'cover 95':>10}")
+    for name, table in results.items():
+        for window, row in table.iterrows():
+            print(f"{name:<42}{window:>8}{row['mase']:>8.3f}{100 * row['coverage_80']:>9.1f}%"
+                  f"{100 * row['coverage_95']:>9.1f}%")
+    print(f"Time per series, {args.series} synthetic series x 60 months, 3 months ahead, 80%/95% intervals")
+    base = timings.get("statsforecast AutoETS")
+    for name, sec in timings.items():
+        ratio = f"  AutoETS / this {base / sec:.1f}x" if base else ""
+        print(f"  {name:<40}{1000 * sec:>8.2f} ms{ratio}")
+    if args.calibration:
+        def cal_windows(o):
+            return [("full", "1995-01"), ("8y", str(o - 95)), ("3y", str(o - 35))]
+        origins = [f"{y}-12" for y in range(2013, 2019)]
+        for intervals in ("model", "calibrated"):
+            t = _score(_ncpm_backtest(v, "fast", intervals, origins, cal_windows), v)
+            for window, row in t.iterrows():
+                print(f"calibration origins 2013-2018, fast, {intervals:<10} {window:>5}: 80% "
+                      f"{100 * row['coverage_80']:.1f}%, 95% {100 * row['coverage_95']:.1f}%")
+    if args.reference:
+        print("Fit quality: fast engine against statsmodels ETSModel, every candidate and backtest case")
+        print(_fit_quality(v))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
