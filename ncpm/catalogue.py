@@ -65,6 +65,51 @@ def priorities() -> dict[int, str]:
     return {int(k): v for k, v in _catalogue()["priorities"].items()}
 
 
+def government_measures() -> dict[int, tuple[str, ...]]:
+    """Per NCPM priority, the Government's national measures in the report's words (``[priority_measures.<n>]
+    government`` in ``measures.toml``).
+
+    >>> government_measures()[2][1]
+    'Offences involving discharge of a firearm'
+    """
+    table = _catalogue().get("priority_measures", {})
+    return {n: tuple(table.get(str(n), {}).get("government", ())) for n in priorities()}
+
+
+def proxy_measures(overrides: dict[str, tuple[str, ...]] | None = None) -> dict[int, tuple[str, ...]]:
+    """Per NCPM priority, the force's proxy measures: ``overrides`` (``[report.proxy_measures]``, keyed by the
+    priority's number) where given, else ``measures.toml``'s ``proxy`` ids, else the priority's catalogue measures
+    less sub-measures. Each is a measure id or the force's own words (see :func:`proxy_label`).
+
+    >>> proxy_measures()[4]
+    ('burglary_residential', 'theft_from_person', 'vehicle_crime')
+    >>> proxy_measures({"3": ("Organised Crime Group (OCG) disruption",)})[3]
+    ('Organised Crime Group (OCG) disruption',)
+    """
+    table = _catalogue().get("priority_measures", {})
+    out = {}
+    for n in priorities():
+        listed = (overrides or {}).get(str(n))
+        if listed is None:
+            listed = table.get(str(n), {}).get("proxy")
+        if listed is None:
+            listed = [m.id for m in measures() if m.priority == n and m.parent is None]
+        out[n] = tuple(listed)
+    return out
+
+
+def proxy_label(text: str) -> str:
+    """A proxy measure as the report lists it: a catalogue id by its label, capitalised; other words as written.
+
+    >>> proxy_label("knife_crime"), proxy_label("OCG disruptions")
+    ('Knife crime', 'OCG disruptions')
+    """
+    try:
+        return label(measure(text).id, capital=True)
+    except ConfigError:
+        return text
+
+
 @cache
 def measures() -> tuple[Measure, ...]:
     out = []
@@ -81,7 +126,13 @@ def measures() -> tuple[Measure, ...]:
 
 def _check(found: list[Measure]) -> None:
     """Every measure has a definition; a police.uk crime type or an ONS column names at most one measure (two
-    would make the measure a source's figure counts towards depend on the catalogue's order)."""
+    would make the measure a source's figure counts towards depend on the catalogue's order); a priority's proxy
+    list names catalogue measures."""
+    ids = {m.id for m in found}
+    for n, entry in _catalogue().get("priority_measures", {}).items():
+        for i, mid in enumerate(entry.get("proxy", ())):
+            if mid not in ids:
+                raise ConfigError(f"measures.toml: priority_measures.{n}.proxy[{i}]: unknown measure {mid!r}")
     claimed: dict[tuple[str, str], str] = {}
     for m in found:
         if not m.definition:

@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ncpm"
 BASE = {"schema", "periods", "errors", "catalogue", "forces", "frames", "definitions"}
 COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "report_docx", "_ets_fast", "engine",
-           "disclosure", "prc"}
+           "disclosure", "prc", "commentary"}
 ALLOWED = {
     **{m: BASE for m in BASE},
     **{m: BASE | {"_ets_fast"} for m in COMPUTE},
-    "report_docx": BASE | {"report"},  # the Word rendering of the report model
+    "report": BASE | {"commentary"},  # the OPCC commentary blocks are part of the report model
+    "report_docx": BASE | {"report", "commentary"},  # the Word rendering of the report model
     "io": BASE | {"io"},
     "demo": BASE,
     "batch": BASE | COMPUTE | {"io", "demo", "batch", "config", "export", "disclosure", "engine", "quarter"},
