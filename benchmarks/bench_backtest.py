@@ -111,11 +111,10 @@ def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
     actual = v.set_index([schema.MEASURE, schema.MONTH])[schema.COUNT]
     rows = []
     for (label, origin), g in frame.groupby(["window", "origin"], sort=True):
-        start = pd.Period(f"{label}-01", "M") if len(label) == 4 else None
+        start = pd.Period(g["start"].iloc[0] if "start" in g else f"{label}-01", "M")
         for measure, s in g.groupby(schema.MEASURE):
             train = actual.loc[measure]
-            train = train[(train.index <= pd.Period(origin, "M"))
-                          & ((train.index >= start) if start is not None else True)]
+            train = train[(train.index <= pd.Period(origin, "M")) & (train.index >= start)]
             a = actual.reindex(list(zip(s[schema.MEASURE], s[schema.MONTH], strict=True))).to_numpy(float)
             f = s["mean"].to_numpy(float)
             row = {"window": label, "origin": origin, "measure": measure,
@@ -138,8 +137,8 @@ def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None) -> pd.Da
     parts = []
     for label, o, w in _windows(v, origins, windows):
         fc = forecast(w, horizon=HORIZON, origin=o, engine=engine, intervals=intervals)
-        fc["window"], fc["origin"] = label, str(o)
-        parts.append(fc[["window", "origin", schema.MEASURE, schema.MONTH, "mean", "lo_80", "hi_80", "lo_95",
+        fc["window"], fc["origin"], fc["start"] = label, str(o), str(w[schema.MONTH].min())
+        parts.append(fc[["window", "origin", "start", schema.MEASURE, schema.MONTH, "mean", "lo_80", "hi_80", "lo_95",
                          "hi_95", "method"]])
     return pd.concat(parts, ignore_index=True)
 

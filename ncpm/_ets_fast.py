@@ -40,7 +40,7 @@ import numpy as np
 PERIOD = 12
 _LO, _HI = 1e-4, 1 - 1e-4  # statsmodels ETSModel bounds for alpha, beta_star, gamma_star
 PHI_BOUNDS = (0.8, 0.98)  # statsmodels ETSModel bounds for the damping parameter
-POLISH_ITERATIONS = 24  # joint Levenberg-Marquardt steps that finish a fit (a third for additive seasonality)
+POLISH_ITERATIONS = 24  # at most, joint Levenberg-Marquardt steps that finish a fit (a third for additive seasonality)
 _GRID = {
     "alpha": (0.05, 0.2, 0.45, 0.8),
     "beta": (0.01, 0.1, 0.4),
@@ -257,45 +257,53 @@ def _levenberg_marquardt(y, u, x0, spec, iterations):
         return _params(1 / (1 + np.exp(-np.clip(W, -30, 30))), spec), L, Bt, S
 
     sse = _filter(y, *unpack(w[None], l0[None], b0[None], s0[None]), spec)[0][0]
+    active = np.isfinite(sse)
+    first = 1 + d + 1 + int(spec.trend)
     for _ in range(iterations):
-        W = np.repeat(w[None], P + 1, axis=0)
-        L = np.repeat(l0[None], P + 1, axis=0)
-        Bt = np.repeat(b0[None], P + 1, axis=0)
-        S = np.repeat(s0[None], P + 1, axis=0)
+        a = np.flatnonzero(active)  # series still moving: the others have converged and cost nothing more
+        if not a.size:
+            break
+        ya, wa, la, ba, sa, da = y[a], w[a], l0[a], b0[a], s0[a], delta[:, a]
+        W = np.repeat(wa[None], P + 1, axis=0)
+        L = np.repeat(la[None], P + 1, axis=0)
+        Bt = np.repeat(ba[None], P + 1, axis=0)
+        S = np.repeat(sa[None], P + 1, axis=0)
         for k in range(d):
-            W[1 + k, :, k] += delta[k]
-        L[1 + d] += delta[d]
+            W[1 + k, :, k] += da[k]
+        L[1 + d] += da[d]
         if spec.trend:
-            Bt[2 + d] += delta[d + 1]
-        first = 1 + d + 1 + int(spec.trend)
+            Bt[2 + d] += da[d + 1]
         for j in range(PERIOD - 1):
-            S[first + j, :, j] += delta[first - 1 + j]
-        _, *_, errors = _filter(y, *unpack(W, L, Bt, S), spec, keep=True)
+            S[first + j, :, j] += da[first - 1 + j]
+        _, *_, errors = _filter(ya, *unpack(W, L, Bt, S), spec, keep=True)
         base = errors[:, 0, :]
-        J = (errors[:, 1:, :] - base[:, None, :]) / delta[None]  # (n, P, B)
+        J = (errors[:, 1:, :] - base[:, None, :]) / da[None]  # (n, P, B)
         J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
         base = np.nan_to_num(base, nan=0.0, posinf=0.0, neginf=0.0)
         JtJ = np.einsum("tkb,tjb->bkj", J, J)
         Jte = np.einsum("tkb,tb->bk", J, base)
         diag = np.einsum("bkk->bk", JtJ)
-        A = JtJ + (lam[:, None] * diag + 1e-12 * (1 + diag.max(axis=1, keepdims=True)))[:, :, None] * np.eye(P)[None]
+        A = JtJ + (lam[a, None] * diag + 1e-12 * (1 + diag.max(axis=1, keepdims=True)))[:, :, None] \
+            * np.eye(P)[None]
         try:
             step = -np.linalg.solve(A, Jte[..., None])[..., 0]  # (B, P)
         except np.linalg.LinAlgError:
             break
         step = np.nan_to_num(step, nan=0.0, posinf=0.0, neginf=0.0)
-        cw = w + step[:, :d]
-        cl = l0 + step[:, d]
-        cb = b0 + step[:, d + 1] if spec.trend else b0
-        cs = s0.copy()
+        cw = wa + step[:, :d]
+        cl = la + step[:, d]
+        cb = ba + step[:, d + 1] if spec.trend else ba
+        cs = sa.copy()
         cs[:, :PERIOD - 1] += step[:, first - 1:]
-        new = _filter(y, *unpack(cw[None], cl[None], cb[None], cs[None]), spec)[0][0]
-        better = new < sse
-        w = np.where(better[:, None], cw, w)
-        l0, b0 = np.where(better, cl, l0), np.where(better, cb, b0)
-        s0 = np.where(better[:, None], cs, s0)
-        sse = np.where(better, new, sse)
-        lam = np.where(better, lam / 3, lam * 4)
+        new = _filter(ya, *unpack(cw[None], cl[None], cb[None], cs[None]), spec)[0][0]
+        better = new < sse[a]
+        gain = np.where(better, (sse[a] - new) / np.maximum(sse[a], 1e-300), 0.0)
+        w[a] = np.where(better[:, None], cw, wa)
+        l0[a], b0[a] = np.where(better, cl, la), np.where(better, cb, ba)
+        s0[a] = np.where(better[:, None], cs, sa)
+        sse[a] = np.where(better, new, sse[a])
+        lam[a] = np.where(better, lam[a] / 3, lam[a] * 4)
+        active[a] = (lam[a] < 1e6) & ~(better & (gain < 1e-10))
     return 1 / (1 + np.exp(-np.clip(w, -30, 30))), (l0, b0, s0), sse
 
 
