@@ -437,7 +437,7 @@ def grid_table(grid: Grid, header_row: int, required: Sequence[str], optional: S
     names = {name: clean_label(header[i]) for name, i in where.items()}
     formulas = {}
     if grid.sheet is not None and any("" in v for v in data.values()):
-        found = sheet_formulas(*grid.sheet)
+        found = sheet_formulas(*grid.sheet, grid.sheet[0].stat().st_mtime_ns)
         formulas = {(pos, name): found[(line, i + 1)] for name, i in where.items()
                     for pos, (line, v) in enumerate(zip(lines, data[name], strict=True))
                     if v == "" and (line, i + 1) in found}
@@ -445,9 +445,10 @@ def grid_table(grid: Grid, header_row: int, required: Sequence[str], optional: S
 
 
 @cache
-def sheet_formulas(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def sheet_formulas(path: Path, sheet: str, modified: int) -> dict[tuple[int, int], str]:
     """(row, column) -> formula of each formula cell of an XLSX sheet (1-based), read only when a cell the readers
-    need is blank: a workbook written by a program (not Excel) stores formulas without their values."""
+    need is blank: a workbook written by a program (not Excel) stores formulas without their values. ``modified``
+    (the file's mtime) keys the cache, so an edited workbook is read again."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=False)
