@@ -103,6 +103,16 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Report:
+    # figures in the body of the report: "notable" (those of measures whose statements are notable: see
+    # ncpm.quarter.notability), "all", or a list of measure ids and figure names, which may include "notable"
+    figures: tuple[str, ...] = ("notable",)
+    other_figures: str = "appendix"  # the figures not in the body: "appendix" (at the end of the report) or "none"
+    notable_direction: str = "concern"  # departures that make a statement notable: "concern" (spc.improvement's
+    # opposite: rises for crime) or "both"
+
+
+@dataclass(frozen=True)
 class Config:
     inputs: Inputs = field(default_factory=Inputs)
     scope: Scope = field(default_factory=Scope)
@@ -115,6 +125,7 @@ class Config:
     engine: Engine = field(default_factory=Engine)
     disclosure: Disclosure = field(default_factory=Disclosure)
     output: Output = field(default_factory=Output)
+    report: Report = field(default_factory=Report)
     # [areas.<force>]: the force's local policing areas, each the list of local authority districts it is made of
     # (police.uk areas are districts); a force without a table keeps its districts as its areas
     areas: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -149,6 +160,8 @@ CHOICES = {
     "spc.improvement": {"decrease", "increase"},
     "engine.kind": {"single", "processes", "dask"},
     "disclosure.method": {"suppress", "round"},
+    "report.other_figures": {"appendix", "none"},
+    "report.notable_direction": {"concern", "both"},
 }
 
 
@@ -265,14 +278,16 @@ def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
 
 def _check(cfg: Config) -> None:
     from ncpm.catalogue import measure
-    from ncpm.forces import find_force
+    from ncpm.forces import close_matches, find_force
     from ncpm.forecast import parse_method
     from ncpm.measures import excluded_months
     from ncpm.periods import parse_quarter, to_month
 
     for i, name in enumerate(cfg.scope.forces):
         if find_force(name) is None:
-            raise ConfigError(f"scope.forces[{i}]: unknown force {name!r}")
+            near = close_matches(name)
+            raise ConfigError(f"scope.forces[{i}]: unknown force {name!r}"
+                              + (f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""))
     for i, m in enumerate(cfg.scope.measures):
         try:
             measure(m)
@@ -305,8 +320,31 @@ def _check(cfg: Config) -> None:
         raise ConfigError("engine.address is for engine.kind = \"dask\"")
     if cfg.disclosure.threshold < 1 or cfg.disclosure.base < 1:
         raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
+    _check_figures(cfg.report.figures)
     if not 0 < cfg.satisfaction.target < 1:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
+
+
+FIGURE_CHOICES = ("notable", "all")  # [report] figures: the rules, besides measure ids and figure names
+FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")  # figure names: <measure id>_<suffix>
+
+
+def _check_figures(figures: tuple[str, ...]) -> None:
+    """``[report] figures``: "notable", "all", or measure ids and figure names ("vehicle_crime_msg"), with
+    "notable" allowed among them; "all" stands alone."""
+    from ncpm.catalogue import measure
+
+    if "all" in figures and len(figures) > 1:
+        raise ConfigError('report.figures: "all" stands alone (a list names measures, optionally with "notable")')
+    for i, name in enumerate(figures):
+        if name in FIGURE_CHOICES:
+            continue
+        stem, _, suffix = name.rpartition("_")
+        try:
+            measure(stem if suffix in FIGURE_SUFFIXES and stem else name)
+        except ConfigError as exc:
+            raise ConfigError(f"report.figures[{i}]: {name!r} is not \"notable\", \"all\", a measure id or a "
+                              f"figure name (<measure>_{'|'.join(FIGURE_SUFFIXES)}): {exc}") from None
 
 
 def load_config(path: str | Path | None) -> Config:

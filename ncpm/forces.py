@@ -24,6 +24,7 @@ UK Finance and, in older editions, Financial Fraud Action UK): they are not poli
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -131,8 +132,39 @@ def canonical_force(name: object, *, file: str | None = None, row: int | None = 
     """Canonical name for ``name``; :class:`UnknownForceError` (naming file, row, column) when unknown."""
     found = find_force(name)
     if found is None:
-        raise UnknownForceError(f"unknown force {str(name)!r}", file=file, row=row, column=column)
+        near = close_matches(name)
+        hint = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        raise UnknownForceError(f"unknown force {str(name)!r}{hint}", file=file, row=row, column=column)
     return found
+
+
+CLOSE_MATCHES = 3  # forces named at most in an unknown name's error
+CLOSE_CUTOFF = 0.6  # difflib similarity (0 to 1) a name needs to be suggested
+CLOSE_MARGIN = 0.1  # ... and within this of the best match, so a clear slip suggests one force
+
+
+def close_matches(name: object, n: int = CLOSE_MATCHES, cutoff: float = CLOSE_CUTOFF,
+                  margin: float = CLOSE_MARGIN) -> list[str]:
+    """The forces whose names are closest to ``name``: difflib's similarity ratio on the matching keys (case,
+    spacing and punctuation ignored; every spelling in the registry tried), at least ``cutoff`` and within
+    ``margin`` of the best, best first, each force once.
+
+    >>> close_matches("Warwickshre"), close_matches("West Midland"), close_matches("Avon")
+    (['Warwickshire'], ['West Midlands'], [])
+    """
+    key = _key(str(name))
+    if not key:
+        return []
+    scores: dict[str, float] = {}
+    for spelling, force in _lookup().items():
+        ratio = difflib.SequenceMatcher(None, key, spelling).ratio()
+        if ratio >= cutoff and ratio > scores.get(force, 0.0):
+            scores[force] = ratio
+    if not scores:
+        return []
+    best = max(scores.values())
+    ranked = sorted(scores, key=lambda f: (-scores[f], f))
+    return [f for f in ranked if scores[f] >= best - margin][:n]
 
 
 def force_info(name: str) -> Force:

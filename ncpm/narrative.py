@@ -175,6 +175,40 @@ def join_words(items: Iterable[str]) -> str:
 
 measure_label = catalogue.label  # the catalogue's label for a measure (its id with spaces when it is not known)
 
+# Words a title leaves in lower case unless they begin it (or a part after a colon): articles, coordinating
+# conjunctions and short prepositions, as in the seed report's captions ("Theft from the Person Volumes").
+MINOR_WORDS = frozenset({"a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
+                         "into", "of", "off", "on", "onto", "per", "to", "up", "via", "from", "with", "vs"})
+
+
+def title_case(text: str) -> str:
+    """A caption in title case by rule: every word capitalised except :data:`MINOR_WORDS` (unless first, or first
+    after a colon); each part of a hyphenated word capitalised; words with a capital or a digit already ("MSG",
+    "LPA", "1,000", "6") kept as written; a bracketed word follows the same rule.
+
+    >>> title_case("knife crime volumes"), title_case("Theft from the person Volumes")
+    ('Knife Crime Volumes', 'Theft from the Person Volumes')
+    >>> title_case("vehicle crime per 1,000 population: the MSG"), title_case("knife-enabled personal robbery")
+    ('Vehicle Crime per 1,000 Population: The MSG', 'Knife-Enabled Personal Robbery')
+    """
+    out, first = [], True
+    for word in text.split(" "):
+        lead = len(word) - len(word.lstrip("('\"‘“"))
+        head, core = word[:lead], word[lead:]
+        bare = core.rstrip(",:;.)'\"’”")
+        if not core:
+            out.append(word)
+            continue
+        if any(ch.isupper() or ch.isdigit() for ch in core):
+            done = core
+        elif not first and bare.lower() in MINOR_WORDS:
+            done = core.lower()
+        else:
+            done = "-".join(part[:1].upper() + part[1:] for part in core.split("-"))
+        out.append(head + done)
+        first = core.endswith(":")
+    return " ".join(out)
+
 
 def offences_noun(measure: str, n: int = 2) -> str:
     """ "knife crime offences", "firearms offences" (no doubling), singular for n == 1."""

@@ -209,7 +209,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
         described = "; ".join(BASELINE_METHODS.get(m, m) for m in methods) or "not stated"
         base_notes = rows[BASELINE_NOTE].dropna().astype(str).unique() \
             if BASELINE_NOTE in rows.columns else []
-        extra = "".join(f" ({n})" for n in base_notes if n)
+        extra = "".join(f"; {n}" for n in base_notes if n)  # a note may hold brackets: never bracketed again
         notes.append(f"3-year average: {described}{extra}.")
     if forecast is not None:
         f = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
@@ -350,13 +350,17 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
 def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: str | None = None,
                survey: str | None = None, measure: str | None = None, area: str | None = None,
                months: int | None = None, month: object | None = None, window: int | None = None,
-               title: str | None = None, source: str | None = None, ax: Axes | None = None) -> Axes:
+               label: str | None = None, title: str | None = None, source: str | None = None,
+               ax: Axes | None = None) -> Axes:
     """A rate over time with its 95% interval band and, when given (or in the frame's ``target`` column), a
     target line: the rolling satisfaction rate (``measures.rolling_rate``) or the 'action taken' outcome rate
     (``measures.outcome_rate``), both with Wilson intervals (``lo``, ``hi``). Rates are drawn as percentages.
 
     Filter to one series with ``force``/``survey``/``measure``/``area``; ``months`` limits the span to ``month``.
     ``window`` names the rolling window in the footnote (the ``window`` column when the frame has one).
+    ``label`` names the rate in the title (a survey's measure label, "Domestic abuse victim satisfaction (whole
+    experience)"); without it, a survey is named from its id without a "da_" prefix ("whole experience
+    satisfaction"), as the statements name it, never by the id itself.
     """
     ax = _axes(ax)
     rows = _series(rate_frame, "rates", force=force, survey=survey, measure=measure, area=area)
@@ -379,13 +383,15 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
     if is_survey:
         span = f"Rolling {window}-month pooled rate" if window else "Pooled rate"
         method = f"{span}: satisfied / valid responses (don't know excluded)"
-        default = f"Victim satisfaction ({rows[schema.SURVEY].iloc[0]}), {who}"
+        named = label or "Victim satisfaction: " + str(rows[schema.SURVEY].iloc[0]).removeprefix("da_").replace(
+            "_", " ")
+        default = f"{named}, {who}"
         what = source or "force victim survey"
     else:
         span = f"rolling {window}-month" if window and window > 1 else "monthly"
         method = f"'Action taken' outcome rate, {span}: action-taken outcomes / offences recorded in the period"
         m = str(rows[schema.MEASURE].iloc[0]) if schema.MEASURE in rows.columns else ""
-        default = f"'Action taken' outcome rate, {catalogue.label(m)}, {who}"
+        default = f"'Action taken' outcome rate, {label or catalogue.label(m)}, {who}"
         what = _source(m, source)
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))

@@ -121,6 +121,15 @@ def _statement_threshold(cfg) -> int:
     return DEFAULT_THRESHOLD if section is None else int(section.threshold)
 
 
+def _report_options(cfg) -> dict[str, object]:
+    """The figure options of ``[report]`` (its defaults when the configuration has no such section)."""
+    section = getattr(cfg, "report", None)
+    if section is None:
+        return {}
+    return {"figures": tuple(section.figures), "other_figures": section.other_figures,
+            "notable_direction": section.notable_direction}
+
+
 @dataclass(frozen=True)
 class QuarterOptions:
     """Every method choice of a quarterly run, with METHODS.md's defaults."""
@@ -149,6 +158,9 @@ class QuarterOptions:
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
     suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
     area_noun: str = "LPA"  # how statements and charts name a local area; "" = by its name alone (districts)
+    figures: tuple[str, ...] = ("notable",)  # figures with their sections: "notable", "all", or ids (see quarter_figures)
+    other_figures: str = "appendix"  # the other figures: "appendix" (at the end of the report) or "none"
+    notable_direction: str = "concern"  # departures that make a statement notable: "concern" or "both" (Notability)
 
     @classmethod
     def from_config(cls, cfg, *, source: str = "") -> QuarterOptions:
@@ -162,13 +174,13 @@ class QuarterOptions:
             satisfaction_window=cfg.satisfaction.window, target=cfg.satisfaction.target,
             msg_average=cfg.peers.average, k=cfg.peers.k, msg_version=cfg.peers.msg_version or None,
             exclude_city_of_london=cfg.peers.exclude_city_of_london, run_length=cfg.spc.run_length,
-            improvement=cfg.spc.improvement, suppress_below=_statement_threshold(cfg),
+            improvement=cfg.spc.improvement, suppress_below=_statement_threshold(cfg), **_report_options(cfg),
         )
 
     def describe(self) -> dict[str, str]:
         """The methods section of the report: each choice in words."""
         return {
-            "3-year average": f"{self.baseline_method.replace('_', ' ')} (METHODS.md Baseline)"
+            "3-year average": f"{self.baseline_method.replace('_', ' ')} (docs/methods.md, the 3-year average)"
                               + (f", excluding {', '.join(self.exclude)}" if self.exclude else ""),
             "Comparison": f"Poisson z = (y - B) / sqrt(B): 'in line with' when |z| < {self.in_line}, "
                           f"'substantially' when |z| >= {self.substantial}",
@@ -812,9 +824,150 @@ def published_lpa_volumes(volumes: pd.DataFrame, force: str, measure: str,
     return shown, note
 
 
-def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None) -> dict[str, tuple[str, Callable]]:
-    """The report's figures as ``{name: (caption, draw)}``; ``draw(ax)`` draws on a given Axes; names start with
-    the measure id.
+NOTABLE_KINDS = ("volume", "quarter_profile")  # statements that compare a month (or the quarter) with expectations
+_SUBSTANTIAL = ("substantially above", "substantially below")
+
+
+@dataclass(frozen=True)
+class Notability:
+    """Whether a measure's statements single it out, and why: the rule that picks the report's figures.
+
+    A measure is notable when one of its statements that compares a month or the quarter with what was expected
+    (:data:`NOTABLE_KINDS`: the month against the 3-year average and the forecast; the quarter's profile) says that
+    it was *substantially* above or below the 3-year average (|z| >= ``substantial``), outside the forecast's 95%
+    interval ("above the forecast"), or an SPC exception (:func:`ncpm.spc.spc` on residuals from the 3-year
+    average, any rule) in a month the statement describes; or when ``[report] figures`` names it. With
+    ``notable_direction="concern"`` (the default) only departures in the direction opposite to ``improvement``
+    count (rises, for crime): the seed report's two figures illustrate its concerns (knife crime substantially above
+    the 3-year average; theft from the person above it and the forecast), not the fall of vehicle crime below its
+    forecast. A statement that compares nothing (a quarter total, a change on last year) makes its measure notable
+    only when configured, as do survey measures (their statement always compares with the target).
+
+    >>> Notability("knife_crime", True, ("substantially above the 3-year average in May 2023",)).reason
+    'substantially above the 3-year average in May 2023'
+    """
+
+    measure: str
+    notable: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _direction_counts(label: object, options: QuarterOptions) -> bool:
+    """Whether a comparison label ("substantially above", "below the forecast") or an SPC variation ("concern",
+    "improvement") is a departure that ``options.notable_direction`` counts."""
+    if not isinstance(label, str) or not label or label.startswith("in line") or label == "common cause":
+        return False
+    if options.notable_direction == "both":
+        return True
+    if label in ("concern", "improvement"):
+        return label == "concern"
+    worse = "above" if options.improvement == "decrease" else "below"
+    return label.split(" the ")[0].split()[-1] == worse
+
+
+def _spc_reasons(res: QuarterResults, measure: str, months: list[pd.Period]) -> list[str]:
+    e = res.tables.get("exceptions")
+    if e is None or e.empty:
+        return []
+    rows = e[(e[schema.AREA].astype(str) == schema.WHOLE_FORCE).to_numpy()
+             & (e[schema.MEASURE].astype(str) == measure).to_numpy() & e[schema.MONTH].isin(months).to_numpy()]
+    out = []
+    for month, signal, variation in zip(rows[schema.MONTH], rows["signal"], rows["variation"], strict=True):
+        if isinstance(signal, str) and signal and _direction_counts(variation, res.options):
+            out.append(f"an SPC exception ({signal.replace('_', ' ')}, {variation}) in {month_label(month)}")
+    return out[:1]  # the first is enough to single the measure out
+
+
+def _statement_reasons(res: QuarterResults, s: narrative.Statement) -> list[str]:
+    """What makes one statement notable (:class:`Notability`), from its facts and the SPC table."""
+    o, f, out = res.options, s.facts, []
+    if s.kind == "volume":
+        when = month_label(s.month)
+        if f.get("comparison") in _SUBSTANTIAL and _direction_counts(f["comparison"], o):
+            out.append(f"{f['comparison']} the 3-year average in {when}")
+        label = f.get("forecast_label")
+        if isinstance(label, str) and label.endswith(" the forecast") and _direction_counts(label, o):
+            out.append(f"{label} in {when}")
+        out += _spc_reasons(res, s.measure, [s.month])
+    elif s.kind == "quarter_profile":
+        when = str(f.get("quarter", res.quarter))
+        if f.get("baseline_label") in _SUBSTANTIAL and _direction_counts(f["baseline_label"], o):
+            out.append(f"{f['baseline_label']} the 3-year average in {when}")
+        label = f.get("forecast_label")
+        if label in ("above", "below", *_SUBSTANTIAL) and _direction_counts(label, o):
+            out.append(f"{label.split()[-1]} the forecast in {when}")
+        out += _spc_reasons(res, s.measure, [m for m in res.quarter.months() if m <= res.month])
+    return out
+
+
+def _named_figures(options: QuarterOptions) -> set[str]:
+    return {n for n in options.figures if n not in ("notable", "all")}
+
+
+def notability(res: QuarterResults) -> dict[str, Notability]:
+    """Per measure the report covers, whether it is notable and why (:class:`Notability`), from its statements
+    (``res.statements``) and the SPC table; derived from the computed comparisons, never from measure ids."""
+    named = _named_figures(res.options)  # measure ids (and figure names, placed by quarter_figures)
+    out = {}
+    for measure in report_measures(res):
+        reasons: list[str] = []
+        for s in res.statements:
+            if s.measure == measure:
+                reasons += [r for r in _statement_reasons(res, s) if r not in reasons]
+        if measure in named:
+            reasons.append("named in [report] figures")
+        out[measure] = Notability(measure, bool(reasons), tuple(reasons))
+    return out
+
+
+class QuarterFigure(tuple):
+    """One figure of the report: a ``(caption, draw)`` pair, with where it goes and why.
+
+    ``draw(ax)`` draws on a given Axes; ``caption`` is in title case (:func:`ncpm.narrative.title_case`;
+    the report adds "Figure N - "); ``measure``; ``notable`` and ``reason`` (:class:`Notability`); ``placement``:
+    "report" (with its measure's section) or "appendix" (the figures section at the end); ``number``: its figure
+    number in report order (the report's figures first, then the appendix's).
+    """
+
+    def __new__(cls, caption: str, draw: Callable, *, name: str, measure: str, notable: bool, reason: str,
+                placement: str = "report", number: int = 0) -> QuarterFigure:
+        self = super().__new__(cls, (caption, draw))
+        self.__dict__.update(name=name, measure=measure, notable=notable, reason=reason, placement=placement,
+                             number=number)
+        return self
+
+    caption = property(lambda self: self[0])
+    draw = property(lambda self: self[1])
+
+    def placed(self, placement: str, number: int) -> QuarterFigure:
+        return QuarterFigure(self.caption, self.draw, name=self.name, measure=self.measure, notable=self.notable,
+                             reason=self.reason, placement=placement, number=number)
+
+
+def _in_body(fig: QuarterFigure, options: QuarterOptions, main: bool) -> bool:
+    """Whether a figure goes with its measure's section: every figure with ``figures = "all"``; else a measure's
+    main figure (its volumes chart, or its rate chart) when the measure is notable (``"notable"`` in the list) or
+    named, and any figure named itself ("vehicle_crime_msg")."""
+    if "all" in options.figures:
+        return True
+    named = _named_figures(options)
+    if fig.name in named:
+        return True
+    return main and (fig.measure in named or ("notable" in options.figures and fig.notable))
+
+
+def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None) -> dict[str, QuarterFigure]:
+    """The report's figures as ``{name: QuarterFigure}`` (each a ``(caption, draw)`` pair, with its placement and
+    number); names start with the measure id, in report order: the figures that go with their measures' sections
+    first, then the appendix's.
+
+    Which figures go with the sections follows ``options.figures`` (``[report] figures``): by default the main
+    figure of each notable measure (:func:`notability`), as the seed report charts knife crime and theft from the
+    person only; the others go to an appendix (``other_figures="appendix"``) or are left out (``"none"``).
 
     ``policy``: disclosure control for published figures (the batch passes the configured policy): the charts by
     LPA then show counts as :func:`published_lpa_volumes` gives them. None (notebooks, analysts' own use): the
@@ -823,40 +976,84 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
     Drawing is left to the caller (the batch makes one Figure per chart and writes it; a notebook shows it).
     """
     t, f, m = res.tables, res.force, res.month
-    figs: dict[str, tuple[str, Callable]] = {}
-    for measure in _ensure_coverage(res):
-        if catalogue_measure(measure).kind != "volume":
-            continue
+    flags = notability(res)
+    drawn: list[tuple[QuarterFigure, bool]] = []
+
+    def add(name: str, measure: str, caption: str, draw: Callable, main: bool) -> None:
+        n = flags.get(measure, Notability(measure, False))
+        drawn.append((QuarterFigure(narrative.title_case(caption), draw, name=name, measure=measure,
+                                    notable=n.notable, reason=n.reason), main))
+
+    for measure in report_measures(res):
+        info = catalogue_measure(measure)
         label = catalogue_label(measure, capital=True)
+        if info.kind == "survey":
+            if measure == SATISFACTION_MEASURE and "satisfaction" in t:
+                window = res.options.satisfaction_window
+                add(f"{measure}_rate", measure, f"{label}, rolling {window} months",
+                    lambda ax, label=label, window=window: plots.rate_chart(
+                        t["satisfaction"], res.options.target, force=f, survey=res.options.survey, month=m,
+                        window=window, label=label, source=res.options.source, ax=ax), True)
+            continue
+        if info.kind != "volume" or measure not in _ensure_coverage(res):
+            continue
         marked = _notable_month(res, measure) if "volume_notable" in _plan(measure) else m
         ahead = t.get("forecast_quarter") if _has_forecast(t.get("forecast_quarter"), measure) else None
-        figs[f"{measure}_volumes"] = (f"{label} Volumes", lambda ax, measure=measure, marked=marked, ahead=ahead:
-                                      plots.volume_chart(t["baseline"], ahead, force=f, measure=measure, month=m,
-                                                         highlight=marked, source=res.options.source, ax=ax))
+        add(f"{measure}_volumes", measure, f"{label} volumes",
+            lambda ax, measure=measure, marked=marked, ahead=ahead: plots.volume_chart(
+                t["baseline"], ahead, force=f, measure=measure, month=m, highlight=marked,
+                source=res.options.source, ax=ax), True)
         lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
             shown, note = (t["volumes"], "") if policy is None else published_lpa_volumes(t["volumes"], f, measure,
                                                                                           policy)
-            figs[f"{measure}_lpa"] = (f"{label} by {'Local Policing Area' if res.options.area_noun == 'LPA' else 'area'}",
-                                      lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
-                                          shown, f, measure, month=m, source=res.options.source, note=note,
-                                          noun=res.options.area_noun, ax=ax))
+            add(f"{measure}_lpa", measure,
+                f"{label} by {'Local Policing Area' if res.options.area_noun == 'LPA' else 'area'}",
+                lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
+                    shown, f, measure, month=m, source=res.options.source, note=note, noun=res.options.area_noun,
+                    ax=ax), False)
         if measure in PEER_FIGURES and _has_msg_average(res, measure):
-            figs[f"{measure}_msg"] = (f"{label} per 1,000 population: Most Similar Group",
-                                      lambda ax, measure=measure: plots.msg_chart(
-                                          t["msg"], t["rates"], f, measure, m, msg=t.get("msg_membership"),
-                                          source=res.options.source, ax=ax))
-    if "satisfaction" in t:
-        figs["da_satisfaction_rate"] = ("Domestic abuse victim satisfaction, rolling 6 months",
-                                        lambda ax: plots.rate_chart(t["satisfaction"], res.options.target, force=f,
-                                                                    survey=res.options.survey, month=m,
-                                                                    source=res.options.source, ax=ax))
-    return figs
+            add(f"{measure}_msg", measure, f"{label} per 1,000 population: Most Similar Group",
+                lambda ax, measure=measure: plots.msg_chart(
+                    t["msg"], t["rates"], f, measure, m, msg=t.get("msg_membership"), source=res.options.source,
+                    ax=ax), False)
+    body = [fig for fig, main in drawn if _in_body(fig, res.options, main)]
+    rest = [fig for fig, main in drawn if not _in_body(fig, res.options, main)]
+    if res.options.other_figures == "none":
+        rest = []
+    placed = [fig.placed("report", i) for i, fig in enumerate(body, 1)]
+    placed += [fig.placed("appendix", i) for i, fig in enumerate(rest, len(body) + 1)]
+    return {fig.name: fig for fig in placed}
+
+
+def _survey_rows(res: QuarterResults) -> list[dict[str, object]]:
+    """The summary rows of the survey measures the report covers: the rolling rate at the latest month (whole
+    percentage) and how it stands against the target ("below the 80% target")."""
+    rolling = res.tables.get("satisfaction")
+    if rolling is None or SATISFACTION_MEASURE not in _ensure_coverage(res):
+        return []
+    rows = rolling[(rolling[schema.FORCE].astype(str) == res.force).to_numpy()
+                   & (rolling[schema.SURVEY].astype(str) == res.options.survey).to_numpy()
+                   & (rolling[schema.MONTH] == res.month).to_numpy()]
+    if rows.empty or pd.isna(rows[schema.RATE].iloc[0]):
+        return []
+    r = rows.iloc[0]
+    info = catalogue_measure(SATISFACTION_MEASURE)
+    target, label = r.get(schema.TARGET), r.get(schema.TARGET_LABEL)
+    against = "" if pd.isna(target) or not isinstance(label, str) else (
+        f"{label} the {percent(float(target))} target" if label in ("above", "below")
+        else f"within the interval of the {percent(float(target))} target")
+    return [{"Priority": info.priority, "NCPM priority": priorities()[info.priority],
+             "Measure": catalogue_label(SATISFACTION_MEASURE, capital=True),
+             f"Rolling {res.options.satisfaction_window}-month rate, {res.month.strftime('%b %Y')}":
+                 percent(float(r[schema.RATE])),
+             "Against the target": against}]
 
 
 def summary_table(res: QuarterResults) -> pd.DataFrame:
     """One row per measure for the quarter: priority, measure, latest month's count, 3-year average, comparison,
-    rank in 12 months, quarter total, and the action-taken rate for the outcome month."""
+    rank in 12 months, quarter total, and the action-taken rate for the outcome month; a survey measure (domestic
+    abuse victim satisfaction) gives its rolling rate and its standing against the target instead."""
     t = res.tables
     b = t["baseline"]
     latest = b[(b[schema.AREA] == schema.WHOLE_FORCE) & (b[schema.MONTH] == res.month)
@@ -884,9 +1081,16 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
             row[f"Action taken, {_outcome_month(res).strftime('%b %Y')}"] = (
                 "" if pd.isna(rate) else percent(rate, 1))
         rows.append(row)
+    rows += _survey_rows(res)
     out = pd.DataFrame(rows)
     if not len(out):
         return out
+    counts = (str(res.month.strftime("%b %Y")), str(res.quarter))
+    for column in out.columns:
+        if column in counts:  # whole numbers, blank for a survey measure
+            out[column] = out[column].astype("Float64").round().astype("Int64")
+        elif column not in ("Priority", "3-year average"):
+            out[column] = out[column].fillna("")  # text cells a row does not have are blank
     order = {catalogue_label(m.id, capital=True): i for i, m in enumerate(catalogue_measures())}
     return out.sort_values(["Priority", "Measure"], key=lambda c: c.map(order) if c.name == "Measure" else c,
                            kind="stable").reset_index(drop=True)
@@ -895,4 +1099,5 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
 __all__ = ["QuarterOptions", "QuarterResults", "Omission", "coverage", "report_measures",
            "omission_lines", "priority_omissions", "measure_omissions", "compute_quarter", "start_quarter", "compute_measures",
            "compute_forecasts", "compute_peers", "quarter_statements", "quarter_figures", "summary_table",
+           "Notability", "notability", "QuarterFigure",
            "STATEMENT_PLAN"]

@@ -58,6 +58,10 @@ def test_knife_crime_statement_and_figure_follow_the_data(demo, original):
     assert after == ["In June 2023, there were 37 knife crime offences recorded, the highest figure in the last 12 "
                      "months and above the 3-year average."]
     figures = ncpm.quarter_figures(res)
+    # no longer substantially above (nor above the forecast): knife crime's chart leaves the report for the appendix
+    assert ncpm.quarter_figures(original)["knife_crime_volumes"].placement == "report"
+    assert figures["knife_crime_volumes"].placement == "appendix" and not figures["knife_crime_volumes"].notable
+    assert [f.name for f in figures.values() if f.placement == "report"] == ["theft_from_person_volumes"]
     caption, draw = figures["knife_crime_volumes"]
     ax = draw(Figure().add_subplot())
     actual = next(line for line in ax.get_lines() if line.get_gid() == "actual")

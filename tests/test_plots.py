@@ -82,6 +82,15 @@ def test_volume_chart_draws_counts_average_forecast_latest_and_footnote():
     assert to_hex(actual.get_color()) == plots.ROLES["actual"].lower()
 
 
+def test_volume_chart_footnote_gives_a_baseline_note_once_bracketed():
+    v = baseline_frame(measure="homicide")
+    v["baseline_note"] = "baseline is 0: any count is above it (z undefined)"
+    text = footnote(plots.volume_chart(v, force=F, measure="homicide"))
+    assert text.startswith("3-year average: mean of the same month in the previous 3 years; baseline is 0: any "
+                           "count is above it (z undefined). Source:")
+    assert "((" not in text and "))" not in text
+
+
 def test_volume_chart_window_end_and_default_source_without_forecast():
     v = baseline_frame(measure="burglary_residential", area="North")
     ax = plots.volume_chart(v, force=F, area="North", measure="burglary_residential", months=24, month="2023-03")
@@ -182,7 +191,9 @@ def test_rate_chart_rolling_satisfaction_with_band_and_target():
     assert list(target.get_ydata()) == [80, 80] and target.get_label() == "Target 80%"
     assert footnote(ax) == ("Rolling 6-month pooled rate: satisfied / valid responses (don't know excluded), with "
                             "Wilson 95% interval. Source: force victim survey.")
-    assert ax.get_title(loc="left") == "Victim satisfaction (da_whole_experience), Warwickshire"
+    assert ax.get_title(loc="left") == "Victim satisfaction: whole experience, Warwickshire"  # never the survey id
+    labelled = plots.rate_chart(r, window=6, label="Domestic abuse victim satisfaction (whole experience)")
+    assert labelled.get_title(loc="left") == "Domestic abuse victim satisfaction (whole experience), Warwickshire"
 
 
 def test_rate_chart_outcome_rate_given_target_and_filtering():

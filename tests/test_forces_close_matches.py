@@ -1,0 +1,33 @@
+"""Issue 16 item 4: an unknown force name lists the forces it is close to (difflib), wherever it is resolved."""
+
+import pytest
+
+from ncpm.config import load_config_text
+from ncpm.errors import ConfigError, UnknownForceError
+from ncpm.forces import canonical_force, close_matches
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Warwickshre", ["Warwickshire"]),
+    ("warwick shire constab", ["Warwickshire"]),
+    ("West Midland", ["West Midlands"]),
+    ("North Yorks", ["North Yorkshire"]),
+    ("Gotham", []),
+    ("", []),
+])
+def test_close_matches(name, expected):
+    assert close_matches(name) == expected
+
+
+def test_unknown_force_error_names_close_matches():
+    with pytest.raises(UnknownForceError, match=r"unknown force 'Warwickshre'; did you mean 'Warwickshire'\?"):
+        canonical_force("Warwickshre")
+    with pytest.raises(UnknownForceError) as info:
+        canonical_force("Gotham")
+    assert "did you mean" not in str(info.value)
+
+
+def test_unknown_force_in_the_configuration_names_close_matches():
+    with pytest.raises(ConfigError, match=r"scope.forces\[0\]: unknown force 'Warwickshre'; did you mean "
+                                          r"'Warwickshire'\?"):
+        load_config_text('[scope]\nforces = ["Warwickshre"]')
