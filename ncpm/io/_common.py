@@ -17,8 +17,9 @@ Limits (every input is read in memory bounded by them, not by its size; each ref
 
 - :data:`FIELD_LIMIT` characters in one field, :data:`LINE_LIMIT` bytes in one line: records are streamed, so
   these bound what one record holds; no real table comes near (police.uk records are about 200 bytes);
-- :data:`TABLE_BYTES` for a CSV read whole (force extracts, Home Office and ONS tables: their cells are held as
-  text); a police.uk file of any size is streamed instead;
+- :data:`TABLE_BYTES` for a CSV read whole (force extracts and ONS tables: their cells are held as text),
+  :data:`PRC_TABLE_BYTES` for a Home Office table (all years in one CSV are about 40 MiB); a police.uk file of any
+  size is streamed instead;
 - zip members (police.uk archives, XLSX and ODS workbooks): at most :data:`MAX_MEMBER_BYTES` inflated and, above
   :data:`RATIO_FLOOR`, a compression ratio of at most :data:`MAX_RATIO`, both as declared and as inflated;
 - text: UTF-8 (with or without BOM) or UTF-16 with its BOM (Excel's "Unicode text"), else the encoding given
@@ -61,8 +62,10 @@ DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Exc
 FIELD_LIMIT = csv.field_size_limit()  # 131,072 characters, Python csv's own limit: a field this long is a quote
 #   left open or not a table
 LINE_LIMIT = 1 << 20  # 1 MiB in one line: no table's record is near; a longer line is binary data or one huge field
-TABLE_BYTES = 32 << 20  # a CSV table read whole (extracts, Home Office, ONS: a few MB): its cells, held as text,
+TABLE_BYTES = 32 << 20  # a CSV table read whole (extracts, ONS: a few MB): its cells, held as text,
 #   take about 25 times its size (a 32 MiB extract of 700,000 rows peaks near 0.9 GiB)
+PRC_TABLE_BYTES = 80 << 20  # a Home Office PRC table as one CSV: every year since 2012/13 is about 40 MiB and
+#   peaks near 0.7 GiB (16 times its size: its rows are wider than an extract's), so 80 MiB stays under 1.5 GiB
 MAX_MEMBER_BYTES = 1 << 30  # 1 GiB inflated in one zip member (a national police.uk member is a few MB)
 MAX_RATIO = 100  # inflated / compressed size: CSV and workbook XML deflate 4-20 times; a zip bomb about 1,000
 RATIO_FLOOR = 16 << 20  # members inflating to less than 16 MiB are not checked for ratio (small repetitive files)
@@ -261,14 +264,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def csv_grid(path: Path, *, encoding: str | None = None, label: str | None = None) -> Grid:
+def csv_grid(path: Path, *, encoding: str | None = None, label: str | None = None,
+             limit: int = TABLE_BYTES, limit_name: str = "TABLE_BYTES") -> Grid:
     """Read a CSV table whole into a grid, with exact line numbers even across quoted line breaks; streamed
-    (:func:`csv_records`), and refused over :data:`TABLE_BYTES` (its cells are held as text)."""
+    (:func:`csv_records`), and refused over ``limit`` bytes (:data:`TABLE_BYTES`, or :data:`PRC_TABLE_BYTES` for
+    a Home Office table: its cells are held as text)."""
     label = label or str(path)
     size = path.stat().st_size
-    if size > TABLE_BYTES:
-        raise InputError(f"{size:,} bytes, over the {TABLE_BYTES:,} read whole for a force extract, Home Office or "
-                         "ONS table (TABLE_BYTES): split it (e.g. by year)", file=label)
+    if size > limit:
+        raise InputError(f"{size:,} bytes, over the {limit:,} read whole for a table of this kind ({limit_name}): "
+                         "split it (e.g. by year)", file=label)
     rows, lines = [], []
     for line, record in csv_records(lambda: path.open("rb"), label, encoding):
         rows.append(record)
@@ -323,13 +328,15 @@ def excel_grids(path: Path) -> list[Grid]:
     return grids
 
 
-def read_grids(path: Path, *, encoding: str | None = None) -> list[Grid]:
-    """A CSV file (one grid) or a workbook (one grid per sheet)."""
+def read_grids(path: Path, *, encoding: str | None = None, limit: int = TABLE_BYTES,
+               limit_name: str = "TABLE_BYTES") -> list[Grid]:
+    """A CSV file (one grid, at most ``limit`` bytes: the refusal names ``limit_name``) or a workbook (one grid per
+    sheet)."""
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return excel_grids(path)
-    return [csv_grid(path, encoding=encoding)]
+    return [csv_grid(path, encoding=encoding, limit=limit, limit_name=limit_name)]
 
 
 def _blank(row: Sequence[str]) -> bool:

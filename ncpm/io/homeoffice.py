@@ -57,6 +57,7 @@ from ncpm.forces import BTP, national_body
 from ncpm.io import LoadResult
 from ncpm.io._common import (
     HEADER_SCAN_ROWS,
+    PRC_TABLE_BYTES,
     Grid,
     RowChecks,
     Table,
@@ -314,7 +315,7 @@ def read_home_office(path: str | Path, *, encoding: str | None = None) -> LoadRe
     unreadable year, quarter or count, or a fractional count are rejected with their file, row and column.
     """
     path = Path(path)
-    grids = read_grids(path, encoding=encoding)
+    grids = read_grids(path, encoding=encoding, limit=PRC_TABLE_BYTES, limit_name="PRC_TABLE_BYTES")
     spelt = _respell(grids)
     typed = _typed_codes(grids)
     table, rejected = read_table(path, REQUIRED, OPTIONAL, grids=grids)
