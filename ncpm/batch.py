@@ -183,6 +183,9 @@ class _Progress:
         self.total, self.done, self.stream = total, 0, stream
 
     def step(self, label: str) -> None:
+        from ncpm.io.publish import kill_point
+
+        kill_point(f"step:{self.done + 1}")  # test hook: every stage before this one is complete
         self.done += 1
         if self.stream is not None:
             self.stream.write(f"\r\033[K[{self.done}/{self.total}] {label}")
@@ -201,16 +204,20 @@ def _slug(text: str) -> str:
 
 
 class _Outputs:
-    """Files written by a run: each atomically, each hashed for the manifest."""
+    """Files written by a run into its generation folder (``ncpm.io.publish``): each atomically, each hashed for the
+    manifest; a file kept from the previous run is carried over (hard link or copy) by ``generation``."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, generation=None) -> None:
         self.out_dir = out_dir
+        self.generation = generation
         self.files: dict[str, str] = {}
 
     def record(self, path: Path) -> None:
+        from ncpm.io.publish import kill_point
         from ncpm.io.runstate import sha256_file
 
         self.files[Path(path).relative_to(self.out_dir).as_posix()] = sha256_file(path)
+        kill_point(f"outputs:{len(self.files)}")  # test hook: after the n-th file written
 
     def table(self, frame: pd.DataFrame, path: Path) -> None:
         from ncpm.io.store import write_table
@@ -227,6 +234,8 @@ class _Outputs:
         self.record(path)
 
     def keep(self, relative: str, digest: str) -> None:
+        if self.generation is not None:
+            self.generation.reuse(relative)
         self.files[relative] = digest
 
 
@@ -248,13 +257,24 @@ def _remove_temporary_files(out_dir: Path) -> int:
     """
     removed = 0
     for tmp in out_dir.rglob(".*.tmp"):
-        if tmp.is_file():
+        if tmp.is_file() or tmp.is_symlink():  # a symbolic link: a pointer or shortcut a kill left half made
             tmp.unlink(missing_ok=True)
             removed += 1
     return removed
 
 
-STAGING = ".staging"
+class _Unpublished:
+    """Removes the run's unpublished generation folder when the run stops with an error (a kill leaves it to the
+    next run, which removes it)."""
+
+    generation = None
+
+    def __enter__(self) -> _Unpublished:
+        return self
+
+    def __exit__(self, exc_type, *exc: object) -> None:
+        if exc_type is not None and self.generation is not None and self.generation.dir.exists():
+            self.generation.discard()
 
 
 def _relative_keys(fingerprints: dict[str, str], base: Path) -> dict[str, str]:
@@ -268,29 +288,27 @@ def _relative_keys(fingerprints: dict[str, str], base: Path) -> dict[str, str]:
     return out
 
 
-def _update_store(results, store: Path, write_store) -> list[Path]:
-    """Write the canonical store, replacing only the files whose content changed (so that a changed survey file
-    leaves ``volumes.parquet`` untouched). Each kind is written to a staging folder first (atomically, fsynced)
-    and moved into place with ``os.replace``, which is atomic within one file system."""
+def _update_store(results, store: Path, write_store, previous: Path | None = None) -> list[Path]:
+    """Write the canonical store into the new generation's ``store`` (each file atomically, fsynced); a kind whose
+    content equals the previous run's file (in ``previous``) is that file, hard-linked (so that a changed survey
+    file leaves ``volumes.parquet`` untouched: same file, same time)."""
     import os
-    import shutil
 
     from ncpm.io.runstate import sha256_file
 
-    staging = store.parent / STAGING
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staged = write_store(results, staging)
-        store.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for kind, path in staged.items():
-            target = store / f"{kind}.parquet"
-            if not (target.is_file() and sha256_file(target) == sha256_file(path)):
-                os.replace(path, target)
-            paths.append(target)
-        return paths
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    paths = []
+    for kind, path in write_store(results, store).items():
+        old = previous / f"{kind}.parquet" if previous is not None else None
+        if old is not None and old.is_file() and not old.is_symlink() and sha256_file(old) == sha256_file(path):
+            tmp = path.with_name(f".{path.name}.link.tmp")
+            tmp.unlink(missing_ok=True)
+            try:
+                os.link(old, tmp)
+                os.replace(tmp, path)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+        paths.append(path)
+    return paths
 
 
 def _figure_bytes(draw, fmt: str) -> bytes:
@@ -372,6 +390,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     from ncpm import __version__
     from ncpm.config import load_config
     from ncpm.errors import InputError
+    from ncpm.io.publish import Generation, kill_point
     from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, fingerprint_inputs, read_manifest
     from ncpm.io.store import atomic_write_bytes, read_store, read_table, write_store
     from ncpm.quarter import QuarterOptions
@@ -379,23 +398,27 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     cfg = config if config is not None else load_config(None)
     out_dir = Path(out) if out is not None else cfg.path(cfg.output.dir)
     scope_forces = tuple(forces) if forces else cfg.scope.forces
+    from ncpm.config import check_scope
+
+    check_scope(as_of or cfg.scope.as_of, quarter or cfg.scope.quarter,  # a ConfigError (exit 2) before anything runs
+                as_of_name="--as-of" if as_of else "scope.as_of", quarter_name="--quarter" if quarter else "scope.quarter")
     as_of = as_of or cfg.scope.as_of or None
     quarter = quarter or cfg.scope.quarter or None
     summary = RunSummary(exit_code=0, out_dir=out_dir, manifest={})
     timings: dict[str, float] = {}
     bar = _Progress(1 + 4 * len(scope_forces), progress)
-    with RunLock(out_dir) as lock:
+    with RunLock(out_dir) as lock, _Unpublished() as unpublished:
         if lock.cleared_stale:
             log.warning(lock.cleared_stale)
             summary.warnings.append(lock.cleared_stale)
-        import shutil
-
-        shutil.rmtree(out_dir / STAGING, ignore_errors=True)
         removed = _remove_temporary_files(out_dir)
         if removed:
             log.warning("removed %d temporary file(s) left by an interrupted run", removed)
         previous = {} if full else read_manifest(out_dir)
-        outputs = _Outputs(out_dir)
+        # this run's files go into a new generation folder, published as a whole at the end (ncpm.io.publish)
+        generation = unpublished.generation = Generation(out_dir, keep=cfg.output.previous_runs)
+        prev_dir = generation.previous  # the published run: what a reused output is read from and linked to
+        outputs = _Outputs(generation.dir, generation)
         options = QuarterOptions.from_config(cfg, source=_source_label(cfg))
         policy = disclosure_policy(cfg)
         inputs = [cfg.path(p) for p in cfg.inputs.paths]
@@ -407,22 +430,22 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         fingerprints = _relative_keys(fingerprint_inputs(inputs), Path(cfg.base_dir))
         ingest_key = combine(__version__, fingerprints)
         prev_stages = previous.get("stages", {})
-        store = out_dir / STORE
-        reuse = prev_stages.get("ingest") == ingest_key and _outputs_intact(out_dir, previous.get("outputs", {}),
+        store = generation.dir / STORE
+        reuse = prev_stages.get("ingest") == ingest_key and _outputs_intact(prev_dir, previous.get("outputs", {}),
                                                                             STORE + "/")
         bar.step(f"ingest ({'reused' if reuse else 'reading ' + str(len(fingerprints)) + ' file(s)'})")
         if reuse:
             accounting = previous.get("inputs", {}).get("accounting", [])
             kinds = sorted({p.split("/")[-1].removesuffix(".parquet") for p in previous["outputs"]
                             if p.startswith(STORE + "/")})
-            frames = {kind: read_store(store, kind) for kind in kinds}
+            frames = {kind: read_store(prev_dir / STORE, kind) for kind in kinds}
             for k, v in previous["outputs"].items():
                 if k.startswith(STORE + "/"):
                     outputs.keep(k, v)
             summary.reused.append("ingest")
         else:
             results = read_inputs(inputs, progress=False)
-            for path in _update_store(results, store, write_store):
+            for path in _update_store(results, store, write_store, None if full else prev_dir / STORE):
                 outputs.record(path)
             frames = frames_by_kind(results)
             accounting = [{"file": r.file, "format": r.format, "kind": r.kind, "rows_in": r.rows_in,
@@ -443,6 +466,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
                     summary.problems.append(f"  ... and {a['rejected'] - 20} more")
         timings["ingest"] = time.perf_counter() - started
         frames = apply_areas(frames, cfg, scope_forces)
+        check_survey(frames, cfg)
         options = dataclasses.replace(options, source=_source_label(cfg, accounting))
         data_hash = {kind: outputs.files.get(f"{STORE}/{kind}.parquet", "") for kind in KINDS}
         sources = data_sources(frames, accounting)
@@ -451,8 +475,9 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         report_paths = {}
         msg_versions: dict[str, str] = {}
         not_in_report: dict[str, list[dict]] = {}
-        context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, out_dir, outputs, previous,
-                              data_hash, stages, summary, timings, read_table, bar)
+        context = _RunContext(frames, options, policy, sources, as_of, quarter, cfg, generation.dir, outputs,
+                              previous, data_hash, stages, summary, timings, read_table, bar)
+        context.prev_dir = prev_dir
         context.districts = any(a["kind"] == "volumes" and a["format"] == "police_uk" for a in accounting)
         with _engine(cfg) as context.engine:
             for force in scope_forces:
@@ -471,18 +496,23 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             "sources": sources, "msg_version": msg_versions,
             "methods": methods, "disclosure": dataclasses.asdict(policy), "stages": stages,
             "outputs": dict(sorted(outputs.files.items())),
-            "reports": {f: [str(p) for p in v] for f, v in report_paths.items()},
+            "reports": {f: [str(generation.user_path(p)) for p in v] for f, v in report_paths.items()},
             "not_in_report": not_in_report,  # per force: what the report does not give and why (quarter.coverage)
             "problems": summary.problems, "warnings": summary.warnings,
         }
         unchanged = (previous and previous.get("stages") == stages and previous.get("outputs") == manifest["outputs"]
-                     and (out_dir / MANIFEST_NAME).exists())
+                     and (prev_dir / MANIFEST_NAME).exists()
+                     and not summary.recomputed)  # a stage rebuilt a missing or altered file: publish the repair
         if unchanged:
+            generation.discard()  # nothing to publish: the published run stays, not one file rewritten
             summary.nothing_changed = True
             summary.manifest = previous
         else:
             manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}
-            atomic_write_bytes(out_dir / MANIFEST_NAME, (json.dumps(manifest, indent=2, default=str) + "\n").encode())
+            atomic_write_bytes(generation.dir / MANIFEST_NAME,
+                               (json.dumps(manifest, indent=2, default=str) + "\n").encode())
+            kill_point("publish:manifest")  # test hook: the new run complete, not yet published
+            generation.publish()  # the one switch: readers now see this run, all of it
             summary.manifest = manifest
     summary.exit_code = 1 if summary.problems else 0
     return summary
@@ -571,6 +601,25 @@ def apply_areas(frames: dict[str, pd.DataFrame], cfg, forces: Iterable[str]) -> 
     return out
 
 
+def check_survey(frames: dict[str, pd.DataFrame], cfg) -> None:
+    """``[satisfaction] survey`` names a survey the data hold (when they hold any): else a ConfigError naming the
+    key, the surveys there are and the closest."""
+    import difflib
+
+    from ncpm import schema
+    from ncpm.errors import ConfigError
+
+    survey = frames.get("survey")
+    if survey is None or not len(survey) or schema.SURVEY not in survey.columns:
+        return
+    names = sorted(set(survey[schema.SURVEY].astype(str)))
+    wanted = cfg.satisfaction.survey
+    if wanted not in names:
+        close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+        raise ConfigError(f"{cfg.source}: satisfaction.survey: no survey {wanted!r} in the survey data (they hold: "
+                          f"{', '.join(names)})" + (f"; close matches: {', '.join(close)}" if close else ""))
+
+
 def _engine(cfg):
     """Where per-series work runs (config ``[engine]``): this process, local processes or a Dask cluster."""
     import contextlib
@@ -601,6 +650,7 @@ class _RunContext:
     read_table: object
     bar: _Progress
     engine: object = None  # a running ncpm.engine.Engine, or None for this process
+    prev_dir: Path | None = None  # the published run's folder: reused outputs are read and carried over from it
     omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
     districts: bool = False  # the volumes' areas are police.uk districts (named alone unless [areas] maps them)
 
@@ -641,12 +691,12 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
         name = f"{stage}:{res.force}"
         started = time.perf_counter()
         stage_prefix = f"{prefix}tables/{stage}/"
-        reuse = prev_stages.get(name) == key and _outputs_intact(out_dir, prev_outputs, stage_prefix)
+        reuse = prev_stages.get(name) == key and _outputs_intact(c.prev_dir, prev_outputs, stage_prefix)
         c.bar.step(f"{res.force}: {stage} ({'reused' if reuse else 'computing'})")
         if reuse:
             for rel, digest in prev_outputs.items():
                 if rel.startswith(stage_prefix):
-                    res.tables[Path(rel).stem] = c.read_table(out_dir / rel)
+                    res.tables[Path(rel).stem] = c.read_table(c.prev_dir / rel)
                     outputs.keep(rel, digest)
             summary.reused.append(name)
         else:
@@ -670,7 +720,7 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     report_files += [report_html.with_suffix(".md")] if c.cfg.output.markdown else []
     reuse = (not any_changed and prev_stages.get(name) == report_key
              and all(f.relative_to(out_dir).as_posix() in prev_outputs for f in report_files)
-             and _outputs_intact(out_dir, prev_outputs, prefix, exclude=f"{prefix}tables/"))
+             and _outputs_intact(c.prev_dir, prev_outputs, prefix, exclude=f"{prefix}tables/"))
     c.bar.step(f"{res.force}: statements, figures and report ({'reused' if reuse else 'rendering'})")
     if reuse:
         for rel, digest in prev_outputs.items():
@@ -815,10 +865,11 @@ def run_tables(run_dir: str | Path, force: str | None = None) -> dict[str, Path]
     """
     from ncpm.errors import ConfigError
     from ncpm.forces import canonical_force
-    from ncpm.io.runstate import read_manifest
+    from ncpm.io.runstate import published_dir, read_manifest
 
     run_dir = Path(run_dir)
-    manifest = read_manifest(run_dir)
+    published = published_dir(run_dir)  # the published run (ncpm.io.publish): its manifest and files, resolved once
+    manifest = read_manifest(published)
     if not manifest.get("outputs"):
         raise ConfigError(f"no finished run in {run_dir} (no readable manifest.json): run  ncpm run --out {run_dir}")
     forces = list(manifest.get("reports", {}))
@@ -832,7 +883,7 @@ def run_tables(run_dir: str | Path, force: str | None = None) -> dict[str, Path]
         if chosen not in forces:
             raise ConfigError(f"the run in {run_dir} has no results for {chosen} (it has: {', '.join(forces)})")
     prefix = _slug(chosen) + "/"
-    return {Path(rel).stem: run_dir / rel for rel in manifest["outputs"]
+    return {Path(rel).stem: published / rel for rel in manifest["outputs"]
             if rel.startswith(prefix) and rel.endswith(".parquet")}
 
 

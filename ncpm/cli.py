@@ -11,6 +11,7 @@ import codecs
 import inspect
 import logging
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -251,6 +252,53 @@ def _encoding(text: str) -> str:
         raise argparse.ArgumentTypeError(f"unknown encoding {text!r} (e.g. utf-8, cp1252, latin-1)") from None
 
 
+def _month(text: str) -> str:
+    """``--as-of``: a month, YYYY-MM (a usage error, exit 2, otherwise)."""
+    from ncpm.periods import to_month
+
+    try:
+        return str(to_month(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month: {text!r} (expected YYYY-MM, e.g. 2023-06)") from None
+
+
+def _quarter(text: str) -> str:
+    """``--quarter``: a financial quarter, e.g. "Q1 2023/24" (a usage error, exit 2, otherwise)."""
+    from ncpm.periods import parse_quarter
+
+    try:
+        return str(parse_quarter(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _force_name(text: str) -> str:
+    """``--force``: a force's name in any common spelling (a usage error, exit 2, naming close matches otherwise)."""
+    from ncpm.forces import canonical_force
+
+    try:
+        return canonical_force(text)
+    except NcpmError as exc:
+        raise argparse.ArgumentTypeError(getattr(exc, "message", None) or str(exc)) from None
+
+
+_RST = ((re.compile(r":[a-z]+:`~?([^`]+)`"), r"\1"), (re.compile(r"``([^`]+)``"), r"\1"))
+
+
+def _plain(text: str) -> str:
+    """Docstring text for --help: reStructuredText roles and literals as plain text."""
+    for pattern, repl in _RST:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _summary(doc: str) -> str:
+    """A command's one-line summary for ``ncpm --help``: the docstring's whole first sentence, as plain text."""
+    paragraph = " ".join(doc.split("\n\n")[0].split())
+    match = re.search(r"(?<!e\.g)(?<!i\.e)\.(\s|$)", paragraph)
+    return _plain(paragraph[:match.start()] if match else paragraph)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -272,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, func, **kwargs) -> argparse.ArgumentParser:
         doc = inspect.cleandoc(func.__doc__ or "")
-        p = sub.add_parser(name, parents=[common], help=doc.splitlines()[0], description=doc,
+        p = sub.add_parser(name, parents=[common], help=_summary(doc), description=_plain(doc),
                            formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
         p.set_defaults(func=func)
         return p
@@ -289,14 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", type=_encoding, help=ENCODING_HELP)
     p = add("run", cmd_run)
     p.add_argument("--config", help="TOML configuration (default: every option at its default)")
-    p.add_argument("--as-of", dest="as_of", help="the latest month to report, YYYY-MM (default: the latest in the data)")
-    p.add_argument("--quarter", help='the quarter to report, e.g. "Q1 2023/24"')
-    p.add_argument("--force", action="append", help="a force to report on (repeat for several)")
+    p.add_argument("--as-of", dest="as_of", type=_month,
+                   help="the latest month to report, YYYY-MM (default: the latest in the data; with --quarter, a "
+                        "month of that quarter)")
+    p.add_argument("--quarter", type=_quarter, help='the quarter to report, e.g. "Q1 2023/24"')
+    p.add_argument("--force", action="append", type=_force_name, help="a force to report on (repeat for several)")
     p.add_argument("--out", help="output folder (default: output.dir of the configuration)")
     p.add_argument("--full", action="store_true", help="recompute everything, even what is up to date")
     p = add("report", cmd_report)
-    p.add_argument("--force", required=True, help="the force, e.g. Warwickshire")
-    p.add_argument("--quarter", required=True, help='e.g. "Q1 2023/24"')
+    p.add_argument("--force", required=True, type=_force_name, help="the force, e.g. Warwickshire")
+    p.add_argument("--quarter", required=True, type=_quarter, help='e.g. "Q1 2023/24"')
     p.add_argument("--config", help="TOML configuration")
     p.add_argument("--out", help="output folder")
     p.add_argument("--markdown", action="store_true", help="also write the report as Markdown")

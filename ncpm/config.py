@@ -100,6 +100,7 @@ class Output:
     figure_formats: tuple[str, ...] = ("png",)
     markdown: bool = False
     notebooks: bool = True  # execute and render the notebooks to HTML in the output folder
+    previous_runs: int = 1  # complete runs kept in runs/ besides the published one (readers finishing a read)
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,43 @@ def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
                                       f"{canonical_force(force)}{hint}")
 
 
+#: figure formats the run can write (matplotlib's, without extra packages)
+FIGURE_FORMATS = ("png", "svg", "pdf", "eps", "ps", "jpg", "jpeg", "tif", "tiff")
+
+
+def check_scope(as_of: str | None, quarter: str | None, *, as_of_name: str = "scope.as_of",
+                quarter_name: str = "scope.quarter") -> None:
+    """A month and a quarter given together must agree: the month (the latest month to report) is one of the
+    quarter's; else a :class:`ConfigError` saying which months the quarter covers.
+
+    >>> check_scope("2023-06", "Q4 2022/23", as_of_name="--as-of", quarter_name="--quarter")
+    Traceback (most recent call last):
+    ...
+    ncpm.errors.ConfigError: --as-of 2023-06 and --quarter Q4 2022/23 disagree: Q4 2022/23 runs from January 2023 and ends in March 2023, and --as-of is the latest month to report, so it must be one of the quarter's months (2023-01 to 2023-03); give one of them, or leave --as-of out to report the quarter to its last month with data
+    """
+    from ncpm.periods import parse_quarter, to_month
+
+    month = q = None
+    if as_of:
+        try:
+            month = to_month(as_of)
+        except ValueError:
+            raise ConfigError(f"{as_of_name}: not a month: {as_of!r} (expected YYYY-MM, e.g. 2023-06)") from None
+    if quarter:
+        try:
+            q = parse_quarter(quarter)
+        except ValueError as exc:
+            raise ConfigError(f"{quarter_name}: {exc}") from None
+    if month is None or q is None:
+        return
+    if not q.first_month <= month <= q.last_month:
+        raise ConfigError(
+            f"{as_of_name} {month} and {quarter_name} {q} disagree: {q} runs from {q.first_month.strftime('%B %Y')} "
+            f"and ends in {q.last_month.strftime('%B %Y')}, and {as_of_name} is the latest month to report, so it "
+            f"must be one of the quarter's months ({q.first_month} to {q.last_month}); give one of them, or leave "
+            f"{as_of_name} out to report the quarter to its last month with data")
+
+
 def _check(cfg: Config) -> None:
     from ncpm.catalogue import measure
     from ncpm.forces import close_matches, find_force
@@ -318,6 +356,13 @@ def _check(cfg: Config) -> None:
         raise ConfigError("engine.workers must be 0 (one per core) or more")
     if cfg.engine.address and cfg.engine.kind != "dask":
         raise ConfigError("engine.address is for engine.kind = \"dask\"")
+    for i, fmt in enumerate(cfg.output.figure_formats):
+        if fmt.lower() not in FIGURE_FORMATS:
+            raise ConfigError(f"output.figure_formats[{i}]: unknown figure format {fmt!r} (known: "
+                              f"{', '.join(FIGURE_FORMATS)})")
+    check_scope(cfg.scope.as_of, cfg.scope.quarter)
+    if cfg.output.previous_runs < 0:
+        raise ConfigError("output.previous_runs must be 0 or more (complete runs kept besides the published one)")
     if cfg.disclosure.threshold < 1 or cfg.disclosure.base < 1:
         raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
     _check_figures(cfg.report.figures)

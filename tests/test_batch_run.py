@@ -20,7 +20,7 @@ import pytest
 
 from ncpm.batch import data_sources, run
 from ncpm.config import load_config
-from ncpm.io.runstate import LOCK_NAME, MANIFEST_NAME, RunLock, sha256_file
+from ncpm.io.runstate import LOCK_NAME, MANIFEST_NAME, RunLock, published_dir, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -41,9 +41,10 @@ def run_in(folder: Path, **kwargs):
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, str]]:
-    """Every file under ``out`` with its modification time (ns) and hash."""
-    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, sha256_file(p))
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file of the published run in ``out`` (``published_dir``) with its modification time (ns) and hash."""
+    pub = published_dir(out)
+    return {p.relative_to(pub).as_posix(): (p.stat().st_mtime_ns, sha256_file(p))
+            for p in sorted(pub.rglob("*")) if p.is_file()}
 
 
 def assert_consistent(out: Path) -> dict:
@@ -52,6 +53,9 @@ def assert_consistent(out: Path) -> dict:
     assert manifest["outputs"]
     for rel, digest in manifest["outputs"].items():
         assert sha256_file(out / rel) == digest, rel
+    pub = published_dir(out)  # the published run holds exactly what its manifest lists: no file of another run
+    assert {p.relative_to(pub).as_posix() for p in pub.rglob("*") if p.is_file()} == {*manifest["outputs"],
+                                                                                         MANIFEST_NAME}
     assert not (out / LOCK_NAME).exists()
     assert not list(out.rglob("*.tmp"))
     return manifest
@@ -83,7 +87,7 @@ def done(tmp_path_factory):
 @pytest.fixture
 def workspace(done, tmp_path):
     copy = tmp_path / "ws"
-    shutil.copytree(done, copy)
+    shutil.copytree(done, copy, symlinks=True)  # the output folder's pointer and shortcuts are relative links
     return copy
 
 
@@ -114,10 +118,11 @@ def test_first_run_writes_everything_with_a_complete_manifest(done):
 
 def test_rerun_is_a_no_op(done):
     out = done / "out"
-    before = snapshot(out)
+    before, published = snapshot(out), published_dir(out)
     started = time.perf_counter()
     summary = run_in(done)
     assert summary.nothing_changed and summary.exit_code == 0
+    assert published_dir(out) == published and not list((out / "runs").glob(".partial-*"))  # nothing published
     assert summary.recomputed == []
     assert set(summary.reused) == {"ingest", *(f"{s}:Warwickshire" for s in FORCE_STAGES)}
     assert snapshot(out) == before  # not one file rewritten, not even the manifest
@@ -217,12 +222,13 @@ def test_killed_run_leaves_previous_outputs_and_the_next_run_completes(workspace
     proc = subprocess.Popen([sys.executable, "-m", "ncpm", "run", "--config", str(workspace / "ncpm.toml"), "--full",
                              "-q"], cwd=workspace, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    figures = out / "warwickshire" / "figures"
     try:
         while time.monotonic() < deadline and proc.poll() is None:
             if kill_after == "first write" and _newest_change(out, started):
                 break
-            if kill_after == "figures" and any(p.stat().st_mtime > started for p in figures.iterdir()):
+            # the run writes into its generation folder, runs/.partial-<n>, published only when complete
+            figures = [p for f in (out / "runs").glob(".partial-*/warwickshire/figures") for p in f.iterdir()]
+            if kill_after == "figures" and any(p.stat().st_mtime > started for p in figures):
                 break
             time.sleep(0.01)
         assert proc.poll() is None, f"the run finished before it could be killed: {proc.stderr.read()!r}"

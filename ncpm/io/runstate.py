@@ -136,9 +136,21 @@ class RunLock:
         self.path.unlink(missing_ok=True)
 
 
+def published_dir(out_dir: str | Path) -> Path:
+    """The folder holding the current complete run of the output folder ``out_dir`` (``out_dir/runs/<n>``, as its
+    pointer names it: see :mod:`ncpm.io.publish`), or ``out_dir`` itself when it has no pointer (a folder written
+    before runs were published as generations, or a generation folder given directly). Resolve it once and read
+    every file of a run from it: a run published meanwhile does not change what it holds.
+    """
+    from ncpm.io.publish import published_dir as resolve
+
+    return resolve(out_dir)
+
+
 def read_manifest(folder: Path) -> dict:
-    """The manifest of the last complete run in ``folder`` ({} when there is none or it is unreadable)."""
+    """The manifest of the last complete run in ``folder`` ({} when there is none or it is unreadable): the
+    published run's (:func:`published_dir`)."""
     try:
-        return json.loads((Path(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return json.loads((published_dir(folder) / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}

@@ -14,6 +14,7 @@ period[M]
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -55,6 +56,8 @@ def atomic_write(path: str | Path, writer_fn: Callable[[Path], object]) -> Path:
     (``mkstemp``'s 0600) until it is complete. A symbolic link at ``path`` is replaced, never written through.
     """
     path = Path(path)
+    if path.is_dir() and not path.is_symlink():  # a folder where a file name was wanted (ncpm export --out FOLDER)
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
