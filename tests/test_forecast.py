@@ -262,10 +262,10 @@ def test_short_zero_constant_and_gappy_series_fall_back_on_the_record(engine):
     assert (got.loc[got[schema.MEASURE] == "constant", VALUE_COLUMNS] == 7).all().all()
 
 
-@given(st.lists(st.integers(0, 30), min_size=1, max_size=40))
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=48), st.sampled_from(["model", "calibrated"]))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_any_small_series_gives_ordered_non_negative_values_fast(counts):
-    got = forecast(_series(counts), horizon=4, engine="fast")
+def test_any_small_series_gives_ordered_non_negative_values_fast(counts, intervals):
+    got = forecast(_series(counts), horizon=4, engine="fast", intervals=intervals)
     assert len(got) == 4
     values = got[VALUE_COLUMNS].to_numpy(float)
     finite = np.isfinite(values).all(axis=1)
@@ -506,6 +506,18 @@ def test_backtest_metrics_by_hand():
     assert summary.loc[0, "mase"] == pytest.approx(second["mase"])
     per_series = backtest_summary(res, by=schema.SERIES_KEY)
     assert per_series[schema.MEASURE].tolist() == ["m"]
+
+
+def test_backtest_passes_the_interval_method_on():
+    v = _frame(1, months=60, seed=9)
+    kwargs = {"horizon": 6, "engine": "fast", "method": "ETS(A,N,A)"}
+    for intervals in ("model", "calibrated"):
+        res = backtest(v, origins=["2022-06"], intervals=intervals, **kwargs)
+        made = forecast_vs_actual(v, "2022-06", intervals=intervals, **kwargs)
+        inside = (made["actual"] >= made["lo_80"]) & (made["actual"] <= made["hi_80"])
+        assert res["coverage_80"].iloc[0] == pytest.approx(inside.mean())
+    wide = forecast(v, origin="2022-06", intervals="calibrated", **kwargs)
+    assert not np.allclose(wide["hi_80"], forecast(v, origin="2022-06", intervals="model", **kwargs)["hi_80"])
 
 
 def test_backtest_default_origins_fast():
