@@ -479,7 +479,12 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     ``rates``: ``measures.outcome_rate`` output (``outcomes``, ``n``, ``rate``, ``lo``, ``hi`` Wilson 95%,
     ``caution``, ``window``, ``over_100``). METHODS.md, Outcome rate: caution for small numbers.
 
-    Example: "In May 2023, the 'action taken' outcome rate for Violence with Injury was 7.3%."
+    The rate is compared with the month before, as rounded (one decimal place): the same rounded rate "remains at"
+    it ("remains at 4.3%, as in April 2023"), else the earlier rate is given ("was 7.3%, up from 6.9% in April
+    2023"); no comparison when the month before has no rate.
+
+    Example: "In May 2023, the 'action taken' outcome rate for Violence with Injury was 7.3%, up from 6.9% in April
+    2023."
     """
     month = to_month(month)
     row = one_row(rates, "outcome rates", force=force, area=area, measure=measure, month=month)
@@ -487,8 +492,20 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     window = int(row[WINDOW]) if WINDOW in row.index and not is_missing(row[WINDOW]) else 1
     rolling = f"rolling {window}-month " if window > 1 else ""
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
-    text = (f"In {month_label(month)}, the {rolling}'action taken' outcome rate for {measure_label(measure)}"
-            f"{where} was {percent(rate, 1)}")
+    before = select_rows(rates, "outcome rates", force=force, area=area, measure=measure, month=month - 1)
+    if WINDOW in before.columns:
+        before = before[(before[WINDOW].astype(float) == window).to_numpy()]
+    previous = _num(before.iloc[0][RATE]) if len(before) == 1 else float("nan")
+    head = f"In {month_label(month)}, the {rolling}'action taken' outcome rate for {measure_label(measure)}{where}"
+    if not math.isfinite(previous):
+        movement = None
+        text = f"{head} was {percent(rate, 1)}"
+    elif percent(previous, 1) == percent(rate, 1):
+        movement = "unchanged"
+        text = f"{head} remains at {percent(rate, 1)}, as in {month_label(month - 1)}"
+    else:
+        movement = "up" if rate > previous else "down"
+        text = f"{head} was {percent(rate, 1)}, {movement} from {percent(previous, 1)} in {month_label(month - 1)}"
     caution = bool(row[CAUTION]) if CAUTION in row.index and not is_missing(row[CAUTION]) else False
     if caution:
         text += (f", although caution is advised: with n={n:,} offences, its 95% interval runs from "
@@ -498,7 +515,8 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     if over:
         text += " More outcomes than offences were recorded, as outcomes can relate to offences recorded earlier."
     facts = {"rate": rate, "n": n, "outcomes": int(row[OUTCOMES_N]) if OUTCOMES_N in row.index else None,
-             "lo": float(row[LO]), "hi": float(row[HI]), "caution": caution, "window": window, "over_100": over}
+             "lo": float(row[LO]), "hi": float(row[HI]), "caution": caution, "window": window, "over_100": over,
+             "previous_rate": previous, "movement": movement}
     return _statement("outcome_rate", force, measure, month, text, facts, area=area, id=id)
 
 
@@ -530,15 +548,19 @@ def _part_whole(rows: pd.DataFrame) -> tuple[float, float]:
 
 def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
                     area: str = schema.WHOLE_FORCE, tolerance: float = SHARE_TOLERANCE, suppress_below: int = 0,
-                    noun: str = _LPA, id: str | None = None) -> Statement:
+                    noun: str = _LPA, against: str | None = None, id: str | None = None) -> Statement:
     """The share of a sub-measure in its parent, in words near a simple fraction, else a whole percentage (S5, S8).
 
     ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
     ``suppress_below``: for an LPA, :class:`Withheld` when the part, the rest or the whole is a count from 1 to
     ``suppress_below`` - 1 (disclosure control; 0 = none).
 
+    ``against="month"``: the share is compared with the month before ("up from a quarter (n=8) in May 2023", "down
+    from ...", "the same share as in May 2023" when both read the same); the share "has increased" or "has
+    decreased" in the facts (``movement``: "up", "down", "unchanged"). None: no comparison.
+
     Example: "In June 2023, knife-enabled personal robbery accounted for a third (n=10) of Robbery Personal
-    offences."
+    offences, down from 39% (n=12) in May 2023."
     """
     month = to_month(month)
     rows = _share_rows(shares, force, part, whole, area=area, month=month)
@@ -551,10 +573,24 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
         if _disclosive((n, total - n, total), suppress_below):
             raise Withheld(f"{area} LPA counts below {suppress_below} (disclosure control)")
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area, noun=noun)}"
-    text = (f"In {month_label(month)}, {measure_label(part)} accounted for {fraction_words(value, tolerance)} "
-            f"(n={n:,}) of {offences_noun(whole)}{where}.")
-    facts = {"share": value, "n": n, "part": part, "whole": whole, "words": fraction_words(value, tolerance)}
-    return _statement("share", force, whole, month, text, facts, area=area, id=id)
+    words = fraction_words(value, tolerance)
+    text = (f"In {month_label(month)}, {measure_label(part)} accounted for {words} "
+            f"(n={n:,}) of {offences_noun(whole)}{where}")
+    facts = {"share": value, "n": n, "part": part, "whole": whole, "words": words}
+    if against not in (None, "month"):
+        raise ConfigError(f"against must be 'month' or None, not {against!r}")
+    before = _share_rows(shares, force, part, whole, area=area, month=month - 1) if against else shares.iloc[:0]
+    if len(before) == 1 and not is_missing(before.iloc[0][SHARE]):
+        earlier, earlier_n = float(before.iloc[0][SHARE]), int(before.iloc[0][N])
+        was = fraction_words(earlier, tolerance)
+        if was == words:
+            movement = "unchanged"
+            text += f", the same share as in {month_label(month - 1)}"
+        else:
+            movement = "up" if value > earlier else "down"
+            text += f", {movement} from {was} (n={earlier_n:,}) in {month_label(month - 1)}"
+        facts.update({"previous_share": earlier, "previous_n": earlier_n, "movement": movement})
+    return _statement("share", force, whole, month, text + ".", facts, area=area, id=id)
 
 
 def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, month: object, *,
@@ -769,6 +805,70 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
         facts.update({"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
                       "places": int(rc["places"]), "rank_label": str(rc[LABEL])})
     return _statement("peers", force, measure, month, text + ".", facts, id=id)
+
+
+def msg_outlier_statement(msg_result: pd.DataFrame, force: str, measure: str, month: object, *,
+                          id: str | None = None) -> Statement:
+    """Whether the force is an outlier in its Most Similar Group (MSG) for ``measure`` (S1: "The force are not
+    considered by the HO to be an 'outlier'"), from the flags of ``peers.msg_compare`` at ``month`` (both flags:
+    "an outlier"; one: "a statistical outlier" or "a descriptive outlier"; none: "not an outlier"; METHODS.md,
+    MSG). :class:`InputError` when the month has no MSG comparison (no MSG average: the reason in ``flag_note``).
+
+    Example: "Warwickshire is not an outlier in its Most Similar Group (MSG) for homicide."
+    """
+    month = to_month(month)
+    row = one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
+    if is_missing(row[MSG_AVERAGE]):
+        note = "" if FLAG_NOTE not in row.index or is_missing(row[FLAG_NOTE]) else f": {row[FLAG_NOTE]}"
+        raise InputError(f"no MSG comparison for {force}, {measure}, {month}{note}", file="MSG comparison")
+    flags = [bool(row[c]) if c in row.index and not is_missing(row[c]) else False
+             for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER)]
+    now = _outlier_words(*flags)
+    text = f"{force} is {now or 'not an outlier'} in its Most Similar Group (MSG) for {measure_label(measure)}."
+    facts = {"outlier": now, "descriptive": flags[0], "statistical": flags[1], "rate": float(row[RATE]),
+             "msg_average": float(row[MSG_AVERAGE])}
+    return _statement("msg_outlier", force, measure, month, text, facts, id=id)
+
+
+def _trend(profile: Mapping[str, object]) -> tuple[str, str]:
+    """A quarter profile's trend: its movement month to month and its standing against the preceding months
+    ("substantially" dropped: "above" and "substantially above" are one trend)."""
+    movement = "stable" if profile["stable"] else str(profile["movement_label"]).replace("substantially ", "")
+    preceding = str(profile.get("preceding_label", "")).replace("substantially ", "")
+    return movement, preceding
+
+
+def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Mapping[str, Mapping[str, object]],
+                          force: str, measure: str, month: object, *, noun: str = _LPA,
+                          id: str | None = None) -> Statement:
+    """Whether the force's quarter trend is seen in each LPA (S7: "This trend is observed in all three Local PAs").
+
+    ``force_profile`` and ``lpa_profiles`` (area -> profile): ``measures.quarter_profile`` for the force and for
+    each LPA. The trend is the movement month to month ("stable", "above"/"below" for a rise or fall) and the
+    standing against the preceding months ("above", "in line with", "below"; "substantially" counts as the same
+    direction): the same trend in every LPA is "observed in all three LPAs", in some "in two of the three LPAs
+    (East and South)", in none "in none of the three LPAs". No count is given, so no count needs disclosure control.
+
+    Example: "This trend is observed in all three LPAs."
+    """
+    month = to_month(month)
+    if not lpa_profiles:
+        raise InputError(f"no LPA quarter profiles for {force}, {measure}, {month}", file="quarter profile")
+    trend = _trend(force_profile)
+    same = sorted(a for a, prof in lpa_profiles.items() if _trend(prof) == trend)
+    k = len(lpa_profiles)
+    areas = _counted_areas(k, noun)
+    if len(same) == k:
+        where = f"in all {areas}" if k > 2 else f"in both {areas}" if k == 2 else f"in {_named_areas(same, noun)}"
+    elif not same:
+        where = f"in none of the {areas}"
+    else:
+        where = f"in {count_words(len(same))} of the {areas} ({join_words(same)})"
+    text = f"This trend is observed {where}{'' if force_profile.get('complete', True) else ' so far'}."
+    facts = {"quarter": str(force_profile["quarter"]), "trend": trend, "same": same,
+             "different": sorted(set(lpa_profiles) - set(same)), "areas": k,
+             "trends": {a: _trend(prof) for a, prof in lpa_profiles.items()}}
+    return _statement("lpa_profile", force, measure, month, text, facts, id=id)
 
 
 def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month: object, *, window: int = 6,

@@ -54,13 +54,13 @@ SATISFACTION_MEASURE = "da_satisfaction"  # the plan's measure for the rolling s
 # Which statements each measure gets (the seed report's Appendix B). Kinds are built by the functions in
 # _BUILDERS below; a measure absent from the data is left out with a note.
 STATEMENT_PLAN: dict[str, tuple[str, ...]] = {
-    "homicide": ("period_change",),
+    "homicide": ("period_change", "msg_outlier"),
     "firearms": ("quarter_total",),
     "knife_crime": ("volume_notable",),
     "violence_with_injury": ("change_year", "outcome_rate", "forecast_direction"),
     "robbery_personal": ("volume", "share:robbery_personal_knife", "outcome_rate"),
     "burglary_residential": ("volume_ranked", "outcome_rate"),
-    "theft_from_person": ("quarter_profile", "lpa_share:theft_from_person_pickpocket"),
+    "theft_from_person": ("quarter_profile", "lpa_profile", "lpa_share:theft_from_person_pickpocket"),
     "vehicle_crime": ("volume_forecast", "lpa_change", "share_lpa:vehicle_motorcycle_theft", "outcome_rate", "peers"),
     "da_satisfaction": ("satisfaction",),
 }
@@ -79,6 +79,7 @@ _KIND_WORDS = {  # statement kinds as the "Not in this report" list names them
     "share": "share", "share_lpa": "share by local policing area", "lpa_share": "share by local policing area",
     "lpa_change": "change by local policing area", "quarter_profile": "quarter profile",
     "peers": "Most Similar Group comparison", "satisfaction": "rolling satisfaction rate",
+    "msg_outlier": "Most Similar Group outlier flag", "lpa_profile": "quarter profile by local policing area",
 }
 
 
@@ -530,6 +531,10 @@ def _has_msg_average(res: QuarterResults, measure: str) -> bool:
     return value is not None and not pd.isna(value)
 
 
+def _has_rows(frame: pd.DataFrame, measure: str, area: str) -> bool:
+    return bool(((frame[schema.MEASURE].astype(str) == measure) & (frame[schema.AREA].astype(str) == area)).any())
+
+
 def _has_lpas(res: QuarterResults, measure: str) -> bool:
     v = res.tables["volumes"]
     return bool(((v[schema.MEASURE].astype(str) == measure) & (v[schema.AREA].astype(str) != schema.WHOLE_FORCE)).any())
@@ -614,7 +619,8 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
         note = _force_row(ours.assign(**{schema.AREA: schema.WHOLE_FORCE}), among[0], month, schema.FLAG_NOTE)
         out.append(Omission("Most Similar Group comparison", note if isinstance(note, str) and note
                             else f"no Most Similar Group for {res.force}", method="peers"))
-    among = [m for m in volume_measures if _uses(m, "lpa_change", "lpa_share", "share_lpa") or m in LPA_FIGURES]
+    among = [m for m in volume_measures if _uses(m, "lpa_change", "lpa_share", "share_lpa", "lpa_profile")
+             or m in LPA_FIGURES]
     out += _gaps("LPA", "breakdown by local policing area",
                  {m: "the data count the force as a whole only" for m in among if not _has_lpas(res, m)}, among)
     return out
@@ -720,7 +726,7 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
     quarter_forecast = t.get("forecast_quarter") if _has_forecast(t.get("forecast_quarter"), measure) else None
     if name in ("share", "share_lpa", "lpa_share") and part not in present:
         return []
-    if name in ("share_lpa", "lpa_share", "lpa_change") and not _has_lpas(res, measure):
+    if name in ("share_lpa", "lpa_share", "lpa_change", "lpa_profile") and not _has_lpas(res, measure):
         return []
     if name == "period_change":
         return [narrative.period_change_statement(t["volumes"], t["period_6"], f, measure, m)]
@@ -748,7 +754,7 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
             return []
         return [narrative.outcome_rate_statement(t["outcome_rates_1"], f, measure, _outcome_month(res))]
     if name == "share":
-        return [narrative.share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m)]
+        return [narrative.share_statement(t[SUB_MEASURE_SHARES], f, part, measure, m, against="month")]
     if name == "share_lpa":
         area = _lpa_singled_out(res, measure)
         return [] if area is None else [narrative.share_statement(
@@ -764,6 +770,19 @@ def _build(kind: str, res: QuarterResults, measure: str) -> list[narrative.State
         profile = measures.quarter_profile(t["baseline"], quarter_forecast, f, measure, m,
                                            in_line=res.options.in_line, substantial=res.options.substantial)
         return [narrative.quarter_profile_statement(profile, f, measure, m)]
+    if name == "lpa_profile":
+        opts = res.options
+        whole = measures.quarter_profile(t["baseline"], None, f, measure, m, in_line=opts.in_line,
+                                         substantial=opts.substantial)
+        areas = sorted(set(_located(t["baseline"])[schema.AREA].astype(str)) - {schema.WHOLE_FORCE})
+        lpas = {a: measures.quarter_profile(t["baseline"], None, f, measure, m, area=a, in_line=opts.in_line,
+                                            substantial=opts.substantial)
+                for a in areas if _has_rows(t["baseline"], measure, a)}
+        return [narrative.lpa_profile_statement(whole, lpas, f, measure, m, noun=opts.area_noun)]
+    if name == "msg_outlier":  # only where the MSG comparison exists: no group, no statement and nothing missing
+        if "msg" not in t or not _has_msg_average(res, measure):
+            return []
+        return [narrative.msg_outlier_statement(t["msg"], f, measure, m)]
     if name == "peers":
         if not _monthly_ranks_complete(res, measure):
             return period_peer_statements(res, measure)

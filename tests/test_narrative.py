@@ -531,3 +531,97 @@ def test_lpa_statements_never_publish_a_count_disclosure_control_suppresses():
                part="vehicle_motorcycle_theft", whole="vehicle_crime")
     with pytest.raises(Withheld):
         nv.share_statement(sh, F, "vehicle_motorcycle_theft", "vehicle_crime", JUN, area="North", suppress_below=5)
+
+
+# --- issue 16 item 2: statements the seed makes (computed from the frames) ------------------------------------
+
+@pytest.mark.parametrize("before, now, expected", [
+    ("above", "in line with", "back in line with the 3-year average."),  # robbery "returned to the 3-year average"
+    ("below", "in line with", "back in line with the 3-year average."),
+    ("in line with", "in line with", ", in line with the 3-year average."),
+    ("above", "above", ", above the 3-year average."),
+])
+def test_returned_to_the_three_year_average_only_after_a_month_away_from_it(before, now, expected):
+    b = baseline_rows("robbery_personal", 30, now, prev_comparison=before, z=0.5)
+    s = nv.volume_statement(b, None, F, "robbery_personal", JUN)
+    assert s.text.endswith(expected) and s.facts["back_in_line"] is (before != "in line with" == now)
+
+
+@pytest.mark.parametrize("may, june, tail, movement", [
+    ((8, 31), (10, 30), ", up from a quarter (n=8) in May 2023.", "up"),  # the knife-enabled share "has increased"
+    ((12, 31), (10, 30), ", down from 39% (n=12) in May 2023.", "down"),
+    ((10, 29), (10, 30), ", the same share as in May 2023.", "unchanged"),
+])
+def test_share_against_the_month_before(may, june, tail, movement):
+    sh = share_rows([{"area": "Force", "month": "2023-05", "share": may[0] / may[1], "n": may[0]},
+                     {"area": "Force", "month": "2023-06", "share": june[0] / june[1], "n": june[0]}])
+    s = nv.share_statement(sh, F, "robbery_personal_knife", "robbery_personal", JUN, against="month")
+    assert s.text == ("In June 2023, knife-enabled personal robbery accounted for a third (n=10) of Robbery Personal "
+                      "offences" + tail)
+    assert s.facts["movement"] == movement
+    alone = nv.share_statement(sh.iloc[1:], F, "robbery_personal_knife", "robbery_personal", JUN, against="month")
+    assert alone.text.endswith("of Robbery Personal offences.") and "movement" not in alone.facts
+
+
+def rates_two_months(april, may, measure="burglary_residential", n=93):
+    rows = [{"month": m, "outcomes": round(r * n), "n": n, "rate": r, "lo": 0.01, "hi": 0.1, "caution": False,
+             "window": 1, "over_100": False} for m, r in (("2023-04", april), ("2023-05", may))]
+    return frame(rows, force=F, area="Force", measure=measure)
+
+
+@pytest.mark.parametrize("april, may, text, movement", [
+    (0.0431, 0.0430, "remains at 4.3%, as in April 2023.", "unchanged"),  # the seed's "remains at 4.3%"
+    (0.0684, 0.0430, "was 4.3%, down from 6.8% in April 2023.", "down"),
+    (0.0250, 0.0430, "was 4.3%, up from 2.5% in April 2023.", "up"),
+])
+def test_outcome_rate_remains_or_moves_against_the_month_before(april, may, text, movement):
+    s = nv.outcome_rate_statement(rates_two_months(april, may), F, "burglary_residential", MAY)
+    assert s.text == "In May 2023, the 'action taken' outcome rate for Burglary Residential " + text
+    assert s.facts["movement"] == movement
+
+
+def homicide_msg(descriptive, statistical, average=0.0085):
+    return frame([{"month": "2023-06", "rate": 0.0101, "msg_average": average, "descriptive_outlier": descriptive,
+                   "statistical_outlier": statistical, "flag_note": "simple average of 8 forces"}],
+                 force=F, measure="homicide")
+
+
+@pytest.mark.parametrize("flags, words", [
+    ((False, False), "is not an outlier"),  # S1: "The force are not considered by the HO to be an 'outlier'"
+    ((True, True), "is an outlier"),
+    ((False, True), "is a statistical outlier"),
+    ((True, False), "is a descriptive outlier"),
+])
+def test_homicide_msg_outlier_flag(flags, words):
+    s = nv.msg_outlier_statement(homicide_msg(*flags), F, "homicide", JUN)
+    assert s.text == f"Warwickshire {words} in its Most Similar Group (MSG) for homicide."
+    assert s.id == "S1" and s.kind == "msg_outlier"
+
+
+def test_homicide_msg_outlier_needs_an_msg_comparison():
+    with pytest.raises(InputError, match="no MSG comparison"):
+        nv.msg_outlier_statement(homicide_msg(False, False, average=float("nan")), F, "homicide", JUN)
+
+
+def trend_profile(stable=True, movement="in line with", preceding="substantially above"):
+    return {"quarter": "Q1 2023/24", "complete": True, "stable": stable, "movement_label": movement,
+            "preceding_label": preceding}
+
+
+@pytest.mark.parametrize("lpas, text, same", [
+    ({"East": trend_profile(), "North": trend_profile(preceding="above"), "South": trend_profile()},
+     "This trend is observed in all three LPAs.", ["East", "North", "South"]),
+    ({"East": trend_profile(), "North": trend_profile(preceding="in line with"), "South": trend_profile()},
+     "This trend is observed in two of the three LPAs (East and South).", ["East", "South"]),
+    ({"East": trend_profile(stable=False, movement="above"), "North": trend_profile(preceding="below")},
+     "This trend is observed in none of the two LPAs.", []),
+])
+def test_the_quarter_trend_in_each_lpa(lpas, text, same):
+    s = nv.lpa_profile_statement(trend_profile(), lpas, F, "theft_from_person", JUN)
+    assert s.text == text and s.facts["same"] == same and s.id == "S7"
+
+
+def test_the_quarter_trend_by_district_names_them_alone():
+    lpas = {"Rugby": trend_profile(), "Warwick": trend_profile(preceding="in line with"), "Stratford": trend_profile()}
+    s = nv.lpa_profile_statement(trend_profile(), lpas, F, "theft_from_person", JUN, noun="")
+    assert s.text == "This trend is observed in two of the three areas (Rugby and Stratford)."
