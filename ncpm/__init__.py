@@ -40,9 +40,12 @@ _PUBLIC = {
     "Statement": "narrative", "compute_quarter": "quarter", "QuarterOptions": "quarter",
     "quarter_statements": "quarter", "quarter_figures": "quarter", "summary_table": "quarter",
     "run": "batch", "load_config": "config",
+    # a finished run's results, read back (notebooks): tables and statements as the report gives them
+    "load_run": "results", "open_quarter": "results", "table_view": "results", "facts_table": "results",
 }
 _SUBMODULES = {"schema", "periods", "errors", "forces", "catalogue", "io", "measures", "spc", "forecast", "peers",
-               "narrative", "plots", "report", "quarter", "disclosure", "batch", "config", "demo", "cli"}
+               "narrative", "plots", "report", "quarter", "disclosure", "batch", "config", "demo", "cli",
+               "results"}
 
 __all__ = sorted(_PUBLIC) + ["__version__"]
 

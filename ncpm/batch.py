@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ncpm.engine import Engine, EngineOptions, canonical_order, series_chunks
 from ncpm.io import LoadResult
 from ncpm.io.store import concat_sources
+from ncpm.schema import SERIES_KEY
 
 log = logging.getLogger("ncpm")
 
@@ -66,22 +68,32 @@ def load_demo() -> dict[str, pd.DataFrame]:
     return frames_by_kind(read_inputs([demo_dir()]))
 
 
-def demo_config():
-    """The configuration of the main job on the demo data: Warwickshire, Q1 2023/24, every default."""
+DEMO_ENGINE = "fast"  # the demo's forecast engine: on the demo data its statements are the reference engine's
+
+
+def demo_config(engine: str = DEMO_ENGINE):
+    """The configuration of the main job on the demo data: Warwickshire, Q1 2023/24, every default but the forecast
+    engine: the fast one (seconds; on the demo data the report's statements are word for word those of the
+    statsmodels reference engine, which takes minutes: ``engine="statsmodels"``)."""
     from ncpm.config import load_config_text
 
-    return load_config_text('[scope]\nforces = ["Warwickshire"]\nquarter = "Q1 2023/24"\n', base_dir=project_root())
+    return load_config_text(f'[scope]\nforces = ["Warwickshire"]\nquarter = "Q1 2023/24"\n[forecast]\nengine = "{engine}"\n',
+                            base_dir=project_root())
 
 
 NOTEBOOKS = ("knife_crime", "theft_from_person", "vehicle_crime", "ncpm_quarter")
 
 
 def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: Iterable[str] = NOTEBOOKS,
-                     timeout: int = 900) -> list[Path]:
-    """Execute the notebooks in a fresh kernel (their defaults: the demo data) and write each as HTML, atomically.
+                     timeout: int = 900, run: str | Path | None = None, workers: int = 2) -> list[Path]:
+    """Execute the notebooks, each in a fresh kernel, and write each as HTML, atomically.
 
-    ``source``: the folder holding ``<name>.ipynb`` (default: ``notebooks/`` of the project); a notebook that is not
-    there is skipped. Returns the HTML files written.
+    ``run``: the output folder of the run whose results the notebooks read (given to them as their ``RUN``
+    parameter, the papermill way: a cell tagged "injected-parameters" after the "parameters" one); None: their
+    default, ``data/processed``. They read the run's tables and statements, so they show the report's figures and
+    take seconds. ``workers``: how many notebooks run at once (each kernel is a process). ``source``: the folder
+    holding ``<name>.ipynb`` (default: ``notebooks/`` of the project); a notebook that is not there is skipped.
+    Returns the HTML files written, in the order of ``names``.
     """
     try:
         import nbformat
@@ -90,22 +102,29 @@ def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: 
     except ImportError:
         log.warning("notebooks not rendered: install the extra with  pip install 'ncpm[notebooks]'")
         return []
+    from concurrent.futures import ThreadPoolExecutor
+
     from ncpm.io.store import atomic_write_bytes
 
     source = Path(source) if source is not None else project_root() / "notebooks"
-    written = []
-    for name in names:
-        path = source / f"{name}.ipynb"
-        if not path.exists():
-            continue
+
+    def render(path: Path) -> Path:
         nb = nbformat.read(path, as_version=4)
+        if run is not None:
+            at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+            cell = nbformat.v4.new_code_cell(f"RUN = {str(Path(run).resolve())!r}")
+            cell.metadata["tags"] = ["injected-parameters"]
+            nb.cells.insert(at + 1, cell)
         NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(source)}}).execute()
         html, _ = HTMLExporter().from_notebook_node(nb)
-        out = Path(out_dir) / f"{name}.html"
+        out = Path(out_dir) / f"{path.stem}.html"
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(out, html.encode("utf-8"))
-        written.append(out)
-    return written
+        return out
+
+    paths = [source / f"{name}.ipynb" for name in names if (source / f"{name}.ipynb").exists()]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        return list(pool.map(render, paths))
 
 
 def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bool = False) -> list[LoadResult]:
@@ -174,6 +193,16 @@ class RunSummary:
     warnings: list[str] = field(default_factory=list)
     nothing_changed: bool = False
 
+    def up_to_date_message(self) -> str:
+        """What a rerun with nothing to do says: ``ncpm: up to date (nothing changed since the run of 2026-12-01
+        10:12; outputs in data/processed)``."""
+        when = str(self.manifest.get("finished", ""))[:16]
+        since = f"the run of {when}" if when else "the last run"
+        return f"ncpm: up to date (nothing changed since {since}; outputs in {self.out_dir})"
+
+
+BAR_WIDTH = 20  # characters of the per-series bar within a stage
+
 
 class _Progress:
     """A stage counter: ``[3/5] Warwickshire: forecasts (computing)``, rewritten in place on a terminal, one log line
@@ -181,17 +210,29 @@ class _Progress:
 
     def __init__(self, total: int, stream=None) -> None:
         self.total, self.done, self.stream = total, 0, stream
+        self.label = ""
 
     def step(self, label: str) -> None:
         from ncpm.io.publish import kill_point
 
         kill_point(f"step:{self.done + 1}")  # test hook: every stage before this one is complete
         self.done += 1
+        self.label = label
         if self.stream is not None:
             self.stream.write(f"\r\033[K[{self.done}/{self.total}] {label}")
             self.stream.flush()
         else:
             log.info("[%d/%d] %s", self.done, self.total, label)
+
+    def items(self, done: int, total: int, noun: str = "series") -> None:
+        """Within the current stage, on a terminal only: ``[3/5] Warwickshire: forecasts (computing) [#####.....]
+        37/120 series``; a log gets its one line per stage."""
+        if self.stream is None or total <= 0:
+            return
+        filled = round(BAR_WIDTH * done / total)
+        self.stream.write(f"\r\033[K[{self.done}/{self.total}] {self.label} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]"
+                          f" {done}/{total} {noun}")
+        self.stream.flush()
 
     def close(self) -> None:
         if self.stream is not None and self.done:
@@ -277,15 +318,34 @@ class _Unpublished:
             self.generation.discard()
 
 
-def _relative_keys(fingerprints: dict[str, str], base: Path) -> dict[str, str]:
-    """Input files under the configuration's folder keyed relative to it, so a project folder can be moved or
-    copied without its inputs counting as changed."""
-    base = base.resolve()
-    out = {}
-    for name, digest in fingerprints.items():
-        path = Path(name).resolve()
-        out[path.relative_to(base).as_posix() if path.is_relative_to(base) else name] = digest
-    return out
+def _up_to_date(previous: dict, request: str, out_dir: Path, inputs: list[Path], base: Path) -> bool:
+    """Whether the published run is up to date, decided from its manifest without reading a table or hashing a
+    file: the same request (configuration, scope, ncpm version), every input with the size and modification time
+    recorded, and every output too. Anything else goes through the stage checks (which hash what changed)."""
+    from ncpm.io.runstate import input_stats, outputs_unchanged, published_dir, relative_keys
+
+    if not previous or previous.get("request") != request or not all(p.exists() for p in inputs):
+        return False
+    try:
+        stats = relative_keys(input_stats(inputs), base)
+    except OSError:
+        return False
+    return stats == previous.get("inputs", {}).get("stats") and outputs_unchanged(
+        published_dir(out_dir), previous.get("output_stats", {}))
+
+
+def _fingerprints(inputs: list[Path], base: Path, previous: dict) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """The inputs' content hashes and ``[size, mtime_ns]``, keyed as the manifest keys them (relative to the configuration's folder);
+    a file with the size and time the previous manifest recorded keeps its hash unread."""
+    from ncpm.io.runstate import fingerprint_inputs, input_stats, relative_keys
+
+    stats = input_stats(inputs)
+    names = relative_keys({name: name for name in stats}, base)  # manifest key -> file
+    before = previous.get("inputs", {})
+    old_stats, old_hashes = before.get("stats", {}), before.get("fingerprints", {})
+    known = {name: (old_stats[key], old_hashes[key]) for key, name in names.items()
+             if key in old_stats and key in old_hashes}
+    return (relative_keys(fingerprint_inputs(inputs, known, stats), base), relative_keys(stats, base))
 
 
 def _update_store(results, store: Path, write_store, previous: Path | None = None) -> list[Path]:
@@ -391,9 +451,8 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     from ncpm.config import load_config
     from ncpm.errors import InputError
     from ncpm.io.publish import Generation, kill_point
-    from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, fingerprint_inputs, read_manifest
+    from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, output_stats, read_manifest
     from ncpm.io.store import atomic_write_bytes, read_store, read_table, write_store
-    from ncpm.quarter import QuarterOptions
 
     cfg = config if config is not None else load_config(None)
     out_dir = Path(out) if out is not None else cfg.path(cfg.output.dir)
@@ -415,6 +474,19 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         if removed:
             log.warning("removed %d temporary file(s) left by an interrupted run", removed)
         previous = {} if full else read_manifest(out_dir)
+        # the project folder too: the report names its input files, so a moved project renders it again
+        request = combine(__version__, cfg.as_dict(), scope_forces, as_of, quarter,
+                          str(Path(cfg.base_dir).resolve()))
+        if _up_to_date(previous, request, out_dir, [cfg.path(p) for p in cfg.inputs.paths], Path(cfg.base_dir)):
+            # decided from the manifest alone: no table read, no file hashed, nothing written
+            summary.nothing_changed, summary.manifest = True, previous
+            summary.reused = list(previous.get("stages", {}))
+            summary.problems = list(previous.get("problems", []))
+            summary.exit_code = 1 if summary.problems else 0
+            return summary
+        # statsmodels and matplotlib are loaded only now: a run with nothing to do never needs them
+        from ncpm.quarter import QuarterOptions
+
         # this run's files go into a new generation folder, published as a whole at the end (ncpm.io.publish)
         generation = unpublished.generation = Generation(out_dir, keep=cfg.output.previous_runs)
         prev_dir = generation.previous  # the published run: what a reused output is read from and linked to
@@ -427,7 +499,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             raise InputError(f"input not found: {', '.join(missing)}", file=str(missing[0]))
 
         started = time.perf_counter()
-        fingerprints = _relative_keys(fingerprint_inputs(inputs), Path(cfg.base_dir))
+        fingerprints, input_stat = _fingerprints(inputs, Path(cfg.base_dir), previous)
         ingest_key = combine(__version__, fingerprints)
         prev_stages = previous.get("stages", {})
         store = generation.dir / STORE
@@ -492,23 +564,36 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             methods["MSG version"] = ", ".join(sorted(set(msg_versions.values())))
         manifest = {
             "manifest_version": MANIFEST_VERSION, "ncpm_version": __version__, "config": cfg.as_dict(),
-            "inputs": {"fingerprints": fingerprints, "accounting": accounting},
+            "inputs": {"fingerprints": fingerprints, "stats": input_stat, "accounting": accounting},
             "sources": sources, "msg_version": msg_versions,
             "methods": methods, "disclosure": dataclasses.asdict(policy), "stages": stages,
             "outputs": dict(sorted(outputs.files.items())),
             "reports": {f: [str(generation.user_path(p)) for p in v] for f, v in report_paths.items()},
             "not_in_report": not_in_report,  # per force: what the report does not give and why (quarter.coverage)
             "problems": summary.problems, "warnings": summary.warnings,
+            "results": context.results,  # per force: the month, quarter, options and notes (ncpm.load_run)
+            "request": request,  # the configuration, scope and ncpm version: with the stats, the no-op check
         }
         unchanged = (previous and previous.get("stages") == stages and previous.get("outputs") == manifest["outputs"]
+                     and "results" in previous  # (ncpm.load_run reads it: a manifest without it is written anew)
                      and (prev_dir / MANIFEST_NAME).exists()
                      and not summary.recomputed)  # a stage rebuilt a missing or altered file: publish the repair
         if unchanged:
             generation.discard()  # nothing to publish: the published run stays, not one file rewritten
             summary.nothing_changed = True
             summary.manifest = previous
+            stats = {"request": request, "output_stats": output_stats(prev_dir, previous["outputs"])}
+            if any(previous.get(k) != v for k, v in stats.items()) or previous["inputs"].get("stats") != input_stat:
+                # the same content (touched files, another spelling of the configuration): only the sizes and
+                # times the next no-op check compares are brought up to date, in the published manifest
+                updated = previous | stats | {"inputs": previous["inputs"] | {"stats": input_stat}}
+                atomic_write_bytes(prev_dir / MANIFEST_NAME,
+                                   (json.dumps(updated, indent=2, default=str) + "\n").encode())
+                summary.manifest = updated
         else:
             manifest["timings_seconds"] = {k: round(v, 3) for k, v in timings.items()}
+            manifest["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")  # local time, as "up to date" says it
+            manifest["output_stats"] = output_stats(generation.dir, manifest["outputs"])
             atomic_write_bytes(generation.dir / MANIFEST_NAME,
                                (json.dumps(manifest, indent=2, default=str) + "\n").encode())
             kill_point("publish:manifest")  # test hook: the new run complete, not yet published
@@ -653,6 +738,44 @@ class _RunContext:
     prev_dir: Path | None = None  # the published run's folder: reused outputs are read and carried over from it
     omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
     districts: bool = False  # the volumes' areas are police.uk districts (named alone unless [areas] maps them)
+    results: dict = field(default_factory=dict)  # force -> month, quarter, options and notes, for the manifest
+
+
+def _counted(c: _RunContext, res, calls: int):
+    """The engine for a stage's per-series work: on a terminal, in this process, one that counts the series done
+    on the progress bar (:class:`_CountingEngine`); otherwise the run's engine as it is (a log gets one line per
+    stage, and worker processes keep their chunks)."""
+    if c.bar.stream is None or c.engine is not None:
+        return c.engine
+    from ncpm import schema
+
+    volumes = res.tables["volumes"]
+    whole = volumes[volumes[schema.AREA] == schema.WHOLE_FORCE]
+    n = len(whole.drop_duplicates(schema.SERIES_KEY))
+    # the statsmodels engine fits series one at a time anyway; the fast one fits a batch at once: ten steps
+    size = 1 if res.options.forecast_engine == "statsmodels" else max(1, -(-n // 10))
+    return _CountingEngine(c.bar, calls * n, size)
+
+
+class _CountingEngine(Engine):
+    """This process, chunk by chunk of whole series (series are independent: the same result), moving the progress
+    bar on after each chunk."""
+
+    def __init__(self, bar: _Progress, total: int, size: int) -> None:
+        super().__init__(EngineOptions("single"))
+        self.bar, self.total, self.size, self.done = bar, total, size, 0
+
+    def map(self, func, frame, *, key=SERIES_KEY, **kwargs):
+        key = list(key)
+        parts = []
+        for chunk in series_chunks(frame, self.size, key) if len(frame) else [frame]:
+            parts.append(func(chunk, **kwargs))
+            self.done += len(chunk.drop_duplicates(key))
+            self.bar.items(min(self.done, self.total), self.total)
+        return canonical_order(pd.concat(parts, ignore_index=True), key)
+
+
+RUN_VOLUMES = ("volumes",)  # the force's volumes as the measures read them (areas mapped), for ncpm.load_run
 
 
 def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
@@ -678,10 +801,12 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     common = (__version__, res.force, str(res.month), str(res.quarter), c.cfg.area_mapping(res.force))
     data_hash = c.data_hash
     plan = {
-        "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"]),
-                     q.MEASURE_TABLES, lambda: q.compute_measures(res, frames, engine=c.engine)),
+        "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"],
+                             RUN_VOLUMES),
+                     q.MEASURE_TABLES + RUN_VOLUMES, lambda: q.compute_measures(res, frames, engine=c.engine)),
         "forecasts": (combine(common, opts["forecast_method"], opts["forecast_engine"], opts["horizon"],
-                              data_hash["volumes"]), q.FORECAST_TABLES, lambda: q.compute_forecasts(res, engine=c.engine)),
+                              data_hash["volumes"]), q.FORECAST_TABLES,
+                      lambda: q.compute_forecasts(res, engine=_counted(c, res, calls=len(q.FORECAST_TABLES)))),
         "peers": (combine(common, opts, data_hash["volumes"], data_hash["population"], data_hash["msg"],
                           data_hash["period_counts"], data_hash["quarterly"]),
                   q.PEER_TABLES, lambda: q.compute_peers(res, frames)),
@@ -727,16 +852,25 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
             if rel.startswith(prefix) and not rel.startswith(f"{prefix}tables/"):
                 outputs.keep(rel, digest)
         c.omitted[res.force] = c.previous.get("not_in_report", {}).get(res.force, [])
+        c.results[res.force] = c.previous.get("results", {}).get(res.force) or _results_entry(res)
         summary.reused.append(name)
         return report_files, msg_version
     started = time.perf_counter()
     res.statements = q.quarter_statements(res)
     summary.warnings.extend(f"{res.force}: {n}" for n in res.notes)
     c.omitted[res.force] = [o.as_record() for o in res.omitted]
+    c.results[res.force] = _results_entry(res)
     written = _write_presentation(res, c, folder, msg_version)
     summary.recomputed.append(name)
     c.timings[name] = time.perf_counter() - started
     return written, msg_version
+
+
+def _results_entry(res) -> dict:
+    """What ``ncpm.load_run`` needs beside the tables and statements: the month and quarter reported, the options
+    and the run's notes for the force."""
+    return {"month": str(res.month), "quarter": str(res.quarter), "options": dataclasses.asdict(res.options),
+            "notes": list(res.notes)}
 
 
 def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | None) -> list[Path]:

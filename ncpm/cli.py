@@ -117,7 +117,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _print_run(summary) -> None:
     if summary.nothing_changed:
-        print(f"nothing changed since the last run: {summary.out_dir} is up to date")
+        print(summary.up_to_date_message())
     else:
         if summary.recomputed:
             print("recomputed: " + ", ".join(summary.recomputed))
@@ -192,7 +192,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = run(cfg, full=args.full, out=args.out, progress=_progress_stream(args))
     _print_run(summary)
     if cfg.output.notebooks and not args.no_notebooks:
-        for path in render_notebooks(summary.out_dir / "notebooks"):
+        for path in render_notebooks(summary.out_dir / "notebooks", run=summary.out_dir):  # they read this run
             print(f"notebook: {path}")
     return summary.exit_code
 

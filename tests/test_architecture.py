@@ -20,6 +20,7 @@ ALLOWED = {
     "demo": BASE,
     "batch": BASE | COMPUTE | {"io", "demo", "batch", "config", "export", "disclosure", "engine", "quarter"},
     "cli": BASE | COMPUTE | {"io", "demo", "batch", "config", "cli", "export", "quarter"},
+    "results": BASE | COMPUTE | {"io", "batch", "quarter"},  # a finished run's results read back (ncpm.load_run)
 }
 
 

@@ -53,7 +53,7 @@ def test_help_names_every_command_with_an_example(capsys):
 def test_rerun_through_the_entry_point_is_a_no_op(project):
     done = ncpm("run", "--config", project / "ncpm.toml")
     assert done.returncode == 0
-    assert "nothing changed since the last run" in done.stdout
+    assert "ncpm: up to date (nothing changed since the run of " in done.stdout
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,10 +1,16 @@
 """The notebooks: stored without outputs, parameterised the papermill way, and executed top to bottom in a fresh
-kernel, where they must print the statements the library computes (checked here independently, in this process).
+kernel, where they must print the report's statements.
 
-Each notebook is run with the fast forecast engine injected after its parameters cell, as papermill would, to keep
-the suite quick; ``ncpm_quarter`` (every statement and figure) is also run exactly as stored, with every default."""
+With ``DATA = None`` a notebook reads the results of the run in ``RUN`` (``ncpm.open_quarter`` -> ``ncpm.load_run``):
+each is run against one ``ncpm run`` of the demo data (fast forecast engine) and must print exactly that run's
+statements for its measures, the ones its report gives. ``ncpm_quarter`` is also run exactly as stored, in a project
+folder whose ``data/processed`` holds that run; another quarter injected, or ``DATA`` set, is computed in the kernel
+and checked against the library computed here."""
 
 import ast
+import html
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -18,10 +24,10 @@ import ncpm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PARAMETERS = ("FORCE", "QUARTER", "DATA")
+PARAMETERS = ("FORCE", "QUARTER", "DATA", "RUN", "ENGINE")
 DEFAULT_FORCE, DEFAULT_QUARTER = "Warwickshire", "Q1 2023/24"
 OTHER_QUARTER = "Q4 2022/23"
-TEST_ENGINE = "fast"  # injected in the per-notebook runs; the stored default is "statsmodels"
+TEST_ENGINE = "fast"  # the run's engine, and the one injected where a notebook computes
 # notebook -> (measures whose statements it must print, or None for all; figures it must draw, None for all)
 EXPECTED = {
     "knife_crime": (("knife_crime",), 1),
@@ -57,14 +63,44 @@ def kernel_dirs(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def default_results(demo_frames):
-    """The notebooks' default run, computed here through the library (the statsmodels engine, as they use)."""
-    return ncpm.compute_quarter(demo_frames, DEFAULT_FORCE, quarter=DEFAULT_QUARTER)
+def demo_run(tmp_path_factory):
+    """A project folder after ``ncpm run`` on the demo data (Warwickshire, the default quarter, the fast engine):
+    ``data/raw/demo`` (the committed data) and ``data/processed`` (the run), as ``make demo`` leaves a checkout."""
+    from ncpm.batch import run
+    from ncpm.config import load_config_text
+
+    project = tmp_path_factory.mktemp("project")
+    (project / "data" / "raw").mkdir(parents=True)
+    (project / "data" / "raw" / "demo").symlink_to(ROOT / "data" / "raw" / "demo")
+    cfg = load_config_text(f'[inputs]\npaths = ["data/raw/demo"]\n[scope]\nforces = ["{DEFAULT_FORCE}"]\n'
+                           f'quarter = "{DEFAULT_QUARTER}"\n[forecast]\nengine = "{TEST_ENGINE}"\n'
+                           '[output]\ndir = "data/processed"\nnotebooks = false\n', base_dir=project)
+    summary = run(cfg)
+    assert summary.exit_code == 0, summary.problems
+    return project
+
+
+@pytest.fixture(scope="session")
+def run_dir(demo_run):
+    return demo_run / "data" / "processed"
+
+
+@pytest.fixture(scope="session")
+def report_statements(run_dir):
+    """The run's statements as its report gives them: ``statements.json``, each checked to be in the HTML report."""
+    folder = run_dir / "warwickshire"
+    records = json.loads((folder / "statements.json").read_text(encoding="utf-8"))
+    report = html.unescape(re.sub(r"<[^>]+>", "", (folder / "report-q1-2023-24.html").read_text(encoding="utf-8")))
+    report = re.sub(r"\s+", " ", report)
+    missing = [r["text"] for r in records if r["measure"] in ncpm.quarter.report_measures(ncpm.load_run(run_dir))
+               and re.sub(r"\s+", " ", r["text"]) not in report]
+    assert not missing, f"statements.json has statements the report does not give: {missing}"
+    return records
 
 
 @pytest.fixture(scope="session")
 def fast_results(demo_frames):
-    """The default quarter with the fast engine, as the per-notebook runs inject it."""
+    """The default quarter computed here with the fast engine (the run's)."""
     return ncpm.compute_quarter(demo_frames, DEFAULT_FORCE, quarter=DEFAULT_QUARTER,
                                 options=ncpm.QuarterOptions(forecast_engine=TEST_ENGINE))
 
@@ -78,15 +114,16 @@ def _inject(nb, **values):
     return nb
 
 
-def _execute(nb, kernel_dirs):
-    """Run ``nb`` in a fresh kernel from notebooks/, as ``ncpm report`` does, and check which Python ran it."""
+def _execute(nb, kernel_dirs, cwd: Path = NOTEBOOKS):
+    """Run ``nb`` in a fresh kernel from ``cwd`` (notebooks/, as ``ncpm demo`` does), and check which Python ran
+    it."""
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
 
     nb.cells.append(nbformat.v4.new_code_cell(f"import sys\nprint({PROBE!r}, sys.prefix)"))
     km = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=kernel_dirs))
     nbclient.NotebookClient(nb, km=km, kernel_name="python3", timeout=TIMEOUT,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+                            resources={"metadata": {"path": str(cwd)}}).execute()
     text = _text(nb)
     assert f"{PROBE} {sys.prefix}" in text, "the notebook ran in another Python than the test's"
     return nb
@@ -145,43 +182,81 @@ def test_opens_with_a_papermill_parameters_cell(name):
         assert not set(PARAMETERS) & _assigned(cell.source), f"{name}: a later cell reassigns a parameter"
 
 
-def _check_run(name, nb, res):
-    """The executed notebook prints every statement of ``res`` for its measures (and no other), draws its figures
-    and writes no warning."""
+def _check_run(name, nb, records, figures_expected):
+    """The executed notebook prints every statement of ``records`` for its measures (and no other), in the order
+    given, draws its figures and writes no warning."""
     measures, figures = EXPECTED[name]
     text = _text(nb)
-    expected = [s for s in res.statements if measures is None or s.measure in measures]
+    expected = [r["text"] for r in records if measures is None or r["measure"] in measures]
     assert expected, "the demo run has no statement for this notebook"
-    missing = [s.text for s in expected if s.text not in text]
+    missing = [t for t in expected if t not in text]
     assert not missing, f"{name} does not print: {missing}"
+    assert [text.index(t) for t in expected] == sorted(text.index(t) for t in expected)
     if measures is not None:
-        others = [s.text for s in res.statements if s.measure not in measures]
+        others = [r["text"] for r in records if r["measure"] not in measures]
         assert not [t for t in others if t in text]
-    if figures is None:
-        figures = len(ncpm.quarter_figures(res))
-    assert _pngs(nb) >= figures
+    assert _pngs(nb) >= (figures_expected if figures is None else figures)
     assert not _stderr(nb), f"{name} writes warnings: {_stderr(nb)}"
+    for raw in ("NaN", "<NA>", "mappingproxy"):  # raw pandas and Python never reach a table an analyst pastes
+        assert raw not in text, f"{name} shows {raw}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_runs_top_to_bottom_and_prints_the_library_statements(name, kernel_dirs, fast_results):
-    nb = _execute(_inject(_read(name), ENGINE=TEST_ENGINE), kernel_dirs)
-    _check_run(name, nb, fast_results)
+def test_prints_the_reports_statements_read_from_the_run(name, kernel_dirs, run_dir, report_statements):
+    """DATA = None: the notebook reads the run (RUN injected, as ``ncpm demo`` does) and prints the statements
+    of its report, the same text, not recomputed."""
+    nb = _execute(_inject(_read(name), RUN=str(run_dir)), kernel_dirs)
+    assert "Read from the run of " in _text(nb)
+    _check_run(name, nb, report_statements, len(ncpm.quarter_figures(ncpm.load_run(run_dir))))
 
 
-def test_runs_as_stored_with_every_default(kernel_dirs, default_results):
-    nb = _execute(_read("ncpm_quarter"), kernel_dirs)
-    _check_run("ncpm_quarter", nb, default_results)
+def test_runs_as_stored_with_every_default(kernel_dirs, demo_run, report_statements):
+    """Exactly as stored, from a project folder after ``make demo``: the default RUN is its data/processed."""
+    nb = _execute(_read("ncpm_quarter"), kernel_dirs, cwd=demo_run)
+    assert "Read from the run of " in _text(nb)
+    figures = len(ncpm.quarter_figures(ncpm.load_run(demo_run / "data" / "processed")))
+    _check_run("ncpm_quarter", nb, report_statements, figures)
 
 
-def test_injected_parameters_change_the_quarter(kernel_dirs, demo_frames, fast_results):
-    """Another quarter injected after the parameters cell gives that quarter's statements and none of the
-    default quarter's, so nothing in the notebook is tied to the default."""
-    nb = _execute(_inject(_read("ncpm_quarter"), QUARTER=OTHER_QUARTER, ENGINE=TEST_ENGINE), kernel_dirs)
+def test_load_run_gives_the_runs_tables_and_statements(run_dir, report_statements, fast_results):
+    """``ncpm.load_run``: the run's statements (as its report gives them), tables and options, and the same
+    statements as the library computes from the demo data with the run's engine."""
+    res = ncpm.load_run(run_dir)
+    assert [s.text for s in res.statements] == [r["text"] for r in report_statements]
+    assert [s.text for s in res.statements] == [s.text for s in fast_results.statements]
+    assert res.options.forecast_engine == TEST_ENGINE and str(res.quarter) == DEFAULT_QUARTER
+    assert {"baseline", "forecast_quarter", "msg", "volumes"} <= set(res.tables)
+    assert ncpm.quarter.omission_lines(res) == ncpm.quarter.omission_lines(fast_results)
+    assert set(res.frames) >= {"volumes", "population"}
+    with pytest.raises(ncpm.ConfigError, match="reports Q1 2023/24, not Q4 2022/23"):
+        ncpm.load_run(run_dir, quarter=OTHER_QUARTER)
+    with pytest.raises(ncpm.ConfigError, match="no finished run"):
+        ncpm.load_run(run_dir / "nothing-here")
+
+
+def test_tables_show_no_index_and_missing_as_empty(fast_results):
+    """``table_view`` and ``facts_table``: what an analyst pastes has no row index, no NaN, and one row per fact
+    with readable names (a fact per area gives a row per area)."""
+    e = fast_results.tables["exceptions"]
+    view = ncpm.table_view(e[["month", "count", "signal"]].tail(3)).to_html()
+    assert "nan" not in view.lower() and "&lt;NA&gt;" not in view and "Signal" in view
+    assert 'class="row_heading' not in view  # the index is hidden
+    facts = ncpm.facts_table(fast_results.statements)
+    assert list(facts.columns) == ["Statement", "Kind", "Fact", "Value"]
+    assert not facts["Value"].str.contains("{", regex=False).any()
+    assert all(f[:1].isupper() and "_" not in f for f in facts["Fact"])
+
+
+def test_injected_parameters_change_the_quarter(kernel_dirs, demo_frames, fast_results, run_dir):
+    """Another quarter injected after the parameters cell gives that quarter's statements (computed in the kernel
+    from the run's inputs, as the run does not hold it) and none of the default quarter's, so nothing in the
+    notebook is tied to the default."""
+    nb = _execute(_inject(_read("ncpm_quarter"), QUARTER=OTHER_QUARTER, RUN=str(run_dir), ENGINE=TEST_ENGINE),
+                  kernel_dirs)
     text = _text(nb)
     other = ncpm.compute_quarter(demo_frames, DEFAULT_FORCE, quarter=OTHER_QUARTER,
                                  options=ncpm.QuarterOptions(forecast_engine=TEST_ENGINE))
-    assert OTHER_QUARTER in text
+    assert OTHER_QUARTER in text and "Computed here from the inputs of the run" in text
     missing = [s.text for s in other.statements if s.text not in text]
     assert not missing, f"the injected quarter's statements are not printed: {missing}"
     assert not [s.text for s in fast_results.statements if s.text in text]

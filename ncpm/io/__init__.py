@@ -10,8 +10,10 @@ For police.uk files a "row" is one crime record; the frame holds their monthly c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # annotations only: importing ncpm.io (the run lock, the manifest) does not load pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A scheduled job must be safe to run unattended and to rerun (issue "Scheduled batch recomputation"):
 - one run at a time: :class:`RunLock` creates ``.ncpm.lock`` exclusively (``O_CREAT | O_EXCL``) holding the pid and
   host; a second run is refused with a clear message; a lock left by a dead process on this host is cleared;
-- inputs are fingerprinted by content (SHA-256), so a rerun with nothing changed does no work;
+- inputs are fingerprinted by size and modification time first and by content (SHA-256) only when those changed,
+  so a rerun with nothing changed does no work and reads no data file (:func:`fingerprint_inputs`);
 - the manifest (JSON) is written last and atomically: it only ever describes complete outputs.
 """
 
@@ -14,6 +15,7 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +59,57 @@ def input_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def fingerprint_inputs(paths: list[Path]) -> dict[str, str]:
-    """``{file: sha256}`` for every input file."""
-    return {str(f): sha256_file(f) for f in input_files(paths)}
+def file_stat(path: Path) -> list[int]:
+    """``[size, modification time in ns]`` of one file: what a rerun compares before hashing anything."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def input_stats(paths: list[Path]) -> dict[str, list[int]]:
+    """``{file: [size, mtime_ns]}`` for every input file (:func:`input_files`): no file is read."""
+    return {str(f): file_stat(f) for f in input_files(paths)}
+
+
+def fingerprint_inputs(paths: list[Path], known: dict[str, tuple[list[int], str]] | None = None,
+                       stats: dict[str, list[int]] | None = None) -> dict[str, str]:
+    """``{file: sha256}`` for every input file.
+
+    ``known``: ``{file: ([size, mtime_ns], sha256)}`` from the previous run's manifest; a file whose size and
+    modification time are unchanged keeps its hash unread, so only new or touched files are hashed (a touched file
+    with the same content gets the same hash, and the run stays a no-op). ``stats``: this run's
+    :func:`input_stats`, when already taken.
+    """
+    known = known or {}
+    stats = stats if stats is not None else input_stats(paths)
+    out = {}
+    for name, stat in stats.items():
+        before = known.get(name)
+        out[name] = before[1] if before is not None and list(before[0]) == list(stat) else sha256_file(Path(name))
+    return out
+
+
+def relative_keys(values: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Input files under the configuration's folder keyed relative to it, so a project folder can be moved or
+    copied without its inputs counting as changed."""
+    base = base.resolve()
+    out = {}
+    for name, value in values.items():
+        path = Path(name).resolve()
+        out[path.relative_to(base).as_posix() if path.is_relative_to(base) else name] = value
+    return out
+
+
+def output_stats(folder: Path, files: Iterable[str]) -> dict[str, list[int]]:
+    """``{relative path: [size, mtime_ns]}`` of a run's outputs, recorded in its manifest."""
+    return {rel: file_stat(Path(folder) / rel) for rel in files}
+
+
+def outputs_unchanged(folder: Path, recorded: dict[str, list[int]]) -> bool:
+    """Every output the manifest lists still has the size and modification time it recorded (no file read)."""
+    try:
+        return bool(recorded) and all(file_stat(Path(folder) / rel) == list(stat) for rel, stat in recorded.items())
+    except OSError:
+        return False
 
 
 def combine(*parts: Any) -> str:
