@@ -138,6 +138,28 @@ def canonical_force(name: object, *, file: str | None = None, row: int | None = 
     return found
 
 
+_SUFFIXES = ("policeservice", "constabulary", "police")  # words every force's name may carry: never a match
+
+
+def _bare(key: str) -> str:
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return key
+
+
+@cache
+def _spellings() -> tuple[tuple[str, str], ...]:
+    """Every spelling of every force's name in the registry (names, slugs, aliases; not ONS codes), as matching
+    keys without "police" or "constabulary", each with its force's canonical name."""
+    out = {}
+    for r in _table().itertuples(index=False):
+        for v in (r.name, r.slug, *(a for a in r.aliases.split("|") if a)):
+            if v and _bare(_key(v)):
+                out[_bare(_key(v))] = r.name
+    return tuple(out.items())
+
+
 CLOSE_MATCHES = 3  # forces named at most in an unknown name's error
 CLOSE_CUTOFF = 0.6  # difflib similarity (0 to 1) a name needs to be suggested
 CLOSE_MARGIN = 0.1  # ... and within this of the best match, so a clear slip suggests one force
@@ -146,17 +168,18 @@ CLOSE_MARGIN = 0.1  # ... and within this of the best match, so a clear slip sug
 def close_matches(name: object, n: int = CLOSE_MATCHES, cutoff: float = CLOSE_CUTOFF,
                   margin: float = CLOSE_MARGIN) -> list[str]:
     """The forces whose names are closest to ``name``: difflib's similarity ratio on the matching keys (case,
-    spacing and punctuation ignored; every spelling in the registry tried), at least ``cutoff`` and within
+    spacing, punctuation and a closing "Police" or "Constabulary" ignored; every spelling in the registry tried,
+    names, slugs and aliases), at least ``cutoff`` and within
     ``margin`` of the best, best first, each force once.
 
     >>> close_matches("Warwickshre"), close_matches("West Midland"), close_matches("Avon")
     (['Warwickshire'], ['West Midlands'], [])
     """
-    key = _key(str(name))
+    key = _bare(_key(str(name)))
     if not key:
         return []
     scores: dict[str, float] = {}
-    for spelling, force in _lookup().items():
+    for spelling, force in _spellings():
         ratio = difflib.SequenceMatcher(None, key, spelling).ratio()
         if ratio >= cutoff and ratio > scores.get(force, 0.0):
             scores[force] = ratio

@@ -13,6 +13,8 @@ from ncpm.forces import canonical_force, close_matches
     ("West Midland", ["West Midlands"]),
     ("North Yorks", ["North Yorkshire"]),
     ("Gotham", []),
+    ("Narnia Police", []),  # "Police" on both sides is no likeness
+    ("Thames vally police", ["Thames Valley"]),
     ("", []),
 ])
 def test_close_matches(name, expected):
