@@ -178,6 +178,20 @@ class QuarterOptions:
             improvement=cfg.spc.improvement, suppress_below=_statement_threshold(cfg), **_report_options(cfg),
         )
 
+    def _figures_words(self) -> str:
+        """Which figures go with the statements (:func:`quarter_figures`), in words for the methods section."""
+        if "all" in self.figures:
+            return "every chart with its measure's section"
+        rule = ("the main chart of each measure whose statements are notable (substantially above or below the "
+                f"3-year average, |z| >= {self.substantial:g}; outside the forecast's 95% interval; an SPC exception; "
+                + ("rises or falls" if self.notable_direction == "both" else
+                   f"departures of concern only, improvement = {self.improvement}") + ")")
+        named = [n for n in self.figures if n != "notable"]
+        chosen = (rule if "notable" in self.figures else "") + (
+            ("; and " if "notable" in self.figures else "the charts named: ") + ", ".join(named) if named else "")
+        return (f"with its measure's section, {chosen}; "
+                + ("the others in an appendix" if self.other_figures == "appendix" else "the others left out"))
+
     def describe(self) -> dict[str, str]:
         """The methods section of the report: each choice in words."""
         return {
@@ -211,6 +225,7 @@ class QuarterOptions:
             "Statements by LPA": (f"no LPA count from 1 to {self.suppress_below - 1} is given (disclosure control): "
                                   "such a change and count is left out, such a share is not stated"
                                   if self.suppress_below > 1 else "counts as recorded (no disclosure control)"),
+            "Figures": self._figures_words(),
         }
 
 

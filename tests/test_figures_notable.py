@@ -125,3 +125,11 @@ def test_report_section_of_the_configuration():
                       ('figures = ["all", "firearms"]', "stands alone"), ('notable_direction = "up"', "notable")):
         with pytest.raises(ConfigError, match=says):
             load_config_text(f"[report]\n{bad}")
+
+
+def test_the_methods_section_states_the_figure_rule():
+    words = ncpm.QuarterOptions().describe()["Figures"]
+    assert "notable" in words and "|z| >= 3" in words and "improvement = decrease" in words
+    assert words.endswith("the others in an appendix")
+    assert ncpm.QuarterOptions(figures=("all",)).describe()["Figures"] == "every chart with its measure's section"
+    assert ncpm.QuarterOptions(other_figures="none").describe()["Figures"].endswith("the others left out")
