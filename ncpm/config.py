@@ -111,6 +111,11 @@ class Report:
     other_figures: str = "appendix"  # the figures not in the body: "appendix" (at the end of the report) or "none"
     notable_direction: str = "concern"  # departures that make a statement notable: "concern" (spc.improvement's
     # opposite: rises for crime) or "both"
+    commentary: str = ""  # the OPCC's commentary (Markdown, format in ncpm.commentary), relative to this file
+    final: bool = False  # a final report: no "[OPCC commentary to be added]" placeholder (ncpm run --final)
+    # per NCPM priority ("2" = ["firearms", "knife_crime", "Serious violence"]): the force's proxy measures, each a
+    # measure id (shown by its label) or the force's own words; a priority not listed: its catalogue measures
+    proxy_measures: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,11 @@ CHOICES = {
 
 
 def _coerce(key: str, value: Any, hint: Any) -> Any:
+    if get_origin(hint) is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a table, not {type(value).__name__}")
+        inner = get_args(hint)[1]
+        return {str(k): _coerce(f"{key}.{k}", v, inner) for k, v in value.items()}
     if get_origin(hint) is tuple:
         if isinstance(value, str):
             value = [value]
@@ -366,6 +376,7 @@ def _check(cfg: Config) -> None:
     if cfg.disclosure.threshold < 1 or cfg.disclosure.base < 1:
         raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
     _check_figures(cfg.report.figures)
+    _check_proxy_measures(cfg.report.proxy_measures)
     if not 0 < cfg.satisfaction.target < 1:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
 
@@ -390,6 +401,16 @@ def _check_figures(figures: tuple[str, ...]) -> None:
         except ConfigError as exc:
             raise ConfigError(f"report.figures[{i}]: {name!r} is not \"notable\", \"all\", a measure id or a "
                               f"figure name (<measure>_{'|'.join(FIGURE_SUFFIXES)}): {exc}") from None
+
+
+def _check_proxy_measures(table: dict[str, tuple[str, ...]]) -> None:
+    """``[report.proxy_measures]``: each key an NCPM priority number."""
+    from ncpm.catalogue import priorities
+
+    for key in table:
+        if not key.isdigit() or int(key) not in priorities():
+            raise ConfigError(f"report.proxy_measures.{key}: not an NCPM priority (one of "
+                              f"{', '.join(map(str, priorities()))})")
 
 
 def load_config(path: str | Path | None) -> Config:

@@ -36,8 +36,9 @@ _MIME = {"png": "image/png", "svg": "image/svg+xml"}
 @dataclass(frozen=True)
 class Figure:
     caption: str
-    data: bytes
+    data: bytes  # as the HTML shows it (``format``)
     format: str = "png"
+    print_data: bytes | None = None  # the same figure as a PNG at print resolution, for Word (else ``data``)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class QuarterlyReport:
     generated_on: str = ""  # the date the report was generated, ISO ("2026-12-01"), from the run
     ncpm_version: str = ""
     config_hash: str = ""  # sha256 of the run's configuration, as the manifest gives it
+    appendix: tuple[Figure, ...] = ()  # figures not in their measure's section ([report] other_figures), at the end
 
     def national(self, number: int) -> tuple[str, ...]:
         return (self.government_measures if self.government_measures is not None
@@ -113,6 +115,7 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+APPENDIX = "Appendix: further figures"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"  # the seed letters a priority's measures: a), b), c)
 
 
@@ -179,7 +182,7 @@ def _measure_lists_html(report: QuarterlyReport, number: int) -> str:
     for intro, entries in (("The Govt. measures are:", report.national(number)),
                            ("The force's proxy measures are:", report.proxies(number))):
         if entries:
-            out.append(f'<p class="lists">{intro}</p><ul class="measures">'
+            out.append(f'<p class="lists">{e(intro)}</p><ul class="measures">'
                        + "".join(f"<li>{LETTERS[i % len(LETTERS)]}) {e(t)}.</li>" for i, t in enumerate(entries)) + "</ul>")
     return "".join(out)
 
@@ -250,6 +253,11 @@ def render_html(report: QuarterlyReport) -> str:
     provenance = report.provenance()
     parts.append('<h3 id="provenance">Provenance</h3><ul>' + "".join(f"<li>{e(s)}</li>" for s in provenance)
                  + "</ul>")
+    if report.appendix:
+        parts.append(f'<h2 id="appendix">{APPENDIX}</h2>')
+        for fig in report.appendix:
+            figure_number += 1
+            parts.append(_figure_html(fig, figure_number))
     parts.append(f'<p class="note">{e(provenance[0])}.</p></body></html>')
     return "\n".join(parts)
 
@@ -300,30 +308,35 @@ def render_markdown(report: QuarterlyReport, figure_paths: dict[str, str] | None
     if report.disclosure:
         lines += ["", "### Disclosure control", ""] + [f"- {m(s)}" for s in report.disclosure]
     lines += ["", "### Provenance", ""] + [f"- {m(s)}" for s in report.provenance()]
+    if report.appendix:
+        lines += ["", f"## {APPENDIX}", ""]
+        for fig in report.appendix:
+            if figure_paths and fig.caption in figure_paths:
+                lines += [f"![{m(fig.caption)}]({figure_paths[fig.caption]})", ""]
     return "\n".join(lines) + "\n"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")  # characters Markdown (CommonMark, GFM) or HTML read
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")  # a line that would start a list or a setext rule
+_MD_LINE_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([-+=.)])")  # a list marker, a setext rule: "1." -> "1\."
 
 
-def md_escape(text: object) -> str:
+def md_escape(text: object, line_start: bool = True) -> str:
     r"""Text as Markdown that prints it as written: backslash before each character Markdown or HTML would read
     (``<`` ``>`` ``&`` ``|`` ``*`` ``_`` ``#`` ...), before a leading ``-``, ``+``, ``=`` or list number, and line
     breaks as spaces (one line stays one line, one table cell one cell).
 
     >>> print(md_escape("<script>alert(1)</script> | North_East"))
     \<script\>alert(1)\</script\> \| North\_East
-    >>> print(md_escape("- 1. #3"))
-    \- 1. \#3
+    >>> print(md_escape("- 1. #3"), md_escape("2023. Then"), md_escape("+ x", line_start=False))
+    \- 1. \#3 2023\. Then + x
     """
-    text = " ".join(str(text).split())
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+    return _MD_LINE_START.sub(r"\1\\\2", text) if line_start else text
 
 
 def _inline_markdown(text: str) -> str:
     parts = BOLD.split(text)
-    return "".join(f"**{md_escape(t)}**" if i % 2 else md_escape(t) for i, t in enumerate(parts))
+    return "".join(f"**{md_escape(t, False)}**" if i % 2 else md_escape(t, i == 0) for i, t in enumerate(parts))
 
 
 def _blocks_markdown(blocks: tuple[Block, ...]) -> list[str]:

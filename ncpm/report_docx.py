@@ -40,15 +40,15 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from ncpm.catalogue import priorities
 from ncpm.commentary import BOLD, HEADING, PLACEHOLDER, Block
-from ncpm.report import LETTERS, Figure, QuarterlyReport
+from ncpm.report import APPENDIX, LETTERS, Figure, QuarterlyReport
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4 portrait
 MARGIN = Mm(25)
-FIGURE_WIDTH = PAGE_WIDTH - 2 * MARGIN  # 16 cm: a figure spans the text width
+FIGURE_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 16 cm (6.3 in): a figure spans the text width
 TABLE_FONT = Pt(8)  # the report's tables are six months by area: 8 pt keeps seven columns on a 16 cm line
 NOTE_STYLE = "Note"  # a paragraph style of ncpm's own for notes under a measure, so Word users can restyle them all
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: the same bytes for the same report
@@ -123,6 +123,11 @@ def render_docx(report: QuarterlyReport) -> bytes:
     doc.add_heading("Provenance", level=2)
     for line in provenance:
         doc.add_paragraph(line, style="List Bullet")
+    if report.appendix:
+        doc.add_heading(APPENDIX, level=1)
+        for fig in report.appendix:
+            figure_number += 1
+            _figure(doc, fig, figure_number)
     doc.add_paragraph(f"{provenance[0]}.", style=NOTE_STYLE)
     buf = io.BytesIO()
     doc.save(buf)
@@ -203,14 +208,16 @@ def _inline(paragraph, text: str) -> None:
 
 
 def _figure(doc, fig: Figure, number: int) -> None:
-    """The picture at the text width (alt text = its caption), kept on the page of its caption, then the caption
+    """The picture at the text width (its print-resolution PNG when it has one; alt text = its caption), kept on the
+    page of its caption, then the caption
     "Figure N - ..." with a SEQ field so Word renumbers figures that an editor adds."""
     caption = f"Figure {number} - {fig.caption}"
-    if fig.format in PICTURE_FORMATS:
+    picture = fig.print_data or (fig.data if fig.format in PICTURE_FORMATS else None)
+    if picture:
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.keep_with_next = True
-        shape = p.add_run().add_picture(io.BytesIO(fig.data), width=FIGURE_WIDTH)
+        shape = p.add_run().add_picture(io.BytesIO(picture), width=FIGURE_WIDTH)
         shape._inline.docPr.set("descr", caption)
     else:
         doc.add_paragraph(f"This figure is in {fig.format.upper()}, which the Word report does not embed: "
