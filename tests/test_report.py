@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pandas as pd
 
 from ncpm import report, schema
-from ncpm.catalogue import priorities
 from ncpm.batch import measure_tables
+from ncpm.catalogue import priorities
 from ncpm.disclosure import DisclosurePolicy
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAfbLI3wAAAABJRU5ErkJggg==")
@@ -182,3 +182,12 @@ def test_html_escapes_hostile_area_names():
     html = report.render_html(sample(items=(item,), force="<b>Force</b>"))
     assert "<script>" not in html and "<b>Force" not in html and "<i>Knife" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_appendix_figures_follow_the_methods_numbered_after_the_body():
+    r = sample(appendix=(report.Figure("Homicide Volumes", PNG),))
+    html = report.render_html(r)
+    assert html.index('id="appendix"') > html.index('id="methods"') and "Figure 2 - Homicide Volumes" in html
+    md = report.render_markdown(r, {"Homicide Volumes": "figures/homicide_volumes.png"})
+    assert md.index("## Appendix: further figures") > md.index("## 4. Methods and sources")
+    assert "![Homicide Volumes](figures/homicide_volumes.png)" in md
