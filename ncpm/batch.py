@@ -775,7 +775,15 @@ class _CountingEngine(Engine):
         return canonical_order(pd.concat(parts, ignore_index=True), key)
 
 
-RUN_VOLUMES = ("volumes",)  # the force's volumes as the measures read them (areas mapped), for ncpm.load_run
+RUN_VOLUMES = ("volumes_used",)  # the force's volumes as the measures read them (areas mapped), for ncpm.load_run
+
+
+def _compute_measures(res, frames, engine) -> None:
+    """The measures stage: :func:`ncpm.quarter.compute_measures`, and the force's volumes it read kept as a table."""
+    from ncpm import quarter as q
+
+    q.compute_measures(res, frames, engine=engine)
+    res.tables[RUN_VOLUMES[0]] = res.tables["volumes"]
 
 
 def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
@@ -803,7 +811,7 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     plan = {
         "measures": (combine(common, opts, data_hash["volumes"], data_hash["outcomes"], data_hash["survey"],
                              RUN_VOLUMES),
-                     q.MEASURE_TABLES + RUN_VOLUMES, lambda: q.compute_measures(res, frames, engine=c.engine)),
+                     q.MEASURE_TABLES + RUN_VOLUMES, lambda: _compute_measures(res, frames, c.engine)),
         "forecasts": (combine(common, opts["forecast_method"], opts["forecast_engine"], opts["horizon"],
                               data_hash["volumes"]), q.FORECAST_TABLES,
                       lambda: q.compute_forecasts(res, engine=_counted(c, res, calls=len(q.FORECAST_TABLES)))),

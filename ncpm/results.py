@@ -96,11 +96,13 @@ def load_run(out_dir: str | Path = DEFAULT_RUN, force: str | None = None, *, qua
     entry = results[chosen]
     if quarter is not None and str(parse_quarter(quarter)) != entry["quarter"]:
         raise ConfigError(f"the run in {out_dir} reports {entry['quarter']}, not {parse_quarter(quarter)}")
-    from ncpm.batch import _slug
+    from ncpm.batch import RUN_VOLUMES, _slug
 
     prefix = f"{_slug(chosen)}/"
     tables = {Path(rel).stem: read_table(folder / rel) for rel in manifest["outputs"]
               if rel.startswith(f"{prefix}tables/") and rel.endswith(".parquet")}
+    if RUN_VOLUMES[0] in tables:  # the force's volumes the measures read (the run's name for its table)
+        tables["volumes"] = tables.pop(RUN_VOLUMES[0])
     records = json.loads((folder / f"{prefix}statements.json").read_text(encoding="utf-8"))
     res = RunResults(force=chosen, month=pd.Period(entry["month"], freq="M"), quarter=parse_quarter(entry["quarter"]),
                      options=_options(entry["options"]), tables=tables, statements=[_statement(r) for r in records],

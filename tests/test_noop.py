@@ -45,10 +45,10 @@ def done(tmp_path_factory):
 
 @pytest.fixture
 def workspace(done, tmp_path):
-    """A copy of the finished run's project, run once more (its report names this copy's files)."""
+    """A copy of the finished run's project, run once more (a moved project: the report may name its files)."""
     copy = tmp_path / "ws"
     shutil.copytree(done[0], copy, symlinks=True)
-    assert run_in(copy).recomputed == ["report:Warwickshire"]
+    assert run_in(copy).recomputed in ([], ["report:Warwickshire"])
     return copy
 
 
