@@ -371,25 +371,62 @@ def _update_store(results, store: Path, write_store, previous: Path | None = Non
     return paths
 
 
-def _figure_bytes(draw, fmt: str) -> bytes:
+SCREEN_DPI = 140  # the HTML's and figures folder's PNGs: 882 px at the print width, as wide as before (8 in at 110)
+PRINT_DPI = 300  # the Word report's PNGs: print resolution at the 16 cm text width
+
+
+def render_figure(draw, formats: Iterable[str] = ("png",)) -> dict[str, bytes]:
+    """One figure drawn once, at the Word report's text width (``report_docx.FIGURE_WIDTH``, 16 cm, in the aspect
+    of ``plots.FIGSIZE``) so that its fonts print at the sizes ``plots.FONT`` states, then saved in each format:
+    "png" at ``SCREEN_DPI`` (the HTML and the figures folder), "svg", and "print", a PNG at ``PRINT_DPI`` for Word.
+
+    Drawing (the plotting code) runs once; each format is a save of the same figure. No date or software metadata:
+    the same figure gives the same bytes.
+    """
     import io as _io
 
     from matplotlib.figure import Figure
 
     from ncpm.plots import FIGSIZE
+    from ncpm.report_docx import FIGURE_WIDTH
 
-    fig = Figure(figsize=FIGSIZE, dpi=110)
+    width = FIGURE_WIDTH.inches
+    fig = Figure(figsize=(width, width * FIGSIZE[1] / FIGSIZE[0]), dpi=SCREEN_DPI)
     ax = fig.add_subplot()
     draw(ax)
     fig.tight_layout()
-    buf = _io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Software": None} if fmt == "png" else {"Date": None})
-    return buf.getvalue()
+    out = {}
+    for fmt in dict.fromkeys([*formats, "print"]):
+        buf = _io.BytesIO()
+        kind = "png" if fmt == "print" else fmt
+        fig.savefig(buf, format=kind, dpi=PRINT_DPI if fmt == "print" else SCREEN_DPI,
+                    metadata={"Software": None} if kind == "png" else {"Date": None})
+        out[fmt] = buf.getvalue()
+    return out
+
+
+def render_figures(res, policy=None, formats: Iterable[str] = ("png",)) -> dict[str, tuple[object, dict[str, bytes]]]:
+    """The quarter's figures (``quarter.quarter_figures``, in report order) rendered: name -> (the
+    ``QuarterFigure``: caption, measure, placement; format -> bytes)."""
+    from ncpm import quarter as q
+
+    return {name: (fig, render_figure(fig[1], formats)) for name, fig in q.quarter_figures(res, policy).items()}
+
+
+PUBLISHERS = {  # who publishes each reader's format, for the report's "Data sources"
+    "police_uk": "data.police.uk (Home Office)",
+    "home_office": "Home Office",
+    "ons_pfa_table": "Office for National Statistics",
+    "extract": "the force (extract)",
+}
 
 
 def data_sources(frames: dict[str, pd.DataFrame], accounting: list[dict]) -> dict[str, dict]:
-    """Each kind of input with its files, rows loaded and the period it covers (first and last month, or year for
-    population; the versions for MSG membership), for the manifest and the report's "Data sources".
+    """Each kind of input with its files, publishers, rows loaded and the period it covers (first and last month, or
+    year for population; the versions for MSG membership), for the manifest and the report's "Data sources".
+
+    Files are named by their names (an archive's member with its archive's): never by a local path, which the
+    report would publish, and the same wherever the project folder is.
 
     >>> v = pd.DataFrame({"force": "F", "area": "Force", "measure": "homicide",
     ...                   "month": pd.PeriodIndex(["2023-01", "2023-06"], freq="M"), "count": [1, 0]})
@@ -401,8 +438,11 @@ def data_sources(frames: dict[str, pd.DataFrame], accounting: list[dict]) -> dic
     out: dict[str, dict] = {}
     for kind, frame in sorted(frames.items()):
         spec = schema.SPECS.get(kind)
-        files = [a["file"] for a in accounting if a["kind"] == kind]
-        entry: dict = {"name": SOURCE_NAMES.get(kind, kind), "files": files, "rows": len(frame)}
+        mine = [a for a in accounting if a["kind"] == kind]
+        files = [_file_name(a["file"]) for a in mine]
+        publishers = list(dict.fromkeys(PUBLISHERS.get(a.get("format", ""), a.get("format", "")) for a in mine))
+        entry: dict = {"name": SOURCE_NAMES.get(kind, kind), "files": files,
+                       "publishers": [p for p in publishers if p], "rows": len(frame)}
         if spec is not None and spec.months and len(frame):
             months = pd.PeriodIndex(frame[spec.months[0]], freq="M")
             entry |= {"first": str(months.min()), "last": str(months.max())}
@@ -414,8 +454,21 @@ def data_sources(frames: dict[str, pd.DataFrame], accounting: list[dict]) -> dic
     return out
 
 
-def _source_lines(sources: dict[str, dict], msg_version: str | None) -> tuple[str, ...]:
-    """The report's "Data sources" list: one line per kind of input, its period and its files."""
+def _file_name(file: str) -> str:
+    """A data file as the report names it: its name (an archive member "<archive>.zip/<member>" keeps both).
+
+    >>> _file_name("/home/analyst/ncpm/raw/volumes.csv"), _file_name("/data/police-uk.zip/2023-06/x-street.csv")
+    ('volumes.csv', 'police-uk.zip/2023-06/x-street.csv')
+    """
+    path = Path(file)
+    parts = path.parts
+    archive = next((i for i, part in enumerate(parts) if part.lower().endswith(".zip")), None)
+    return "/".join(parts[archive:]) if archive is not None else path.name
+
+
+def _source_lines(sources: dict[str, dict], msg_version: str | None, demo: bool = False) -> tuple[str, ...]:
+    """The report's "Data sources" list: one line per kind of input, its period, its files (by name, never a local
+    path) and who publishes them (the demo's: ncpm's synthetic dataset)."""
     lines = []
     for entry in sources.values():
         period = ""
@@ -423,9 +476,96 @@ def _source_lines(sources: dict[str, dict], msg_version: str | None) -> tuple[st
             period = f", {entry['first']} to {entry['last']}" if entry["first"] != entry["last"] else f", {entry['first']}"
         if entry.get("versions"):
             period += f", version {msg_version or ', '.join(entry['versions'])}"
-        files = "; ".join(entry["files"])
-        lines.append(f"{entry['name']}{period} ({entry['rows']:,} rows{': ' + files if files else ''})")
+        files = "; ".join(_file_name(f) for f in entry["files"])
+        publishers = [DEMO_SOURCE] if demo else entry.get("publishers", [])
+        by = f"; published by {', '.join(publishers)}" if publishers else ""
+        lines.append(f"{entry['name']}{period} ({entry['rows']:,} rows{': ' + files if files else ''}{by})")
     return tuple(lines)
+
+
+def config_hash(cfg) -> str:
+    """sha256 of the configuration as the manifest records it (``Config.as_dict``, keys sorted), for provenance."""
+    import hashlib
+
+    text = json.dumps(cfg.as_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_commentary(cfg):
+    """The OPCC commentary file ``[report] commentary`` names (relative to the configuration file), parsed
+    (:func:`ncpm.commentary.parse_commentary`; its warnings name the file and line); None when none is configured.
+    A configured file that is missing or unreadable is an :class:`InputError` naming the key and the file."""
+    from ncpm.commentary import parse_commentary
+    from ncpm.errors import InputError
+
+    if not cfg.report.commentary:
+        return None
+    path = cfg.path(cfg.report.commentary)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{cfg.source}: report.commentary: no such file {path} (write one with  ncpm commentary "
+                         f"--out {cfg.report.commentary})", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8",
+                         file=str(path)) from None
+    return parse_commentary(text, cfg.report.commentary)
+
+
+def commentary_template(cfg, *, quarter: str, force: str | None = None, run_dir: str | Path | None = None) -> str:
+    """The OPCC commentary template for ``force`` and ``quarter`` (:func:`ncpm.commentary.template`): the quarter's
+    statements quoted under their headings. They are the finished run's in ``run_dir`` (default ``output.dir``)
+    when it reported this force and quarter, else this function runs first (``run``, incremental) and takes them
+    from the run it made."""
+    from ncpm.commentary import template
+    from ncpm.errors import ConfigError
+    from ncpm.forces import canonical_force
+    from ncpm.io.runstate import read_manifest
+    from ncpm.periods import parse_quarter
+
+    forces = [force] if force else list(cfg.scope.forces)
+    if len(forces) != 1:
+        raise ConfigError(f"{cfg.source}: scope.forces lists {len(forces)} forces: choose one with --force")
+    chosen = canonical_force(forces[0])
+    wanted = str(parse_quarter(quarter))
+    run_dir = Path(run_dir) if run_dir is not None else cfg.path(cfg.output.dir)
+
+    def cached():
+        manifest = read_manifest(run_dir)
+        entry = manifest.get("results", {}).get(chosen, {})
+        path = run_dir / _slug(chosen) / "statements.json"
+        if entry.get("quarter") != wanted or f"{_slug(chosen)}/statements.json" not in manifest.get("outputs", {}):
+            return None
+        return entry, json.loads(path.read_text(encoding="utf-8"))
+
+    found = cached()
+    if found is None:
+        log.info("no run for %s, %s in %s: running first", chosen, wanted, run_dir)
+        bare = dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, commentary=""))
+        run(bare, quarter=wanted, forces=[chosen], out=run_dir)
+        found = cached()
+        if found is None:
+            raise ConfigError(f"the run in {run_dir} did not report {chosen} for {wanted}")
+    entry, records = found
+    as_of = pd.Period(entry["month"], freq="M").strftime("%B %Y")
+    return template(chosen, wanted, as_of, [(r["measure"], r["text"]) for r in records])
+
+
+def _commentary_stat(cfg) -> list[int] | None:
+    """The commentary file's size and modification time, for the no-op check (an edited commentary is new work)."""
+    path = cfg.path(cfg.report.commentary) if cfg.report.commentary else None
+    try:
+        return [path.stat().st_size, path.stat().st_mtime_ns] if path is not None else None
+    except OSError:
+        return None
+
+
+def _commentary_digest(cfg) -> str:
+    """The commentary file's hash, so that editing it renders the report again ("" when none or missing)."""
+    from ncpm.io.runstate import sha256_file
+
+    path = cfg.path(cfg.report.commentary) if cfg.report.commentary else None
+    return sha256_file(path) if path is not None and path.is_file() else ""
 
 
 def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: str | None = None,
@@ -475,7 +615,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             log.warning("removed %d temporary file(s) left by an interrupted run", removed)
         previous = {} if full else read_manifest(out_dir)
         # the project folder too: the report names its input files, so a moved project renders it again
-        request = combine(__version__, cfg.as_dict(), scope_forces, as_of, quarter,
+        request = combine(__version__, cfg.as_dict(), scope_forces, as_of, quarter, _commentary_stat(cfg),
                           str(Path(cfg.base_dir).resolve()))
         if _up_to_date(previous, request, out_dir, [cfg.path(p) for p in cfg.inputs.paths], Path(cfg.base_dir)):
             # decided from the manifest alone: no table read, no file hashed, nothing written
@@ -572,6 +712,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
             "not_in_report": not_in_report,  # per force: what the report does not give and why (quarter.coverage)
             "problems": summary.problems, "warnings": summary.warnings,
             "results": context.results,  # per force: the month, quarter, options and notes (ncpm.load_run)
+            "provenance": context.provenance,  # per force: the report's generation date, version, config hash
             "request": request,  # the configuration, scope and ncpm version: with the stats, the no-op check
         }
         unchanged = (previous and previous.get("stages") == stages and previous.get("outputs") == manifest["outputs"]
@@ -739,6 +880,7 @@ class _RunContext:
     omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
     districts: bool = False  # the volumes' areas are police.uk districts (named alone unless [areas] maps them)
     results: dict = field(default_factory=dict)  # force -> month, quarter, options and notes, for the manifest
+    provenance: dict = field(default_factory=dict)  # force -> what its report says made it (report_model)
 
 
 def _counted(c: _RunContext, res, calls: int):
@@ -845,7 +987,8 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
     msg_version = (", ".join(sorted(map(str, membership["version"].unique())))
                    if membership is not None and len(membership) else None)
     report_key = combine([c.stages[f"{s}:{res.force}"] for s in plan], c.cfg.output.figure_formats,
-                         c.cfg.output.markdown, dataclasses.asdict(c.policy), c.sources, msg_version)
+                         c.cfg.output.markdown, dataclasses.asdict(c.policy), c.sources, msg_version,
+                         config_hash(c.cfg), _commentary_digest(c.cfg))
     name = f"report:{res.force}"
     c.stages[name] = report_key
     report_html = folder / f"report-{_slug(str(res.quarter))}.html"
@@ -861,6 +1004,7 @@ def _run_force(force: str, c: _RunContext) -> tuple[list[Path], str | None]:
                 outputs.keep(rel, digest)
         c.omitted[res.force] = c.previous.get("not_in_report", {}).get(res.force, [])
         c.results[res.force] = c.previous.get("results", {}).get(res.force) or _results_entry(res)
+        c.provenance[res.force] = c.previous.get("provenance", {}).get(res.force, {})
         summary.reused.append(name)
         return report_files, msg_version
     started = time.perf_counter()
@@ -883,11 +1027,11 @@ def _results_entry(res) -> dict:
 
 def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | None) -> list[Path]:
     """Statements (JSON and parquet), figures, the summary table and the quarterly report (HTML and DOCX, optionally
-    Markdown); the report's data tables by LPA go through disclosure control first."""
-    from ncpm import narrative, report, report_docx
+    Markdown), from :func:`report_model`; the report's data tables by LPA go through disclosure control first."""
+    import datetime
+
+    from ncpm import __version__, narrative, report, report_docx
     from ncpm import quarter as q
-    from ncpm.catalogue import label as catalogue_label
-    from ncpm.catalogue import measure as catalogue_measure
 
     cfg, outputs = c.cfg, c.outputs
     records = [{**{k: (str(v) if isinstance(v, pd.Period) else v) for k, v in s.as_record().items()
@@ -897,41 +1041,24 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
     outputs.table(narrative.to_frame(res.statements), folder / "statements.parquet")
     summary_table = q.summary_table(res)
     outputs.table(summary_table, folder / "summary.parquet")
-    figures: dict[str, list[report.Figure]] = {}
+    rendered = render_figures(res, c.policy, cfg.output.figure_formats)
     figure_paths: dict[str, str] = {}
-    for name, (caption, draw) in q.quarter_figures(res, c.policy).items():
+    for name, (fig, files) in rendered.items():
+        caption = fig[0]
         for fmt in cfg.output.figure_formats:
-            data = _figure_bytes(draw, fmt)
-            path = folder / "figures" / f"{name}.{fmt}"
-            outputs.data(data, path)
-            if fmt in ("png", "svg") and name not in figures:
-                figures.setdefault(name, []).append(report.Figure(caption, data, fmt))
-                figure_paths[caption] = f"figures/{name}.{fmt}"
-    by_measure: dict[str, list[str]] = {}
-    for s in res.statements:
-        by_measure.setdefault(s.measure, []).append(s.text)
-    tables, disclosure_sentences = measure_tables(res, c.policy)
-    if any(name.endswith("_lpa") for name in figures):
-        disclosure_sentences.append("The charts by Local Policing Area apply the same control: "
-                                    + ("their LPA counts are rounded." if c.policy.method == "round" else
-                                       "a suppressed month is a gap in its line, counted in the chart's note."))
-    items = []
-    for measure in q.report_measures(res):  # every measure with a row in the summary table or a statement
-        texts = by_measure.get(measure)
-        figs = tuple(f for name, fs in figures.items() if name.startswith(measure + "_") for f in fs)
-        info = catalogue_measure(measure)
-        notes = tuple(f"Not in this report: {o.text}." for o in q.measure_omissions(res, measure))
-        items.append(report.ReportItem(priority=info.priority, title=catalogue_label(measure, capital=True),
-                                       statements=tuple(texts or ()), figures=figs, table=tables.get(measure),
-                                       notes=notes))
-    methods = res.options.describe()
-    if msg_version:
-        methods["MSG version"] = msg_version
-    doc = report.QuarterlyReport(
-        force=res.force, quarter=str(res.quarter), as_of=res.month.strftime("%B %Y"), items=tuple(items),
-        methods=methods, sources=_source_lines(c.sources, msg_version), disclosure=tuple(disclosure_sentences),
-        synthetic=any("demo" in str(s) for s in cfg.inputs.paths), overview=summary_table,
-        not_included=tuple(q.omission_lines(res)), priority_notes=q.priority_omissions(res))
+            outputs.data(files[fmt], folder / "figures" / f"{name}.{fmt}")
+        shown = next((f for f in cfg.output.figure_formats if f in ("png", "svg")), None)
+        if shown:
+            figure_paths.setdefault(caption, f"figures/{name}.{shown}")
+    commentary = read_commentary(cfg)
+    if commentary is not None:
+        c.summary.warnings.extend(commentary.warnings)
+    doc = report_model(res, cfg, figures=rendered, sources=c.sources, msg_version=msg_version, policy=c.policy,
+                       commentary=commentary, generated_on=datetime.date.today().isoformat(),
+                       summary_table=summary_table)
+    c.provenance[res.force] = {"generated": doc.generated_on, "ncpm_version": __version__,
+                               "data_to": str(res.month), "config_hash": doc.config_hash,
+                               "final": doc.final, "commentary": cfg.report.commentary or None}
     html_path = folder / f"report-{_slug(str(res.quarter))}.html"
     outputs.data(report.render_html(doc).encode("utf-8"), html_path)
     docx_path = html_path.with_suffix(".docx")  # the same report, editable in Word (Police and Crime Panel papers)
@@ -942,6 +1069,72 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
         outputs.data(report.render_markdown(doc, figure_paths).encode("utf-8"), md_path)
         written.append(md_path)
     return written
+
+
+def report_model(res, cfg, *, figures: dict | None = None, sources: dict | None = None,
+                 msg_version: str | None = None, policy=None, commentary=None, generated_on: str = "",
+                 summary_table: pd.DataFrame | None = None):
+    """The quarterly report's model (:class:`ncpm.report.QuarterlyReport`) for one force's computed quarter
+    (``res``, its statements made), ready for ``render_html``, ``render_markdown`` and ``render_docx``.
+
+    ``figures``: :func:`render_figures`'s output (default: rendered here, PNG); ``sources``: :func:`data_sources`;
+    ``policy``: disclosure control (default: ``cfg``'s); ``commentary``: :func:`read_commentary`'s (default: read
+    from ``cfg``); ``generated_on``: the ISO date the report states it was generated. ``cfg.report`` gives the
+    proxy measures and whether the report is final.
+
+    >>> doc = report_model(res, demo_config(), generated_on="2026-12-01")  # doctest: +SKIP
+    >>> render_docx(dataclasses.replace(doc, final=True))  # doctest: +SKIP
+    """
+    from ncpm import __version__, report
+    from ncpm import quarter as q
+    from ncpm.catalogue import label as catalogue_label
+    from ncpm.catalogue import measure as catalogue_measure
+    from ncpm.catalogue import proxy_measures
+
+    policy = policy if policy is not None else disclosure_policy(cfg)
+    figures = figures if figures is not None else render_figures(res, policy)
+    commentary = commentary if commentary is not None else read_commentary(cfg)
+    summary_table = summary_table if summary_table is not None else q.summary_table(res)
+    by_measure: dict[str, list[str]] = {}
+    for s in res.statements:
+        by_measure.setdefault(s.measure, []).append(s.text)
+    tables, disclosure_sentences = measure_tables(res, policy)
+    if any(name.endswith("_lpa") for name in figures):
+        disclosure_sentences.append("The charts by Local Policing Area apply the same control: "
+                                    + ("their LPA counts are rounded." if policy.method == "round" else
+                                       "a suppressed month is a gap in its line, counted in the chart's note."))
+    shown = next((f for f in cfg.output.figure_formats if f in ("png", "svg")), "png")
+
+    def model_figure(fig, files) -> report.Figure:
+        fmt = shown if shown in files else "png"
+        return report.Figure(fig[0], files.get(fmt) or render_figure(fig[1])["png"], fmt,
+                             print_data=files.get("print"))
+
+    def placement(name: str, fig) -> tuple[str, str]:
+        return getattr(fig, "measure", name.rsplit("_", 1)[0]), getattr(fig, "placement", "report")
+
+    items = []
+    for measure in q.report_measures(res):  # every measure with a row in the summary table or a statement
+        figs = tuple(model_figure(fig, files) for name, (fig, files) in figures.items()
+                     if placement(name, fig) == (measure, "report"))
+        notes = tuple(f"Not in this report: {o.text}." for o in q.measure_omissions(res, measure))
+        items.append(report.ReportItem(priority=catalogue_measure(measure).priority,
+                                       title=catalogue_label(measure, capital=True), measure=measure,
+                                       statements=tuple(by_measure.get(measure, ())), figures=figs,
+                                       table=tables.get(measure), notes=notes))
+    methods = res.options.describe()
+    if msg_version:
+        methods["MSG version"] = msg_version
+    synthetic = any("demo" in str(s) for s in cfg.inputs.paths)
+    return report.QuarterlyReport(
+        force=res.force, quarter=str(res.quarter), as_of=res.month.strftime("%B %Y"), items=tuple(items),
+        methods=methods, sources=_source_lines(sources or {}, msg_version, demo=synthetic),
+        disclosure=tuple(disclosure_sentences), synthetic=synthetic, overview=summary_table,
+        not_included=tuple(q.omission_lines(res)), priority_notes=q.priority_omissions(res),
+        proxy_measures=proxy_measures(cfg.report.proxy_measures), commentary=commentary, final=cfg.report.final,
+        generated_on=generated_on, ncpm_version=__version__, config_hash=config_hash(cfg),
+        appendix=tuple(model_figure(fig, files) for name, (fig, files) in figures.items()
+                       if placement(name, fig)[1] == "appendix"))
 
 
 TABLE_MONTHS = 6  # the report's short data tables: the last six months

@@ -140,8 +140,12 @@ def _progress_stream(args: argparse.Namespace):
 
 
 def _run_with(args: argparse.Namespace, cfg) -> int:
+    import dataclasses
+
     from ncpm.batch import run
 
+    if getattr(args, "final", False):  # --final: no commentary placeholder in the report
+        cfg = dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, final=True))
     summary = run(cfg, full=args.full, as_of=args.as_of, quarter=getattr(args, "quarter", None),
                   forces=args.force or None, out=args.out, progress=_progress_stream(args))
     _print_run(summary)
@@ -178,6 +182,35 @@ def cmd_report(args: argparse.Namespace) -> int:
         cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, markdown=True))
     args.force = [args.force]
     return _run_with(args, cfg)
+
+
+def cmd_commentary(args: argparse.Namespace) -> int:
+    """Write the OPCC commentary template for a quarter: a "## <n>. <priority>" heading per NCPM priority and a
+    "### <measure>" heading per measure with statements, the quarter's statements quoted under them ("> ", not
+    printed) for the analyst to write under. The statements are the finished run's when it has the quarter, else
+    ncpm runs first. Name the file in the configuration ([report] commentary = "...") and run again: a draft shows
+    "[OPCC commentary to be added]" where none is written, a final report (--final) nothing.
+
+    An existing file is never overwritten. Without --out, the template goes to stdout.
+
+    example: ncpm commentary --config ncpm.toml --quarter "Q1 2023/24" --out commentary-Q1-2023-24.md
+    """
+    from ncpm.batch import commentary_template
+    from ncpm.config import load_config
+    from ncpm.io.store import atomic_write_bytes
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists():
+        print(f"ncpm: error: {out} exists: the analyst's commentary is never overwritten (give another --out)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    text = commentary_template(load_config(args.config), quarter=args.quarter, force=args.force, run_dir=args.run_dir)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_bytes(out, text.encode("utf-8"))
+        print(f"wrote {out}")
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -344,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="append", type=_force_name, help="a force to report on (repeat for several)")
     p.add_argument("--out", help="output folder (default: output.dir of the configuration)")
     p.add_argument("--full", action="store_true", help="recompute everything, even what is up to date")
+    p.add_argument("--final", action="store_true", help="a final report: no placeholder where the OPCC commentary "
+                   "is missing (as [report] final = true)")
     p = add("report", cmd_report)
     p.add_argument("--force", required=True, type=_force_name, help="the force, e.g. Warwickshire")
     p.add_argument("--quarter", required=True, type=_quarter, help='e.g. "Q1 2023/24"')
@@ -351,7 +386,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder")
     p.add_argument("--markdown", action="store_true", help="also write the report as Markdown")
     p.add_argument("--full", action="store_true", help="recompute everything")
+    p.add_argument("--final", action="store_true", help="a final report: no placeholder where the OPCC commentary "
+                   "is missing (as [report] final = true)")
     p.set_defaults(as_of=None)
+    p = add("commentary", cmd_commentary)
+    p.add_argument("--quarter", required=True, type=_quarter, help='e.g. "Q1 2023/24"')
+    p.add_argument("--force", type=_force_name, help="the force (default: the configuration's only force)")
+    p.add_argument("--config", help="TOML configuration")
+    p.add_argument("--run-dir", dest="run_dir", help="the output folder of the run (default: output.dir)")
+    p.add_argument("--out", help="the Markdown file to write (default: stdout); never overwritten")
     p = add("demo", cmd_demo)
     p.add_argument("--out", help="output folder (default data/processed)")
     p.add_argument("--full", action="store_true", help="recompute everything")
