@@ -590,7 +590,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     from ncpm import __version__
     from ncpm.config import load_config
     from ncpm.errors import InputError
-    from ncpm.io.publish import Generation, kill_point
+    from ncpm.io.publish import Generation, kill_point, tidy
     from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, output_stats, read_manifest
     from ncpm.io.store import atomic_write_bytes, read_store, read_table, write_store
 
@@ -613,6 +613,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         removed = _remove_temporary_files(out_dir)
         if removed:
             log.warning("removed %d temporary file(s) left by an interrupted run", removed)
+        tidy(out_dir, keep=cfg.output.previous_runs)  # shortcuts and pruning a run killed after its switch left
         previous = {} if full else read_manifest(out_dir)
         # the project folder too: the report names its input files, so a moved project renders it again
         request = combine(__version__, cfg.as_dict(), scope_forces, as_of, quarter, _commentary_stat(cfg),
@@ -718,7 +719,8 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
         unchanged = (previous and previous.get("stages") == stages and previous.get("outputs") == manifest["outputs"]
                      and "results" in previous  # (ncpm.load_run reads it: a manifest without it is written anew)
                      and (prev_dir / MANIFEST_NAME).exists()
-                     and not summary.recomputed)  # a stage rebuilt a missing or altered file: publish the repair
+                     # a stage rebuilt a missing or altered file: publish the repair
+                     and (not summary.recomputed or _outputs_intact(prev_dir, manifest["outputs"], "")))
         if unchanged:
             generation.discard()  # nothing to publish: the published run stays, not one file rewritten
             summary.nothing_changed = True

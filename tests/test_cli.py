@@ -200,7 +200,7 @@ def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeyp
     cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, notebooks=True))
     monkeypatch.setattr(batch, "demo_config", lambda: cfg)
     real_render = batch.render_notebooks
-    monkeypatch.setattr(batch, "render_notebooks", lambda out: real_render(out, source=notebooks))
+    monkeypatch.setattr(batch, "render_notebooks", lambda out, **kw: real_render(out, source=notebooks, **kw))
     out = tmp_path / "demo"
     code = cli.main(["demo", "--out", str(out), "-q"])
     assert code == 0

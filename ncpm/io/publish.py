@@ -124,6 +124,23 @@ def symlinks_supported(folder: Path) -> bool:
     return True
 
 
+def tidy(out_dir: str | Path, *, keep: int = 1) -> None:
+    """Finish the publication a run killed just after its switch left undone: the shortcuts to the published run
+    (where the pointer is a symbolic link) and the pruning of old generations. Writes nothing when there is nothing
+    to do, so a run with nothing to do can call it (under the lock)."""
+    out_dir = Path(out_dir)
+    if _pointer_target(out_dir) is None or (published := published_dir(out_dir)) == out_dir:
+        return
+    run = Generation.__new__(Generation)
+    run.out, run.keep, run.runs = out_dir, max(0, int(keep)), out_dir / RUNS
+    if (out_dir / CURRENT).is_symlink():
+        names = [p.name for p in published.iterdir()]
+        if any(not ((out_dir / n).is_symlink() and os.readlink(out_dir / n) == f"{CURRENT}/{n}") for n in names):
+            run._shortcuts(published)
+    if len([n for n in _generations(run.runs) if n < int(published.name)]) > run.keep:
+        run._prune(int(published.name))
+
+
 class Generation:
     """One run's generation folder, from its creation to its publication (or its removal)."""
 
@@ -138,13 +155,9 @@ class Generation:
         _remove(self.out / STAGING)
         for left in self.runs.glob(PARTIAL_PREFIX + "*"):  # a run killed before publishing
             _remove(left)
-        pointed = _pointer_target(self.out)
+        tidy(self.out, keep=self.keep)  # finish what a run killed after its switch left
         self.previous: Path = published_dir(self.out)
         self.links = symlinks_supported(self.out)
-        if pointed is not None and self.previous != self.out:  # finish what a run killed after its switch left
-            if self.links:
-                self._shortcuts(self.previous)
-            self._prune(int(self.previous.name))
         numbers = _generations(self.runs)
         self.number = (numbers[-1] if numbers else 0) + 1
         self.final = self.runs / str(self.number)
