@@ -127,9 +127,11 @@ def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: 
         return list(pool.map(render, paths))
 
 
-def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bool = False) -> list[LoadResult]:
+def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bool = False,
+                encoding: str | None = None, last_outcomes: bool = False) -> list[LoadResult]:
     """Read every path (file, folder or archive) with the reader its format needs; ``lsoa``: police.uk records
-    by LSOA (see :func:`ncpm.io.policeuk.read_police_uk`)."""
+    by LSOA, ``last_outcomes``: police.uk street files' last outcomes as outcomes (see
+    :func:`ncpm.io.policeuk.read_police_uk`); ``encoding``: of text files (``[inputs] encoding``)."""
     from ncpm.io.detect import read_any
     from ncpm.io.runstate import is_data_file
 
@@ -138,9 +140,11 @@ def read_inputs(paths: Iterable[str | Path], *, progress: bool = False, lsoa: bo
         path = Path(path)
         if path.is_dir() and not _is_police_uk_folder(path):
             for child in sorted(p for p in path.iterdir() if p.is_file() and is_data_file(p.name)):
-                results.extend(read_any(child, progress=progress, lsoa=lsoa))
+                results.extend(read_any(child, progress=progress, lsoa=lsoa, encoding=encoding,
+                                        last_outcomes=last_outcomes))
         else:
-            results.extend(read_any(path, progress=progress, lsoa=lsoa))
+            results.extend(read_any(path, progress=progress, lsoa=lsoa, encoding=encoding,
+                                    last_outcomes=last_outcomes))
     return results
 
 
@@ -641,7 +645,7 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
 
         started = time.perf_counter()
         fingerprints, input_stat = _fingerprints(inputs, Path(cfg.base_dir), previous)
-        ingest_key = combine(__version__, fingerprints)
+        ingest_key = combine(__version__, fingerprints, dataclasses.asdict(cfg.inputs))
         prev_stages = previous.get("stages", {})
         store = generation.dir / STORE
         reuse = prev_stages.get("ingest") == ingest_key and _outputs_intact(prev_dir, previous.get("outputs", {}),
@@ -657,7 +661,8 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
                     outputs.keep(k, v)
             summary.reused.append("ingest")
         else:
-            results = read_inputs(inputs, progress=False)
+            results = read_inputs(inputs, progress=False, encoding=cfg.inputs.encoding or None,
+                                  last_outcomes=cfg.inputs.police_uk_last_outcomes)
             for path in _update_store(results, store, write_store, None if full else prev_dir / STORE):
                 outputs.record(path)
             frames = frames_by_kind(results)

@@ -14,6 +14,7 @@ ncpm.errors.ConfigError: unknown key 'baseline.methd' (known: exclude, in_line, 
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import tomllib
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from ncpm.errors import ConfigError
 @dataclass(frozen=True)
 class Inputs:
     paths: tuple[str, ...] = ("data/raw/demo",)  # files, folders or police.uk archives, relative to the config file
+    encoding: str = ""  # the text files' encoding ("cp1252" for a CSV saved by Excel on Windows); empty = UTF-8,
+    #   or UTF-16 by its byte-order mark (ncpm.io._common); `ncpm ingest --encoding` is the same for one command
+    police_uk_last_outcomes: bool = False  # police.uk street files' "Last outcome category" as outcomes, for a
+    #   download without outcomes files (each crime's latest outcome, counted in the month the crime was recorded)
 
 
 @dataclass(frozen=True)
@@ -331,6 +336,12 @@ def _check(cfg: Config) -> None:
     from ncpm.measures import excluded_months
     from ncpm.periods import parse_quarter, to_month
 
+    if cfg.inputs.encoding:
+        try:
+            codecs.lookup(cfg.inputs.encoding)
+        except LookupError:
+            raise ConfigError(f"inputs.encoding: unknown encoding {cfg.inputs.encoding!r} "
+                              "(e.g. utf-8, cp1252, latin-1)") from None
     for i, name in enumerate(cfg.scope.forces):
         if find_force(name) is None:
             near = close_matches(name)

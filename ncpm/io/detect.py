@@ -181,15 +181,16 @@ def text_files_in(encoding: str | None) -> Iterator[None]:
 
 
 def read_any(path: str | Path, *, progress: bool = False, encoding: str | None = None,
-             lsoa: bool = False) -> list[LoadResult]:
+             lsoa: bool = False, last_outcomes: bool = False) -> list[LoadResult]:
     """Read ``path`` with the reader its format needs (see :func:`detect_format`). ``lsoa``: police.uk records
-    counted by LSOA (``area`` the LSOA code) instead of by force; other formats have no LSOA and ignore it.
+    counted by LSOA (``area`` the LSOA code) instead of by force; ``last_outcomes``: police.uk street files' last
+    outcome category read as outcomes; other formats ignore both.
     ``encoding``: of text files (default UTF-8, or UTF-16 by its BOM; or that of :func:`text_files_in`)."""
     encoding = encoding or _ENCODING.get()
     fmt, sheets = _detect(Path(path), encoding)
     try:
         if fmt == "police_uk":
-            return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa)
+            return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa, last_outcomes=last_outcomes)
         if fmt == "home_office":
             return [read_home_office(path, encoding=encoding)]
         if fmt == "ons_pfa_table":  # a workbook's counts (P1 or C2) and populations (P3), from the one reading
