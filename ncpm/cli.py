@@ -86,9 +86,16 @@ NO_DATA = "no data: no police.uk, Home Office, ONS or force extract file in it (
 
 
 def _read_from(path: str, results) -> bool:
-    """Whether any result came from ``path`` (the file itself, or a file under the folder)."""
+    """Whether any result came from ``path`` (the file itself, a sheet of it, or a file under the folder)."""
     p = Path(path).resolve()
-    return any(Path(r.file).resolve() == p or p in Path(r.file).resolve().parents for r in results)
+
+    def source(label: str) -> Path:  # a workbook sheet's result is labelled "<file> [<sheet>]"
+        return Path(SHEET_LABEL.sub("", label)).resolve()
+
+    return any(source(r.file) == p or p in source(r.file).parents for r in results)
+
+
+SHEET_LABEL = re.compile(r" \[[^\]]*\]$")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
