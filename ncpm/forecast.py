@@ -284,7 +284,7 @@ def rare_counts(y: np.ndarray, horizon: int, levels=(80, 95)):
     predictive; Jeffreys 1946).
 
     >>> mean, lo, hi = rare_counts(np.array([0, 1, 0, 0, 2, 0] * 4), 2)
-    >>> round(mean[0], 3), lo[95].tolist(), hi[95].tolist()
+    >>> round(float(mean[0]), 3), lo[95].tolist(), hi[95].tolist()
     (0.521, [0.0, 0.0], [2.0, 2.0])
     """
     recent = np.asarray(y, dtype=float)
