@@ -27,7 +27,7 @@ def test_python_example_runs(monkeypatch, capsys):
     assert {"res", "ahead"} <= set(namespace) and len(namespace["ahead"]) == 3
 
 
-@pytest.mark.parametrize("command", ["ingest", "validate", "run", "report", "demo", "demo-data", "export"])
+@pytest.mark.parametrize("command", ["ingest", "validate", "run", "report", "demo", "demo-data", "export", "commentary"])
 def test_every_cli_command_is_documented(command):
     assert f"`ncpm {command}" in README
 
