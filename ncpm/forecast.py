@@ -59,12 +59,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import nbinom, norm
 
 from ncpm import _ets_fast, schema
 from ncpm.definitions import ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST, forecast_label
 from ncpm.errors import ConfigError
 from ncpm.periods import month_ordinals, to_month
+
+
+def _norm():
+    """scipy's normal distribution, imported when a forecast needs it: ``ncpm run`` deciding that nothing changed
+    (it checks the configuration with :func:`parse_method`) never loads scipy.stats."""
+    from scipy.stats import norm
+
+    return norm
+
+
+def _nbinom():
+    from scipy.stats import nbinom
+
+    return nbinom
 
 SEASONAL_PERIOD = 12  # monthly data
 MIN_MONTHS = 24  # METHODS.md: seasonal naive for series shorter than two years
@@ -255,7 +268,7 @@ def seasonal_naive(y: np.ndarray, horizon: int, levels=(80, 95)):
     sd = sigma * np.sqrt(np.arange(horizon) // SEASONAL_PERIOD + 1)
     lo, hi = {}, {}
     for lev in levels:
-        z = norm.ppf(0.5 + lev / 200)
+        z = _norm().ppf(0.5 + lev / 200)
         lo[lev], hi[lev] = mean - z * sd, mean + z * sd
     return mean, lo, hi
 
@@ -295,8 +308,8 @@ def rare_counts(y: np.ndarray, horizon: int, levels=(80, 95)):
     lo, hi = {}, {}
     for lev in levels:
         tail = (1 - lev / 100) / 2
-        lo[lev] = np.full(horizon, float(nbinom.ppf(tail, r, p)))
-        hi[lev] = np.full(horizon, float(nbinom.ppf(1 - tail, r, p)))
+        lo[lev] = np.full(horizon, float(_nbinom().ppf(tail, r, p)))
+        hi[lev] = np.full(horizon, float(_nbinom().ppf(1 - tail, r, p)))
     return mean, lo, hi
 
 
@@ -404,7 +417,7 @@ def _calibrated(mean: np.ndarray, sd: np.ndarray, scale: float, levels):
     """Gaussian interval of standard deviation ``scale`` x ``sd`` about ``mean``."""
     lo, hi = {}, {}
     for lev in levels:
-        half = norm.ppf(0.5 + lev / 200) * scale * sd
+        half = _norm().ppf(0.5 + lev / 200) * scale * sd
         lo[lev], hi[lev] = mean - half, mean + half
     return lo, hi
 

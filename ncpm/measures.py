@@ -27,7 +27,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ncpm import catalogue, periods, schema
 from ncpm.definitions import BASELINE_METHODS, Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
@@ -594,6 +593,8 @@ def wilson_interval(k, n, level: float = CONFIDENCE) -> tuple[np.ndarray, np.nda
         raise ConfigError(f"level must be between 0 and 1, not {level}")
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
+    from scipy import stats  # imported when used: checking the configuration needs none of it
+
     z = stats.norm.isf((1 - level) / 2)
     valid = (n > 0) & (k >= 0) & (k <= n)
     nn = np.where(valid, n, 1.0)
@@ -872,6 +873,8 @@ def two_proportion_z(x1, n1, x2, n2) -> tuple[np.ndarray, np.ndarray]:
     pooled = _safe_ratio(x1 + x2, n1 + n2)
     se = np.sqrt(pooled * (1 - pooled) * (_safe_ratio(1.0, n1) + _safe_ratio(1.0, n2)))
     z = _safe_ratio(_safe_ratio(x2, n2) - _safe_ratio(x1, n1), se)
+    from scipy import stats
+
     p = 2 * stats.norm.sf(np.abs(z))
     return z, p
 
