@@ -782,10 +782,9 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
         facts: dict[str, object] = {"rate": float(row[RATE]), "msg_average": None, "outlier": None,
                                     "flag_note": note or None}
         if rank_changes is not None:
-            rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
-            text += f"; for {measure_label(measure)} it has {_rank_words(str(rc[LABEL]))}"
-            facts.update({"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
-                          "places": int(rc["places"]), "rank_label": str(rc[LABEL])})
+            words, rank_facts = _rank_change(rank_changes, force, measure, month)
+            text += f"; for {measure_label(measure)} it has {words}"
+            facts.update(rank_facts)
         return _statement("peers", force, measure, month, text + ".", facts, id=id)
     now = _outlier_words(*flags(row))
     before_rows = select_rows(msg_result, "MSG comparison", force=force, measure=measure, month=month - 1)
@@ -800,11 +799,17 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
             f"average of {average:,.1f})")
     facts: dict[str, object] = {"rate": rate, "msg_average": average, "outlier": now, "previous_outlier": before}
     if rank_changes is not None:
-        rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
-        text += f" and has {_rank_words(str(rc[LABEL]))}"
-        facts.update({"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
-                      "places": int(rc["places"]), "rank_label": str(rc[LABEL])})
+        words, rank_facts = _rank_change(rank_changes, force, measure, month)
+        text += f" and has {words}"
+        facts.update(rank_facts)
     return _statement("peers", force, measure, month, text + ".", facts, id=id)
+
+
+def _rank_change(rank_changes: pd.DataFrame, force: str, measure: str, month: object) -> tuple[str, dict]:
+    """The national rank change in words ("improved two places nationally to 36th") and as facts."""
+    rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
+    return _rank_words(str(rc[LABEL])), {"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
+                                         "places": int(rc["places"]), "rank_label": str(rc[LABEL])}
 
 
 def msg_outlier_statement(msg_result: pd.DataFrame, force: str, measure: str, month: object, *,
