@@ -107,6 +107,11 @@ def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: 
     from ncpm.io.store import atomic_write_bytes
 
     source = Path(source) if source is not None else project_root() / "notebooks"
+    folder = Path(out_dir)
+    if folder.is_symlink():  # never written through: a link planted in the output folder could point anywhere
+        log.warning("replaced the symbolic link %s with a folder before writing the notebooks", folder)
+        folder.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
 
     def render(path: Path) -> Path:
         nb = nbformat.read(path, as_version=4)
@@ -117,8 +122,7 @@ def render_notebooks(out_dir: Path, *, source: str | Path | None = None, names: 
             nb.cells.insert(at + 1, cell)
         NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(source)}}).execute()
         html, _ = HTMLExporter().from_notebook_node(nb)
-        out = Path(out_dir) / f"{path.stem}.html"
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out = folder / f"{path.stem}.html"
         atomic_write_bytes(out, html.encode("utf-8"))
         return out
 

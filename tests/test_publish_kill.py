@@ -185,3 +185,16 @@ def test_without_symbolic_links_the_pointer_is_a_file(done, tmp_path, monkeypatc
     pub = published_dir(out)
     for rel, digest in manifest["outputs"].items():
         assert sha256_file(pub / rel) == digest, rel
+
+
+def test_notebooks_are_never_written_through_a_link_planted_in_the_output_folder(tmp_path):
+    from ncpm.batch import render_notebooks
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notebooks").symlink_to(elsewhere, target_is_directory=True)
+    render_notebooks(out / "notebooks", names=())
+    assert (out / "notebooks").is_dir() and not (out / "notebooks").is_symlink()
+    assert list(elsewhere.iterdir()) == []
