@@ -528,7 +528,7 @@ def commentary_template(cfg, *, quarter: str, force: str | None = None, run_dir:
     from ncpm.commentary import template
     from ncpm.errors import ConfigError
     from ncpm.forces import canonical_force
-    from ncpm.io.runstate import read_manifest
+    from ncpm.io.runstate import published_dir, read_manifest
     from ncpm.periods import parse_quarter
 
     forces = [force] if force else list(cfg.scope.forces)
@@ -538,10 +538,11 @@ def commentary_template(cfg, *, quarter: str, force: str | None = None, run_dir:
     wanted = str(parse_quarter(quarter))
     run_dir = Path(run_dir) if run_dir is not None else cfg.path(cfg.output.dir)
 
-    def cached():
-        manifest = read_manifest(run_dir)
+    def cached():  # the manifest and the statements of one published run (never through the shortcuts)
+        published = published_dir(run_dir)
+        manifest = read_manifest(published)
         entry = manifest.get("results", {}).get(chosen, {})
-        path = run_dir / _slug(chosen) / "statements.json"
+        path = published / _slug(chosen) / "statements.json"
         if entry.get("quarter") != wanted or f"{_slug(chosen)}/statements.json" not in manifest.get("outputs", {}):
             return None
         return entry, json.loads(path.read_text(encoding="utf-8"))

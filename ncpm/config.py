@@ -107,6 +107,9 @@ class Output:
     notebooks: bool = True  # execute and render the notebooks to HTML in the output folder
     previous_runs: int = 1  # complete runs kept in runs/ besides the published one (readers finishing a read)
 
+    def __post_init__(self) -> None:  # "PNG" and "png" are one format: the writers look the lower-case name up
+        object.__setattr__(self, "figure_formats", tuple(str(f).lower() for f in self.figure_formats))
+
 
 @dataclass(frozen=True)
 class Report:

@@ -551,7 +551,8 @@ def _has_rows(frame: pd.DataFrame, measure: str, area: str) -> bool:
 
 
 def _has_lpas(res: QuarterResults, measure: str) -> bool:
-    v = res.tables["volumes"]
+    """Whether the measure has rows of a real area (not the force, not police.uk's "No location")."""
+    v = _located(res.tables["volumes"])
     return bool(((v[schema.MEASURE].astype(str) == measure) & (v[schema.AREA].astype(str) != schema.WHOLE_FORCE)).any())
 
 
@@ -1037,7 +1038,8 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
             lambda ax, measure=measure, marked=marked, ahead=ahead: plots.volume_chart(
                 t["baseline"], ahead, force=f, measure=measure, month=m, highlight=marked,
                 source=res.options.source, ax=ax), True)
-        lpas = t["volumes"][(t["volumes"][schema.MEASURE] == measure) & (t["volumes"][schema.AREA] != schema.WHOLE_FORCE)]
+        located = _located(t["volumes"])  # a chart by area needs a real area, not only "No location"
+        lpas = located[(located[schema.MEASURE] == measure) & (located[schema.AREA] != schema.WHOLE_FORCE)]
         if measure in LPA_FIGURES and not lpas.empty:
             shown, note = (t["volumes"], "") if policy is None else published_lpa_volumes(t["volumes"], f, measure,
                                                                                           policy)

@@ -101,3 +101,9 @@ def test_areas_are_checked_against_the_districts_seen():
     with pytest.raises(ConfigError, match=r"ncpm.toml: areas.Warwickshire.East: no district 'Rugbey'.*close matches: Rugby"):
         check_areas(cfg, "Warwickshire", {"Rugby", "Warwick"})
     check_areas(cfg, "West Mercia", {"Rugby"})  # another force's table is not checked against its data
+
+
+def test_figure_formats_are_one_format_whatever_their_case():
+    from ncpm.config import load_config_text
+
+    assert load_config_text('[output]\nfigure_formats = ["PNG", "Svg"]').output.figure_formats == ("png", "svg")

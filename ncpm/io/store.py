@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -41,10 +42,21 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _umask() -> int:
-    """The process's file-creation mask (read by setting it and putting it back: POSIX offers no other way)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
+    """The process's file-creation mask: read from ``/proc/self/status`` where Linux gives it (no change to the
+    process, so threads writing at once cannot see each other's value), else by setting it and putting it back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
     return mask
+
+
+_UMASK_LOCK = threading.Lock()
 
 
 def atomic_write(path: str | Path, writer_fn: Callable[[Path], object]) -> Path:
