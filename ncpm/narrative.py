@@ -806,7 +806,7 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
 
 
 def _rank_change(rank_changes: pd.DataFrame, force: str, measure: str, month: object) -> tuple[str, dict]:
-    """The national rank change in words ("improved two places nationally to 36th") and as facts."""
+    """The national rank change in words ("improved two places nationally to 12th") and as facts."""
     rc = one_row(rank_changes, "rank change", force=force, measure=measure, month=month)
     return _rank_words(str(rc[LABEL])), {"rank": int(rc["rank"]), "earlier_rank": int(rc["earlier_rank"]),
                                          "places": int(rc["places"]), "rank_label": str(rc[LABEL])}
