@@ -90,12 +90,12 @@ def _read_from(path: str, results) -> bool:
     p = Path(path).resolve()
 
     def source(label: str) -> Path:  # a workbook sheet's result is labelled "<file> [<sheet>]"
+        from ncpm.io._common import SHEET_LABEL
+
         return Path(SHEET_LABEL.sub("", label)).resolve()
 
     return any(source(r.file) == p or p in source(r.file).parents for r in results)
 
-
-SHEET_LABEL = re.compile(r" \[[^\]]*\]$")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

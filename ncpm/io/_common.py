@@ -264,6 +264,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+SHEET_LABEL = re.compile(r" \[([^\]]*)\]$")  # "<file> [<sheet>]": how a workbook sheet's grid is labelled
+
+
+def sheet_label(path: object, sheet: str) -> str:
+    """The label of one sheet's grid and results: ``"<file> [<sheet>]"`` (:data:`SHEET_LABEL` reads it back)."""
+    return f"{path} [{sheet}]"
+
+
 def csv_grid(path: Path, *, encoding: str | None = None, label: str | None = None,
              limit: int = TABLE_BYTES, limit_name: str = "TABLE_BYTES") -> Grid:
     """Read a CSV table whole into a grid, with exact line numbers even across quoted line breaks; streamed
@@ -321,7 +329,7 @@ def excel_grids(path: Path) -> list[Grid]:
     grids = []
     for name, frame in sheets.items():
         cells = frame.map(_cell).to_numpy().tolist() if len(frame) else []
-        grids.append(Grid(f"{path} [{name}]", cells, list(range(1, len(cells) + 1)), raw=frame,
+        grids.append(Grid(sheet_label(path, name), cells, list(range(1, len(cells) + 1)), raw=frame,
                           sheet=(path, str(name)) if engine == "openpyxl" else None))
     if not any(any(c.strip() for c in row) for g in grids for row in g.rows):
         raise InputError("empty file (no cells in any sheet)", file=str(path))

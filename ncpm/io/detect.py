@@ -36,6 +36,7 @@ from ncpm.io._common import (
     clean_label,
     excel_grids,
     header_key,
+    sheet_label,
     text_encoding,
 )
 from ncpm.io.extracts import detect_kind, read_extract
@@ -83,7 +84,7 @@ class _Sheets:
                     cells = head + [[_cell(v) for v in r] for r in rows]
                     while cells and not any(c.strip() for c in cells[-1]):
                         cells.pop()
-                    self.whole.append(Grid(f"{self.path} [{title}]", cells, list(range(1, len(cells) + 1))))
+                    self.whole.append(Grid(sheet_label(self.path, title), cells, list(range(1, len(cells) + 1))))
             except Exception as exc:
                 raise InputError(f"cannot read the workbook ({type(exc).__name__}: {exc})",
                                  file=str(self.path)) from None

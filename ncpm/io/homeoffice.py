@@ -58,6 +58,7 @@ from ncpm.io import LoadResult
 from ncpm.io._common import (
     HEADER_SCAN_ROWS,
     PRC_TABLE_BYTES,
+    SHEET_LABEL,
     Grid,
     RowChecks,
     Table,
@@ -260,13 +261,12 @@ def _code_order(code: str) -> tuple[int, str]:
     return (int(m[0]) if m else 10**6, code)
 
 
-_SHEET = re.compile(r" \[([^\]]*)\]$")  # "file.ods [2017-18]": the sheet a row is on
 
 
 def _sheets(table: Table, pos: np.ndarray) -> str:
     """" of sheet '2017-18'" for rows of a workbook ("" for a CSV file: its notes are printed under its name)."""
     labels = [table.file] if table.labels is None else list(dict.fromkeys(str(table.labels[p]) for p in pos))
-    names = [m[1] for m in map(_SHEET.search, labels) if m]
+    names = [m[1] for m in map(SHEET_LABEL.search, labels) if m]
     if not names:
         return ""
     return f" of sheet{'s' if len(names) > 1 else ''} " + ", ".join(repr(n) for n in names[:LISTED]) + \
