@@ -70,7 +70,7 @@ def _autoets(folder: Path) -> int:
 
 
 def _nsw():
-    from ncpm import schema
+    from ncpm.core import schema
 
     raw = pd.read_csv(NSW)
     return pd.DataFrame({
@@ -81,7 +81,7 @@ def _nsw():
 
 def _windows(v, origins=ORIGINS, windows=None):
     """(window label, origin, training frame cut at the window's start) for each backtest case."""
-    from ncpm import schema
+    from ncpm.core import schema
 
     for o in origins:
         o = pd.Period(o, "M")
@@ -90,7 +90,7 @@ def _windows(v, origins=ORIGINS, windows=None):
 
 
 def _write_inputs(v, synth) -> None:
-    from ncpm import schema
+    from ncpm.core import schema
 
     OUT.mkdir(parents=True, exist_ok=True)
     parts = []
@@ -105,8 +105,8 @@ def _write_inputs(v, synth) -> None:
 
 def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
     """Per window: mean MASE and 80%/95% coverage. ``frame``: window, origin, measure, month, mean, lo/hi."""
-    from ncpm import schema
-    from ncpm.forecast import _seasonal_scale
+    from ncpm.core import schema
+    from ncpm.methods.forecast import _seasonal_scale
 
     actual = v.set_index([schema.MEASURE, schema.MONTH])[schema.COUNT]
     rows = []
@@ -131,8 +131,8 @@ def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
 
 
 def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None) -> pd.DataFrame:
-    from ncpm import schema
-    from ncpm.forecast import forecast
+    from ncpm.core import schema
+    from ncpm.methods.forecast import forecast
 
     parts = []
     for label, o, w in _windows(v, origins, windows):
@@ -144,7 +144,7 @@ def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None) -> pd.Da
 
 
 def _autoets_results(v) -> tuple[pd.DataFrame | None, dict | None]:
-    from ncpm import schema
+    from ncpm.core import schema
 
     path, timing = OUT / "autoets_nsw.csv", OUT / "autoets_time.json"
     if not path.exists():
@@ -162,7 +162,8 @@ def _fit_quality(v) -> str:
     """In-sample SSE of the fast fits against statsmodels' optimum, every candidate, every backtest case."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    from ncpm import _ets_fast, schema
+    from ncpm.core import schema
+    from ncpm.methods.forecast import ets_fast as _ets_fast
 
     rows = []
     for label, o, w in _windows(v):
@@ -200,7 +201,7 @@ def _fit_quality(v) -> str:
 
 
 def _time_per_series(synth, **kwargs) -> float:
-    from ncpm.forecast import forecast
+    from ncpm.methods.forecast import forecast
 
     forecast(synth.iloc[: 60 * 5], 3, engine="fast", **kwargs)  # warm-up
     t0 = time.perf_counter()

@@ -4,7 +4,7 @@
 
 One region's LSOA series (seeded synthetic: ``--series`` series, ``--months`` months of low Poisson counts with a
 yearly cycle, as LSOA-level crime counts are) are forecast 3 months ahead with 80% and 95% intervals through
-:func:`ncpm.engine.map_series` on each engine kind:
+:func:`ncpm.quarter.engine.map_series` on each engine kind:
 
 - ``single``: one process; ``processes``: ``ProcessPoolExecutor`` with ``--workers`` processes; ``dask``: a
   ``LocalCluster`` of ``--workers`` single-threaded worker processes (loopback only, no dashboard).
@@ -39,9 +39,9 @@ from pandas.testing import assert_frame_equal  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ncpm import schema  # noqa: E402
-from ncpm.engine import EngineOptions, start_engine  # noqa: E402
-from ncpm.forecast import forecast  # noqa: E402
+from ncpm.core import schema  # noqa: E402
+from ncpm.methods.forecast import forecast  # noqa: E402
+from ncpm.quarter.engine import EngineOptions, start_engine  # noqa: E402
 
 SEED = 20240808
 NATIONAL_LSOAS = 35_000  # LSOAs (2021) in England and Wales: 33,755 + 1,917, rounded

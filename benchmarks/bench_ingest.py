@@ -43,8 +43,8 @@ import pandas as pd  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.csv as pacsv  # noqa: E402
 
-from ncpm.catalogue import measure_for_police_uk  # noqa: E402
-from ncpm.forces import canonical_force  # noqa: E402
+from ncpm.core.catalogue import measure_for_police_uk  # noqa: E402
+from ncpm.core.forces import canonical_force  # noqa: E402
 from ncpm.io.policeuk import NO_LSOA, read_police_uk  # noqa: E402
 
 KEYS = ["Falls within", "Month", "Crime type"]

@@ -7,7 +7,11 @@ only reads files never loads statsmodels or matplotlib.
 >>> str(ncpm.parse_quarter("2023/24 Q1"))
 'Q1 2023/24'
 
-Modules are attributes too: ``ncpm.forecast.forecast(volumes)``, ``ncpm.spc.spc(volumes)``.
+The subpackages are layers, and their names are the import rule (each imports only the ones before it):
+``core`` (schema, periods, errors, reference data) <- ``methods`` (the statistics) <- ``words`` (statements, charts,
+the report) <- ``quarter`` (one force-quarter) <- ``pipeline`` (configuration, the scheduled run) <- ``cli``;
+``io`` (every file read or written) and ``demo`` (the synthetic data) import ``core`` only.
+They are attributes too: ``ncpm.methods.forecast.forecast(volumes)``, ``ncpm.methods.spc.spc(volumes)``.
 """
 
 from __future__ import annotations
@@ -18,34 +22,36 @@ __version__ = "0.1.0"
 
 _PUBLIC = {
     # calendar and reference data
-    "parse_quarter": "periods", "fy_quarter": "periods", "to_month": "periods", "month_label": "periods",
-    "canonical_force": "forces", "territorial_forces": "forces",
-    "validate": "schema", "InputError": "errors", "ConfigError": "errors", "NcpmError": "errors",
+    "parse_quarter": "core.periods", "fy_quarter": "core.periods", "to_month": "core.periods",
+    "month_label": "core.periods",
+    "canonical_force": "core.forces", "territorial_forces": "core.forces",
+    "validate": "core.schema", "InputError": "core.errors", "ConfigError": "core.errors", "NcpmError": "core.errors",
     # reading files
     "read_police_uk": "io.policeuk", "read_home_office": "io.homeoffice", "read_ons_pfa_table": "io.ons",
-    "read_ons_tables": "io.ons", "read_ons_population": "io.ons", "map_areas": "frames",
+    "read_ons_tables": "io.ons", "read_ons_population": "io.ons", "map_areas": "methods.series",
     "read_extract": "io.extracts", "read_any": "io.detect", "read_store": "io.store", "write_store": "io.store",
-    "load_demo": "batch",
+    "load_demo": "pipeline.batch",
     # measures and exceptions
-    "three_year_average": "measures", "window_rank": "measures", "changes": "measures",
-    "quarter_totals": "measures", "period_comparison": "measures", "share": "measures",
-    "outcome_rate": "measures", "rolling_rate": "measures", "window_extreme": "measures",
-    "compare_windows": "measures", "wilson_interval": "measures",
-    # forecasts (the functions ``forecast`` and ``spc`` share their modules' names: ncpm.forecast.forecast)
-    "forecast_vs_actual": "forecast", "backtest": "forecast",
+    "three_year_average": "methods.measures", "window_rank": "methods.measures", "changes": "methods.measures",
+    "quarter_totals": "methods.measures", "period_comparison": "methods.measures", "share": "methods.measures",
+    "outcome_rate": "methods.measures", "rolling_rate": "methods.measures", "window_extreme": "methods.measures",
+    "compare_windows": "methods.measures", "wilson_interval": "methods.measures",
+    # forecasts (the function ``forecast`` shares its package's name: ncpm.methods.forecast.forecast)
+    "forecast_vs_actual": "methods.forecast", "backtest": "methods.forecast",
     # peers
-    "rates_per_1000": "peers", "msg_compare": "peers", "national_rank": "peers", "rank_change": "peers",
+    "rates_per_1000": "methods.peers", "msg_compare": "methods.peers", "national_rank": "methods.peers",
+    "rank_change": "methods.peers",
     # figures, statements, report, batch
-    "volume_chart": "plots", "lpa_chart": "plots", "msg_chart": "plots", "rate_chart": "plots",
-    "Statement": "narrative", "compute_quarter": "quarter", "QuarterOptions": "quarter",
+    "volume_chart": "words.plots", "lpa_chart": "words.plots", "msg_chart": "words.plots",
+    "rate_chart": "words.plots",
+    "Statement": "words.statements", "compute_quarter": "quarter", "QuarterOptions": "quarter",
     "quarter_statements": "quarter", "quarter_figures": "quarter", "summary_table": "quarter",
-    "run": "batch", "load_config": "config",
+    "run": "pipeline.batch", "load_config": "pipeline.config",
     # a finished run's results, read back (notebooks): tables and statements as the report gives them
-    "load_run": "results", "open_quarter": "results", "table_view": "results", "facts_table": "results",
+    "load_run": "pipeline.results", "open_quarter": "pipeline.results", "table_view": "pipeline.results",
+    "facts_table": "pipeline.results",
 }
-_SUBMODULES = {"schema", "periods", "errors", "forces", "catalogue", "io", "measures", "spc", "forecast", "peers",
-               "narrative", "plots", "report", "quarter", "disclosure", "batch", "config", "demo", "cli",
-               "results"}
+_SUBMODULES = {"core", "io", "methods", "words", "quarter", "pipeline", "demo", "cli"}
 
 __all__ = sorted(_PUBLIC) + ["__version__"]
 

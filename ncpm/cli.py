@@ -1,4 +1,4 @@
-"""The ``ncpm`` command: argument parsing, logging and exit codes. The work is done by ``ncpm.batch``.
+"""The ``ncpm`` command: argument parsing, logging and exit codes. The work is done by ``ncpm.pipeline.batch``.
 
 Exit codes: 0 done; 1 input problems (the list is printed); 2 usage; 3 internal error (with a log path).
 Library errors become one clear message on stderr, never a traceback.
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ncpm import __version__
-from ncpm.errors import ConfigError, InputError, NcpmError
+from ncpm.core.errors import ConfigError, InputError, NcpmError
 from ncpm.io.runstate import RunLocked
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -68,8 +68,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     example: ncpm ingest police-archive.zip --lsoa --out data/processed/lsoa
     example: ncpm ingest force_extract.csv --encoding cp1252 --out data/processed
     """
-    from ncpm.batch import ingest
     from ncpm.io.detect import text_files_in
+    from ncpm.pipeline.batch import ingest
 
     with text_files_in(args.encoding):
         report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa)
@@ -103,8 +103,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     example: ncpm validate data/raw/force_extract.csv
     """
-    from ncpm.batch import read_inputs
     from ncpm.io.detect import text_files_in
+    from ncpm.pipeline.batch import read_inputs
 
     problems = 0
     for path in args.paths:
@@ -149,7 +149,7 @@ def _progress_stream(args: argparse.Namespace):
 def _run_with(args: argparse.Namespace, cfg) -> int:
     import dataclasses
 
-    from ncpm.batch import run
+    from ncpm.pipeline.batch import run
 
     if getattr(args, "final", False):  # --final: no commentary placeholder in the report
         cfg = dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, final=True))
@@ -170,7 +170,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     example: ncpm run --config ncpm.toml --as-of 2023-06 --force Warwickshire --out data/processed
     """
-    from ncpm.config import load_config
+    from ncpm.pipeline.config import load_config
 
     return _run_with(args, load_config(args.config))
 
@@ -182,7 +182,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """
     import dataclasses
 
-    from ncpm.config import load_config
+    from ncpm.pipeline.config import load_config
 
     cfg = load_config(args.config)
     if args.markdown:
@@ -202,9 +202,9 @@ def cmd_commentary(args: argparse.Namespace) -> int:
 
     example: ncpm commentary --config ncpm.toml --quarter "Q1 2023/24" --out commentary-Q1-2023-24.md
     """
-    from ncpm.batch import commentary_template
-    from ncpm.config import load_config
     from ncpm.io.store import atomic_write_bytes
+    from ncpm.pipeline.batch import commentary_template
+    from ncpm.pipeline.config import load_config
 
     out = Path(args.out) if args.out else None
     if out is not None and out.exists():
@@ -226,7 +226,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     example: ncpm demo --out data/processed
     """
-    from ncpm.batch import demo_config, render_notebooks, run
+    from ncpm.pipeline.batch import demo_config, render_notebooks, run
 
     cfg = demo_config()
     summary = run(cfg, full=args.full, out=args.out, progress=_progress_stream(args))
@@ -245,8 +245,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     example: ncpm export baseline --out baseline.xlsx --run-dir data/processed --threshold 5
     """
-    from ncpm.batch import export_result
-    from ncpm.config import load_config
+    from ncpm.pipeline.batch import export_result
+    from ncpm.pipeline.config import load_config
 
     cfg = load_config(args.config) if args.config else None
     run_dir = args.run_dir or (cfg.path(cfg.output.dir) if cfg else load_config(None).path("data/processed"))
@@ -272,8 +272,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     example: ncpm demo-data --out /tmp/demo
     """
-    from ncpm.batch import demo_dir
-    from ncpm.demo import write_demo
+    from ncpm.demo.generate import write_demo
+    from ncpm.pipeline.batch import demo_dir
 
     out = Path(args.out) if args.out else demo_dir()
     for path in write_demo(out):
@@ -294,7 +294,7 @@ def _encoding(text: str) -> str:
 
 def _month(text: str) -> str:
     """``--as-of``: a month, YYYY-MM (a usage error, exit 2, otherwise)."""
-    from ncpm.periods import to_month
+    from ncpm.core.periods import to_month
 
     try:
         return str(to_month(text))
@@ -304,7 +304,7 @@ def _month(text: str) -> str:
 
 def _quarter(text: str) -> str:
     """``--quarter``: a financial quarter, e.g. "Q1 2023/24" (a usage error, exit 2, otherwise)."""
-    from ncpm.periods import parse_quarter
+    from ncpm.core.periods import parse_quarter
 
     try:
         return str(parse_quarter(text))
@@ -314,7 +314,7 @@ def _quarter(text: str) -> str:
 
 def _force_name(text: str) -> str:
     """``--force``: a force's name in any common spelling (a usage error, exit 2, naming close matches otherwise)."""
-    from ncpm.forces import canonical_force
+    from ncpm.core.forces import canonical_force
 
     try:
         return canonical_force(text)

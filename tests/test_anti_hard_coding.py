@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import ncpm
-from ncpm import schema
+from ncpm.core import schema
 
 MAY = pd.Period("2023-05", "M")
 OPTIONS = ncpm.QuarterOptions(forecast_engine="fast")

@@ -1,4 +1,11 @@
-"""The architecture in STYLE.md, kept true: imports run one way, and no statement number is written into code."""
+"""The architecture, kept true: the subpackages are layers and their names are the import rule (issue 13).
+
+``core <- methods <- words <- quarter <- pipeline <- cli``; ``io`` and ``demo`` import ``core`` only. A layer may
+import itself and any layer before it, nothing after. The rule is by package, read from the folder tree: there are
+no hand-kept module lists to go stale. ncpm modules are imported at the top of a module, where a reader sees them,
+never inside a function (optional third-party extras such as Dask may be). ``methods`` never opens a file or reads
+the clock. No statement number of the seed is written into code.
+"""
 
 import ast
 import json
@@ -8,60 +15,89 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ncpm"
-BASE = {"schema", "periods", "errors", "catalogue", "forces", "frames", "definitions"}
-COMPUTE = {"measures", "spc", "forecast", "peers", "narrative", "plots", "report", "report_docx", "_ets_fast", "engine",
-           "disclosure", "prc", "commentary"}
-ALLOWED = {
-    **{m: BASE for m in BASE},
-    **{m: BASE | {"_ets_fast"} for m in COMPUTE},
-    "report": BASE | {"commentary"},  # the OPCC commentary blocks are part of the report model
-    "report_docx": BASE | {"report", "commentary"},  # the Word rendering of the report model
-    "io": BASE | {"io"},
-    "demo": BASE,
-    "batch": BASE | COMPUTE | {"io", "demo", "batch", "config", "export", "disclosure", "engine", "quarter"},
-    "cli": BASE | COMPUTE | {"io", "demo", "batch", "config", "cli", "export", "quarter"},
-    "results": BASE | COMPUTE | {"io", "batch", "quarter"},  # a finished run's results read back (ncpm.load_run)
-}
+
+ORDER = ["core", "methods", "words", "quarter", "pipeline", "cli"]
+#: what each layer may import (besides itself and the package root's ``__version__``)
+MAY_IMPORT = {layer: set(ORDER[:i]) for i, layer in enumerate(ORDER)}
+MAY_IMPORT["io"] = {"core"}
+MAY_IMPORT["demo"] = {"core"}
+MAY_IMPORT["pipeline"] |= {"io", "demo"}
+MAY_IMPORT["cli"] |= {"io", "demo"}
+LAYERS = set(MAY_IMPORT)
+PURE = ("methods",)  # no files, no clock
 
 
-def _ncpm_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ncpm"):
-            parts = node.module.split(".")
-            if len(parts) > 1:
-                found.add(parts[1])
-            else:
-                found.update(a.name for a in node.names)
-        elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("ncpm."))
-    found.discard("__version__")
-    return found
-
-
-def _module_name(path: Path) -> str:
+def _layer(path: Path) -> str:
     rel = path.relative_to(PACKAGE)
     return rel.parts[0] if len(rel.parts) > 1 else rel.stem
 
 
-@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def _imported_layers(node) -> set[str]:
+    """The ncpm layers an import statement names ('ncpm' itself for ``from ncpm import __version__``)."""
+    if isinstance(node, ast.ImportFrom) and node.level:
+        raise AssertionError(f"line {node.lineno}: relative import; ncpm imports are absolute")
+    if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "ncpm":
+        parts = node.module.split(".")
+        if len(parts) > 1:
+            return {parts[1]}
+        return {a.name if a.name in LAYERS else "ncpm" for a in node.names}
+    if isinstance(node, ast.Import):
+        return {a.name.split(".")[1] for a in node.names if a.name.startswith("ncpm.")}
+    return set()
+
+
+def _imports(path: Path):
+    """(layer, line, inside a function) for every ncpm import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def walk(node, in_function):
+        for child in ast.iter_child_nodes(node):
+            for layer in _imported_layers(child):
+                yield layer, child.lineno, in_function
+            yield from walk(child, in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef))
+
+    yield from walk(tree, False)
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "__init__.py")
+
+
+def test_every_module_is_in_a_layer():
+    loose = [str(p.relative_to(ROOT)) for p in PACKAGE.glob("*.py") if p.stem not in {"__init__", "__main__", "cli"}]
+    assert not loose, "a module at the top of ncpm/ belongs in a layer's subpackage"
+    for path in PACKAGE.iterdir():
+        if path.is_dir() and (path / "__init__.py").exists():
+            assert path.name in LAYERS, f"{path.name}/ is not a layer of the import rule"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_imports_run_one_way(path):
-    module = _module_name(path)
-    if module in ("__init__", "__main__"):
+    layer = _layer(path)
+    if layer == "__main__":
         return
-    allowed = ALLOWED.get(module, BASE | COMPUTE | {module})
-    assert _ncpm_imports(path) <= allowed | {module}, f"{module} imports {_ncpm_imports(path) - allowed}"
+    allowed = MAY_IMPORT[layer] | {layer, "ncpm"}
+    wrong = sorted({(name, line) for name, line, _ in _imports(path) if name not in allowed})
+    assert not wrong, f"{layer} may import {sorted(MAY_IMPORT[layer])} only; it imports {wrong}"
 
 
-def test_compute_modules_touch_no_files_and_no_clock():
-    for name in COMPUTE:
-        path = PACKAGE / f"{name}.py"
-        if not path.exists():
-            continue
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_ncpm_is_imported_at_module_level(path):
+    inside = sorted({(name, line) for name, line, in_function in _imports(path) if in_function})
+    assert not inside, f"ncpm imports inside functions (move them to the top of the module): {inside}"
+
+
+def test_the_package_root_imports_nothing_at_import_time():
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    assert not [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom) and _imported_layers(n)]
+
+
+@pytest.mark.parametrize("layer", PURE)
+def test_methods_touch_no_files_and_no_clock(layer):
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        for banned in ("open(", "read_csv", "to_parquet", "plt.show", "savefig", "datetime.now", "time.time("):
-            assert banned not in text, f"{name}.py uses {banned}"
+        for banned in ("open(", "read_csv", "read_text", "read_bytes", "to_parquet", "plt.show", "savefig",
+                       "datetime.now", "date.today", "time.time(", "importlib.resources"):
+            assert banned not in text, f"{path.relative_to(ROOT)} uses {banned}"
 
 
 # Numbers that only the seed's statements S1-S9 use: they may be calibration targets in the demo generator, never
@@ -79,7 +115,7 @@ def _literals(source: str):
 
 def _code_sources():
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.name != "demo.py":
+        if path.relative_to(PACKAGE).parts[0] != "demo":  # the demo's calibration targets are these numbers
             yield path, path.read_text(encoding="utf-8")
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]

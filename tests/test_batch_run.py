@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ncpm.batch import data_sources, run
-from ncpm.config import load_config
 from ncpm.io.runstate import LOCK_NAME, MANIFEST_NAME, RunLock, published_dir, sha256_file
+from ncpm.pipeline.batch import data_sources, run
+from ncpm.pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -286,8 +286,8 @@ def test_report_names_no_local_path_and_states_its_provenance(done):
     import datetime
 
     from ncpm import __version__
-    from ncpm.batch import config_hash
-    from ncpm.report import long_date
+    from ncpm.pipeline.batch import config_hash
+    from ncpm.words.report import long_date
 
     out = done / "out"
     manifest = assert_consistent(out)
@@ -340,7 +340,7 @@ def test_commentary_file_a_draft_and_a_final_report(workspace):
     assert "OPCC commentary to be added" not in html and html.count("OPCC Commentary") == 1
     assert "Burglary will be monitored." in html
     (workspace / "opcc" / "commentary-Q1-2023-24.md").unlink()
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
 
     with pytest.raises(InputError, match="report.commentary: no such file"):
         run_in(workspace)
@@ -358,10 +358,10 @@ def test_the_demo_report_model_in_word_draft_and_final(done):
     from PIL import Image
 
     import ncpm
-    from ncpm.batch import PRINT_DPI, load_demo, report_model
-    from ncpm.catalogue import priorities
-    from ncpm.commentary import PLACEHOLDER
-    from ncpm.report_docx import FIGURE_WIDTH, render_docx
+    from ncpm.core.catalogue import priorities
+    from ncpm.pipeline.batch import PRINT_DPI, load_demo, report_model
+    from ncpm.words.commentary import PLACEHOLDER
+    from ncpm.words.report_docx import FIGURE_WIDTH, render_docx
 
     cfg = load_config(done / "ncpm.toml")
     res = ncpm.compute_quarter(load_demo(), "Warwickshire", quarter="Q1 2023/24",

@@ -186,8 +186,8 @@ def test_export_errors_name_what_is_available(project, tmp_path):
 
 def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeypatch, capsys):
     """``ncpm demo`` = ``run`` on demo_config() + the notebooks (here a one-cell stand-in, for speed)."""
-    import ncpm.batch as batch
-    from ncpm.config import load_config
+    import ncpm.pipeline.batch as batch
+    from ncpm.pipeline.config import load_config
 
     pytest.importorskip("nbclient")
     import nbformat

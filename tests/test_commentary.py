@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ncpm.catalogue import priorities
-from ncpm.commentary import PLACEHOLDER, Block, parse_commentary, template
+from ncpm.core.catalogue import priorities
+from ncpm.words.commentary import PLACEHOLDER, Block, parse_commentary, template
 
 ROOT = Path(__file__).resolve().parents[1]
 

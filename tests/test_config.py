@@ -1,7 +1,7 @@
 import pytest
 
-from ncpm.config import Config, load_config, load_config_text
-from ncpm.errors import ConfigError
+from ncpm.core.errors import ConfigError
+from ncpm.pipeline.config import Config, load_config, load_config_text
 
 
 def test_empty_config_is_all_defaults():
@@ -95,7 +95,7 @@ def test_bad_areas_tables_name_the_file_and_key(text, message):
 
 
 def test_areas_are_checked_against_the_districts_seen():
-    from ncpm.config import check_areas
+    from ncpm.pipeline.config import check_areas
 
     cfg = load_config_text('[areas.Warwickshire]\nEast = ["Rugbey"]\n', source="ncpm.toml")
     with pytest.raises(ConfigError, match=r"ncpm.toml: areas.Warwickshire.East: no district 'Rugbey'.*close matches: Rugby"):
@@ -104,6 +104,6 @@ def test_areas_are_checked_against_the_districts_seen():
 
 
 def test_figure_formats_are_one_format_whatever_their_case():
-    from ncpm.config import load_config_text
+    from ncpm.pipeline.config import load_config_text
 
     assert load_config_text('[output]\nfigure_formats = ["PNG", "Svg"]').output.figure_formats == ("png", "svg")

@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import chi2
 from statsmodels.stats.proportion import proportion_confint
 
-from ncpm.forces import territorial_forces
+from ncpm.core.forces import territorial_forces
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -209,7 +209,7 @@ def test_s9_domestic_abuse_satisfaction():
 
 
 def test_regenerates_byte_for_byte(tmp_path):
-    from ncpm.demo import write_demo
+    from ncpm.demo.generate import write_demo
 
     paths = write_demo(tmp_path)
     assert sorted(p.name for p in paths) == sorted(f"{n}.csv" for n in FILES)
@@ -221,7 +221,7 @@ def test_module_entry_point_writes_the_files(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "ncpm.demo", str(tmp_path)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "ncpm.demo.generate", str(tmp_path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "volumes.csv").read_bytes() == (DEMO / "volumes.csv").read_bytes()
 
@@ -282,7 +282,7 @@ def test_readme_says_synthetic_and_illustrative():
 
 
 def test_the_generator_catches_a_missed_target():
-    from ncpm.demo import calibration_failures, generate_demo
+    from ncpm.demo.generate import calibration_failures, generate_demo
 
     frames = generate_demo()
     assert calibration_failures(frames) == []
@@ -297,7 +297,7 @@ def test_the_generator_catches_a_missed_target():
 
 @pytest.mark.parametrize("seed", [1, 3])
 def test_other_seeds_are_deterministic(seed):
-    from ncpm.demo import generate_demo
+    from ncpm.demo.generate import generate_demo
 
     a, b = generate_demo(seed, check=False), generate_demo(seed, check=False)
     for name in FILES:

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ncpm import schema
-from ncpm.disclosure import (
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.methods.disclosure import (
     FLAG,
     PRIMARY,
     ROUNDED,
@@ -17,7 +18,6 @@ from ncpm.disclosure import (
     protect,
     round_to_base,
 )
-from ncpm.errors import ConfigError, InputError
 
 F = schema.WHOLE_FORCE
 
@@ -262,8 +262,8 @@ def test_published_lpa_charts_show_suppressed_counts_as_gaps():
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    from ncpm import plots
     from ncpm.quarter import published_lpa_volumes
+    from ncpm.words import plots
 
     months = ["2023-04", "2023-05", "2023-06"]
     rows = [("Force", [30, 23, 40]), ("North", [12, 3, 15]), ("South", [18, 20, 25])]

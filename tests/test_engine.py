@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ncpm import engine as eng
-from ncpm import schema
-from ncpm.engine import EngineOptions, canonical_order, map_series, series_chunks, start_engine
-from ncpm.errors import ConfigError, InputError
-from ncpm.forecast import backtest, forecast
-from ncpm.measures import three_year_average
-from ncpm.spc import spc
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.methods.forecast import backtest, forecast
+from ncpm.methods.measures import three_year_average
+from ncpm.methods.spc import spc
+from ncpm.quarter import engine as eng
+from ncpm.quarter.engine import EngineOptions, canonical_order, map_series, series_chunks, start_engine
 
 HAS_DASK = importlib.util.find_spec("dask") is not None and importlib.util.find_spec("distributed") is not None
 

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ncpm import schema
-from ncpm.disclosure import DisclosurePolicy, protect
-from ncpm.errors import ConfigError
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
 from ncpm.io import export
 from ncpm.io.export import export_table, neutralise_cell
+from ncpm.methods.disclosure import DisclosurePolicy, protect
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 

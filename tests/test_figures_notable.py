@@ -11,10 +11,10 @@ import pytest
 
 import ncpm
 from ncpm import quarter as q
-from ncpm import schema
-from ncpm.config import load_config_text
-from ncpm.errors import ConfigError
-from ncpm.narrative import title_case
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
+from ncpm.pipeline.config import load_config_text
+from ncpm.words.statements import title_case
 
 OPTIONS = ncpm.QuarterOptions(forecast_engine="fast")
 MAY, JUN = pd.Period("2023-05", "M"), pd.Period("2023-06", "M")

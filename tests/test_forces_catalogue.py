@@ -1,6 +1,6 @@
 import pytest
 
-from ncpm.catalogue import (
+from ncpm.core.catalogue import (
     catalogue_version,
     definition,
     label,
@@ -13,8 +13,8 @@ from ncpm.catalogue import (
     police_uk_outcome,
     priorities,
 )
-from ncpm.errors import ConfigError, UnknownForceError
-from ncpm.forces import canonical_force, find_force, force_info, national_body, territorial_forces
+from ncpm.core.errors import ConfigError, UnknownForceError
+from ncpm.core.forces import canonical_force, find_force, force_info, national_body, territorial_forces
 
 
 def test_there_are_43_territorial_forces_with_unique_codes():

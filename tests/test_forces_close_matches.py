@@ -2,9 +2,9 @@
 
 import pytest
 
-from ncpm.config import load_config_text
-from ncpm.errors import ConfigError, UnknownForceError
-from ncpm.forces import canonical_force, close_matches
+from ncpm.core.errors import ConfigError, UnknownForceError
+from ncpm.core.forces import canonical_force, close_matches
+from ncpm.pipeline.config import load_config_text
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ncpm import _ets_fast, schema
-from ncpm.errors import ConfigError
-from ncpm.forecast import (
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
+from ncpm.methods.forecast import (
     ABOVE,
     BELOW,
     IN_LINE,
@@ -35,6 +35,7 @@ from ncpm.forecast import (
     rare_counts,
     seasonal_naive,
 )
+from ncpm.methods.forecast import ets_fast as _ets_fast
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from fixtures_io import STREET_HEADER, csv_text
 
-from ncpm import peers
 from ncpm.io import extracts
+from ncpm.methods import peers
 
 ROOT = Path(__file__).resolve().parents[1]
 STREET = "2023-05-warwickshire-street.csv"

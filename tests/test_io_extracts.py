@@ -12,8 +12,8 @@ from fixtures_io import (
     write_police_uk_zip,
 )
 
-from ncpm import schema
-from ncpm.errors import ConfigError
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
 from ncpm.io.detect import detect_format, read_any
 from ncpm.io.extracts import read_extract
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_cli_ingest import ncpm
 
-from ncpm import schema
-from ncpm.errors import InputError
-from ncpm.forces import find_force
+from ncpm.core import schema
+from ncpm.core.errors import InputError
+from ncpm.core.forces import find_force
 from ncpm.io.homeoffice import read_home_office
 from ncpm.io.store import read_store
 

@@ -23,7 +23,7 @@ from fixtures_io import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ncpm.errors import InputError
+from ncpm.core.errors import InputError
 from ncpm.io.detect import read_any
 from ncpm.io.extracts import read_extract
 from ncpm.io.homeoffice import read_home_office

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from fixtures_io import write_ons_p1
 
-from ncpm import schema
+from ncpm.core import schema
 from ncpm.io.ons import NOT_A_FORCE, NOT_TERRITORIAL, read_ons_pfa_table
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ons-pfa-tables" / \
@@ -221,7 +221,7 @@ PUBLISHED = [("Correction", [["Correction"], ["Table P1: the figures for North W
 def _measure(group):
     """The catalogue measure of an ONS offence group, as the reader maps it (not spelt here: the catalogue owns
     the ids)."""
-    from ncpm.catalogue import measure_for_ons_group
+    from ncpm.core.catalogue import measure_for_ons_group
 
     return measure_for_ons_group(group) or "ons:" + group.lower().replace(" ", "_")
 
@@ -372,7 +372,7 @@ def test_a_value_in_a_spacer_column_is_a_rejection(tmp_path):
 
 
 def test_a_rates_table_alone_is_read_for_its_populations(tmp_path):
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
     from ncpm.io.detect import read_any
 
     path = tmp_path / "p3.csv"
@@ -385,7 +385,7 @@ def test_a_rates_table_alone_is_read_for_its_populations(tmp_path):
 
 
 def test_population_year_must_be_stated(tmp_path):
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
     from ncpm.io.ons import read_ons_population
 
     sheet = p3_sheet()

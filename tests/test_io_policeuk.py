@@ -18,13 +18,13 @@ from fixtures_io import (
     write_police_uk_zip,
 )
 
-from ncpm import schema
-from ncpm.catalogue import measure_for_police_uk, outcome_table
-from ncpm.errors import InputError
-from ncpm.forces import canonical_force
+from ncpm.core import schema
+from ncpm.core.catalogue import measure_for_police_uk, outcome_table
+from ncpm.core.errors import InputError
+from ncpm.core.forces import canonical_force
 from ncpm.io import policeuk
 from ncpm.io.policeuk import NO_LSOA, UNMATCHED, read_police_uk
-from ncpm.measures import outcome_rate
+from ncpm.methods.measures import outcome_rate
 
 
 def _measure(crime_type):
@@ -309,7 +309,7 @@ def _district_frame():
 
 
 def test_map_areas_groups_districts_into_local_policing_areas():
-    from ncpm.frames import map_areas
+    from ncpm.methods.series import map_areas
 
     out = map_areas(_district_frame(), WARWICKSHIRE_LPAS)
     assert dict(zip(out.area, out["count"], strict=True)) == {"Coventry": 1, "East": 5, "Force": 28,
@@ -327,7 +327,7 @@ def test_map_areas_groups_districts_into_local_policing_areas():
     ({"East": ["No location"]}, r"lists 'No location', which is kept as it is"),
 ])
 def test_map_areas_refuses_a_mapping_that_does_not_fit_the_data(mapping, message):
-    from ncpm.frames import map_areas
+    from ncpm.methods.series import map_areas
 
     with pytest.raises(InputError, match=message):
         map_areas(_district_frame(), mapping)

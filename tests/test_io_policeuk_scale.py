@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ncpm.catalogue import measure_for_police_uk
-from ncpm.errors import InputError
-from ncpm.forces import canonical_force
+from ncpm.core.catalogue import measure_for_police_uk
+from ncpm.core.errors import InputError
+from ncpm.core.forces import canonical_force
 from ncpm.io import policeuk
 from ncpm.io.policeuk import NO_LSOA, read_police_uk
 
@@ -190,7 +190,7 @@ def test_members_escaping_the_archive_are_refused(tmp_path, member):
 def test_a_corrupt_archive_member_is_a_clear_error(tmp_path):
     import zipfile as _zipfile
 
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
     from ncpm.io.policeuk import read_police_uk
 
     body = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type," \
@@ -212,7 +212,7 @@ def test_a_corrupt_archive_member_is_a_clear_error(tmp_path):
 def test_frames_are_canonical_by_construction(archive, tmp_path, lsoa):
     """The reader builds its frames sorted and unique from the group keys instead of calling ``schema.validate``
     on millions of rows: the frames are exactly what validate would give, outcomes and exact-path members too."""
-    from ncpm import schema
+    from ncpm.core import schema
 
     members = _members(archive)
     street = sorted(n for n in members if n.endswith("-street.csv"))

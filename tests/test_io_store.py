@@ -5,8 +5,8 @@ import pyarrow.parquet as pq
 import pytest
 from fixtures_io import EXTRACTS, write_extract, write_home_office, write_ons_p1, write_police_uk_zip
 
-from ncpm import schema
-from ncpm.errors import InputError
+from ncpm.core import schema
+from ncpm.core.errors import InputError
 from ncpm.io.detect import read_any
 from ncpm.io.store import atomic_write, atomic_write_bytes, read_store, write_store
 

@@ -1,4 +1,4 @@
-"""ncpm.measures against METHODS.md: hand-built tables, statsmodels as the reference for intervals and tests,
+"""ncpm.methods.measures against METHODS.md: hand-built tables, statsmodels as the reference for intervals and tests,
 bad input, and properties (hypothesis)."""
 
 import warnings
@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-import ncpm.measures as measures
-from ncpm.errors import ConfigError, InputError
+import ncpm.methods.measures as measures
+from ncpm.core.errors import ConfigError, InputError
 
 M = pd.Period
 

@@ -1,11 +1,11 @@
-"""The seed's statements S1-S9 (measures part), computed through the public API of ncpm.measures from the demo data
+"""The seed's statements S1-S9 (measures part), computed through the public API of ncpm.methods.measures from the demo data
 (data/raw/demo, synthetic), loaded once per session by the demo_frames fixture (tests/conftest.py, ncpm.load_demo);
 the numbers asserted here are the statements' own, never written into the library."""
 
 import pandas as pd
 import pytest
 
-import ncpm.measures as measures
+import ncpm.methods.measures as measures
 
 FORCE = "Warwickshire"
 MAY, JUNE = pd.Period("2023-05", "M"), pd.Period("2023-06", "M")

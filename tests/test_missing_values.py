@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import ncpm
-from ncpm import measures, schema, spc
+from ncpm.core import schema
+from ncpm.methods import measures, spc
 
 LEAKED = re.compile(r"\b(?:None|nan|NaN|NaT)\b|<NA>")
 LEAKED_VALUES = {"None", "nan", "NaN", "NaT", "<NA>"}

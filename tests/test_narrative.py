@@ -9,9 +9,9 @@ import math
 import pandas as pd
 import pytest
 
-from ncpm import measures
-from ncpm import narrative as nv
-from ncpm.errors import ConfigError, InputError
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.methods import measures
+from ncpm.words import statements as nv
 
 F = "Warwickshire"
 JUN = pd.Period("2023-06", "M")
@@ -510,7 +510,7 @@ def test_the_same_builder_describes_another_force_and_measure():
 # --- disclosure control in statements about LPAs (issue 8, "Safe publishing") ----------------------------------
 
 def test_lpa_statements_never_publish_a_count_disclosure_control_suppresses():
-    from ncpm.errors import Withheld
+    from ncpm.core.errors import Withheld
 
     ch = change_rows(402, 0, {"East": -1, "North": 0, "South": 4}, measure="vehicle_crime")
     ch.loc[ch["area"] == "East", "count"] = 3  # and 4 the month before: both disclosive

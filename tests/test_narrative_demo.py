@@ -1,7 +1,7 @@
 """The seed report's nine statements (METHODS.md, S1-S9), regenerated from the demo data through the public API.
 
-Every number comes from the demo CSVs via ncpm.measures, ncpm.forecast and ncpm.peers; the statements are built by
-ncpm.narrative. Skipped when the demo data or a compute module is not there.
+Every number comes from the demo CSVs via ncpm.methods.measures, ncpm.methods.forecast and ncpm.methods.peers; the statements are built by
+ncpm.words.statements. Skipped when the demo data or a compute module is not there.
 """
 
 from pathlib import Path
@@ -9,17 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ncpm import narrative as nv
-from ncpm import schema
+from ncpm.core import schema
+from ncpm.words import statements as nv
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 F = "Warwickshire"
 JUN, MAY = pd.Period("2023-06", "M"), pd.Period("2023-05", "M")
 ORIGIN = pd.Period("2023-03", "M")  # the forecast origin of Q1 2023/24
 
-measures = pytest.importorskip("ncpm.measures")
-forecast = pytest.importorskip("ncpm.forecast")
-peers = pytest.importorskip("ncpm.peers")
+measures = pytest.importorskip("ncpm.methods.measures")
+forecast = pytest.importorskip("ncpm.methods.forecast")
+peers = pytest.importorskip("ncpm.methods.peers")
 if not (DEMO / "volumes.csv").exists():
     pytest.skip("demo data not present", allow_module_level=True)
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2
 
-from ncpm import peers
-from ncpm.errors import ConfigError, InputError
-from ncpm.forces import territorial_forces
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.forces import territorial_forces
+from ncpm.methods import peers
 
 
 def garwood(k, level=0.95):

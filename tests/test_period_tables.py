@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ncpm import narrative, peers, prc
 from ncpm import quarter as q
-from ncpm.errors import InputError
-from ncpm.forces import territorial_forces
+from ncpm.core.errors import InputError
+from ncpm.core.forces import territorial_forces
+from ncpm.methods import peers, prc
+from ncpm.words import statements as narrative
 
 KENT, ESSEX, SURREY, SUSSEX = "Kent", "Essex", "Surrey", "Sussex"
 FOUR = [KENT, ESSEX, SURREY, SUSSEX]
@@ -359,7 +360,7 @@ def test_prc_quarters_give_statements_for_measures_the_monthly_data_lack():
 def _write_inputs(folder, *, prc_quarters):
     """Small files in the published layouts: a force extract (Warwickshire's monthly vehicle crime only), mid-year
     populations, ONS Table P1 for the years ending March 2022 and March 2023 (CSV exports), a Home Office table."""
-    from ncpm.forces import registry
+    from ncpm.core.forces import registry
 
     forces = [f for f in registry() if f.territorial]
     months = pd.period_range("2019-07", "2023-06", freq="M").astype(str)
@@ -388,8 +389,8 @@ PEERS = ["Wiltshire", "West Mercia", "Staffordshire"]
     ((("2020/21", 3), ("2021/22", 4), ("2022/23", 5)), False),  # Q1 2023/24 not yet published
 ])
 def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
-    from ncpm.batch import run
-    from ncpm.config import load_config
+    from ncpm.pipeline.batch import run
+    from ncpm.pipeline.config import load_config
 
     forces = _write_inputs(tmp_path, prc_quarters=prc_quarters)
     (tmp_path / "ncpm.toml").write_text(

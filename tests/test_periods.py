@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ncpm.periods import (
+from ncpm.core.periods import (
     FyQuarter,
     financial_year,
     fy_quarter,

@@ -11,8 +11,8 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from ncpm import plots
-from ncpm.errors import ConfigError, InputError
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.words import plots
 
 F = "Warwickshire"
 

@@ -33,7 +33,7 @@ def test_every_cli_command_is_documented(command):
 
 
 def test_readme_configuration_examples_are_valid():
-    from ncpm.config import load_config_text
+    from ncpm.pipeline.config import load_config_text
 
     blocks = re.findall(r"```toml\n(.*?)```", README, re.S)
     assert blocks

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ncpm.catalogue import measure_for_ons_group
-from ncpm.forces import territorial_forces
+from ncpm.core.catalogue import measure_for_ons_group
+from ncpm.core.forces import territorial_forces
 from ncpm.io.detect import read_any
 from ncpm.io.store import read_store
 

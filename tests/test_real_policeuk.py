@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ncpm.frames import NO_LOCATION, map_areas
 from ncpm.io.policeuk import read_police_uk
-from ncpm.measures import outcome_rate
+from ncpm.methods.measures import outcome_rate
+from ncpm.methods.series import NO_LOCATION, map_areas
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "police-uk-real"
 LEICESTERSHIRE = DATA / "leicestershire-2019-12_2022-10-street.zip"

@@ -1,16 +1,17 @@
 """The quarterly report renderer (issue "Scheduled batch recomputation and the quarterly NCPM report"): the
 structure of the seed's Appendix B, self-contained HTML (figures as data URIs, text escaped), the disclosure-control
-section, and the short data tables by LPA protected by ``ncpm.disclosure`` before they are shown."""
+section, and the short data tables by LPA protected by ``ncpm.methods.disclosure`` before they are shown."""
 
 import base64
 from types import SimpleNamespace
 
 import pandas as pd
 
-from ncpm import report, schema
-from ncpm.batch import measure_tables
-from ncpm.catalogue import priorities
-from ncpm.disclosure import DisclosurePolicy
+from ncpm.core import schema
+from ncpm.core.catalogue import priorities
+from ncpm.methods.disclosure import DisclosurePolicy
+from ncpm.pipeline.batch import measure_tables
+from ncpm.words import report
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAfbLI3wAAAABJRU5ErkJggg==")
 
@@ -108,7 +109,7 @@ def _priority(text: str, number: int, marker: str) -> str:
 
 
 def test_each_priority_in_the_seed_order_measures_then_statements_figures_then_commentary():
-    from ncpm.commentary import parse_commentary
+    from ncpm.words.commentary import parse_commentary
 
     html = report.render_html(sample(commentary=parse_commentary(COMMENTARY, "c.md")))
     section = _priority(html, 2, 'id="priority-{}"')
@@ -136,7 +137,7 @@ def test_draft_shows_placeholders_and_a_final_report_leaves_missing_commentary_o
         draft, final = render(sample()), render(sample(final=True))
         assert draft.count("OPCC commentary to be added") == len(priorities())
         assert "OPCC commentary to be added" not in final and "OPCC Commentary" not in final
-    from ncpm.commentary import parse_commentary
+    from ncpm.words.commentary import parse_commentary
 
     written = report.render_markdown(sample(final=True, commentary=parse_commentary(COMMENTARY, "c.md")))
     section = _priority(written, 2, "### 3.{}. ")

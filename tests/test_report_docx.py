@@ -11,9 +11,9 @@ import pytest
 from docx.shared import Mm
 from matplotlib.figure import Figure as MplFigure
 
-from ncpm import report
-from ncpm.catalogue import priorities
-from ncpm.report_docx import BANNER, FIGURE_WIDTH, ZIP_TIMESTAMP, render_docx
+from ncpm.core.catalogue import priorities
+from ncpm.words import report
+from ncpm.words.report_docx import BANNER, FIGURE_WIDTH, ZIP_TIMESTAMP, render_docx
 
 
 def _png() -> bytes:
@@ -157,7 +157,7 @@ def _section(doc, start: str, end: str | None) -> list[tuple[str, str]]:
 
 
 def test_each_priority_lists_the_government_and_proxy_measures_then_statements_then_commentary():
-    from ncpm.commentary import parse_commentary
+    from ncpm.words.commentary import parse_commentary
 
     commentary = parse_commentary("## 2\nThe PCC will hold the **Chief Constable** to account.\n\n"
                                   "### knife_crime\n- school holidays\n- the night-time economy\n", "c.md")
@@ -177,7 +177,7 @@ def test_each_priority_lists_the_government_and_proxy_measures_then_statements_t
 
 
 def test_draft_shows_the_placeholder_and_a_final_report_leaves_it_out():
-    from ncpm.commentary import PLACEHOLDER
+    from ncpm.words.commentary import PLACEHOLDER
 
     draft = [p.text for p in read(sample()).paragraphs]
     assert draft.count(PLACEHOLDER) == len(priorities()) and draft.count("OPCC Commentary") == len(priorities())

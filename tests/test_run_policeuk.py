@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ncpm.batch import run
-from ncpm.catalogue import label as catalogue_label
-from ncpm.config import load_config
-from ncpm.errors import ConfigError
+from ncpm.core.catalogue import label as catalogue_label
+from ncpm.core.errors import ConfigError
+from ncpm.pipeline.batch import run
+from ncpm.pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from ncpm import schema
-from ncpm.errors import InputError
+from ncpm.core import schema
+from ncpm.core.errors import InputError
 
 
 def volumes(**overrides):

@@ -1,4 +1,4 @@
-"""ncpm.spc against NHS "Making Data Count" (METHODS.md, Exceptions): hand-computed limits, one table per rule,
+"""ncpm.methods.spc against NHS "Making Data Count" (METHODS.md, Exceptions): hand-computed limits, one table per rule,
 golden cases ported from NHSRplotthedots' tests and snapshots, screening, trial limits, the seasonal variant and
 properties."""
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import ncpm.measures as measures
-import ncpm.spc as spc
-from ncpm.errors import ConfigError, InputError
+import ncpm.methods.measures as measures
+import ncpm.methods.spc as spc
+from ncpm.core.errors import ConfigError, InputError
 
 
 def series(counts, start="2019-01", force="F", area="Force", measure="m", drop=()):

@@ -45,7 +45,7 @@ class LoadResult:
 
     file: str
     format: str
-    kind: str  # a name in ncpm.schema.SPECS: volumes, outcomes, survey, population, msg, quarterly, period_counts
+    kind: str  # a name in ncpm.core.schema.SPECS: volumes, outcomes, survey, population, msg, quarterly, period_counts
     frame: pd.DataFrame
     rows_in: int
     rejected: list[Rejection] = field(default_factory=list)

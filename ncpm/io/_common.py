@@ -2,7 +2,7 @@
 
 Every reader follows one policy (issue "Readers"):
 
-- a *file-level* problem raises :class:`~ncpm.errors.InputError` naming the file: a missing or misspelt required
+- a *file-level* problem raises :class:`~ncpm.core.errors.InputError` naming the file: a missing or misspelt required
   column (the message lists the columns found and suggests the closest), an empty file, text that is not UTF-8
   (naming the line of the first bad byte), two rows with the same key and different values, a quote left open
   (naming the line it opens on), a field or line over the limits below, a zip member over the limits below;
@@ -53,10 +53,10 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from ncpm.errors import ConfigError, InputError
-from ncpm.forces import find_force
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.forces import find_force
+from ncpm.core.periods import to_month
 from ncpm.io import Rejection
-from ncpm.periods import to_month
 
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without the byte-order mark Excel writes
 FIELD_LIMIT = csv.field_size_limit()  # 131,072 characters, Python csv's own limit: a field this long is a quote

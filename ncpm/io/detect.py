@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from ncpm.errors import InputError
+from ncpm.core.errors import InputError
 from ncpm.io import LoadResult
 from ncpm.io._common import (
     EXCEL_SUFFIXES,
@@ -170,7 +170,7 @@ def _tell(path: Path, rows: list[list[str]]) -> str:
 @contextmanager
 def text_files_in(encoding: str | None) -> Iterator[None]:
     """Within the block, :func:`read_any` reads text files in ``encoding`` when it is not given one (the command
-    line's ``--encoding``, for callers such as ``ncpm.batch.read_inputs`` that do not pass it on); None: UTF-8 or
+    line's ``--encoding``, for callers such as ``ncpm.pipeline.batch.read_inputs`` that do not pass it on); None: UTF-8 or
     UTF-16 by its BOM (``ncpm.io._common.text_encoding``). An unknown codec is a :class:`ConfigError`."""
     if encoding:
         text_encoding(b"", encoding)

@@ -7,7 +7,7 @@ an analyst opens the file. Every *text* cell, column headers included, that star
 OWASP recommends. Numbers stored as numbers are left alone: ``-3`` in a numeric column is a number, not a formula.
 
 Other rules: months are written as "YYYY-MM"; when a disclosure policy is given it is applied first (see
-:mod:`ncpm.disclosure`) and suppressed cells are written as its marker ("[c]"); the file appears complete or not
+:mod:`ncpm.methods.disclosure`) and suppressed cells are written as its marker ("[c]"); the file appears complete or not
 at all (:func:`ncpm.io.store.atomic_write`: a temporary file in the same folder, moved into place with
 ``os.replace``). CSV files are UTF-8 with a byte-order mark so that Excel reads accented place names correctly.
 
@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.errors import ConfigError
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
 from ncpm.io.store import atomic_write
 
 # OWASP "CSV Injection": the leading characters that make a spreadsheet evaluate a cell
@@ -44,7 +44,7 @@ FULL_WIDTH_TRIGGERS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 ESCAPE = "'"
 FORMATS = ("csv", "xlsx")
 CSV_ENCODING = "utf-8-sig"  # the byte-order mark tells Excel the file is UTF-8
-SUPPRESSED_PREFIX = "suppressed"  # flags written by ncpm.disclosure start with this
+SUPPRESSED_PREFIX = "suppressed"  # flags written by ncpm.methods.disclosure start with this
 _FLAG = "flag"
 EXCEL_MAX_ROWS = 1_048_576  # Excel's worksheet limit, header row included
 EXCEL_MAX_COLUMNS = 16_384
@@ -69,7 +69,7 @@ class Export:
     format: str
     rows: int
     columns: int
-    protected: Any = None  # ncpm.disclosure.ProtectedTable when a policy was applied
+    protected: Any = None  # ncpm.methods.disclosure.ProtectedTable when a policy was applied
 
 
 def _plain(value: Any) -> Any:
@@ -234,9 +234,9 @@ def export_table(frame: Any, path: str | Path, *, format: str | None = None, pol
                  sheet: str = "data") -> Export:
     """Write a table to CSV or XLSX for publication: disclosure control, formula neutralising, atomic write.
 
-    ``frame``: a DataFrame, or a protected table from :func:`ncpm.disclosure.protect` (anything with ``frame`` and
+    ``frame``: a DataFrame, or a protected table from :func:`ncpm.methods.disclosure.protect` (anything with ``frame`` and
     ``policy``). ``format``: "csv" or "xlsx"; by default from the file suffix. ``policy``: a
-    :class:`ncpm.disclosure.DisclosurePolicy` (anything with a ``protect(frame)`` method) applied before writing.
+    :class:`ncpm.methods.disclosure.DisclosurePolicy` (anything with a ``protect(frame)`` method) applied before writing.
     ``sheet``: the XLSX sheet name. Returns an :class:`Export` with the path, rows and the protected table.
     """
     path = Path(path)

@@ -1,4 +1,4 @@
-"""Force extracts: tidy CSV or XLSX files with the canonical column names of ncpm (see ``ncpm.schema``).
+"""Force extracts: tidy CSV or XLSX files with the canonical column names of ncpm (see ``ncpm.core.schema``).
 
 One file holds one kind, told from its columns when ``kind`` is not given:
 
@@ -17,7 +17,7 @@ more satisfied than responses is rejected (column ``satisfied``), and so is one 
 than responses (column ``dont_know``): ``responses`` counts every response, "don't know" included, and the valid
 responses (the satisfaction rate's denominator, METHODS.md) are responses - dont_know.
 
-Also rejected, each naming its row and column: a ``measure`` that is neither a catalogue id (``ncpm.catalogue``)
+Also rejected, each naming its row and column: a ``measure`` that is neither a catalogue id (``ncpm.core.catalogue``)
 nor a source's own category written ``source:name`` (as ``police_uk:other_crime``), with the closest id suggested;
 in an MSG table, a force listed as its own peer, and every row of a group with more than :data:`MSG_MAX_PEERS`
 peers (no seven can be chosen for it). Areas that differ only in case or spacing ("East", " east ", "EAST") are
@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.catalogue import measures
-from ncpm.errors import ConfigError, InputError
+from ncpm.core import schema
+from ncpm.core.catalogue import measures
+from ncpm.core.errors import ConfigError, InputError
 from ncpm.io import LoadResult
 from ncpm.io._common import (
     HEADER_SCAN_ROWS,
@@ -57,7 +57,7 @@ FORMAT = "extract"
 KINDS = ("outcomes", "volumes", "survey", "population", "msg")  # most specific first: outcomes has volumes' columns
 _TEXT = (schema.AREA, schema.MEASURE, schema.OUTCOME_TYPE, schema.SURVEY, schema.VERSION)
 _COUNTS = (schema.COUNT, schema.RESPONSES, schema.SATISFIED, schema.DONT_KNOW, schema.POPULATION)
-MSG_MAX_PEERS = 7  # HMIC Most Similar Groups: a force and up to seven peers (ncpm.peers.MSG_MAX_SIZE - 1)
+MSG_MAX_PEERS = 7  # HMIC Most Similar Groups: a force and up to seven peers (ncpm.methods.peers.MSG_MAX_SIZE - 1)
 
 
 def _year(text: str) -> int:
@@ -164,7 +164,7 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
 
 
 def _msg_rules(checks: RowChecks, values: dict[str, pd.Series]) -> None:
-    """The rules of an MSG table (``ncpm.peers.validate_msg``, checked here too so that ``ncpm validate`` and
+    """The rules of an MSG table (``ncpm.methods.peers.validate_msg``, checked here too so that ``ncpm validate`` and
     ``ncpm ingest`` report them with their rows): a force is not its own peer; a group has at most
     :data:`MSG_MAX_PEERS` peers, else each of its rows is rejected."""
     force, peer, version = values[schema.FORCE], values[schema.PEER], values[schema.VERSION]

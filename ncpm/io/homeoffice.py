@@ -19,14 +19,14 @@ into months. As published:
 - **Numbers** may be padded with spaces or carry thousands separators (" 66,776 "); workbook cells may be numbers.
 - **Negative counts** are published adjustments: they are loaded as published and noted with their number.
 - **Bodies that are not police force areas**: British Transport Police and the national fraud reporting bodies
-  (Action Fraud, CIFAS, UK Finance, Financial Fraud Action UK: ``ncpm.forces.national_body``) are skipped by
+  (Action Fraud, CIFAS, UK Finance, Financial Fraud Action UK: ``ncpm.core.forces.national_body``) are skipped by
   design (rejections with ``expected=True``), not input problems.
 - **Offence codes** are text ("4.10", "28E", "1/4.1/4.10/4.2"). A code typed as a number in a workbook cell has
   lost its trailing zeros (4.10 reads 4.1, 8 may read 8.00): it is noted with its sheet, row and column, and
   normalised where unambiguous ("8.00" -> "8"; 4.1 -> "4.10" when that row's Offence Description goes with "4.10"
   elsewhere in the table). A typed number that could be two codes counting towards different measures is rejected.
 
-Each code row is repeated for every catalogue measure it counts towards (``ncpm.catalogue.measures_for_ho_code``:
+Each code row is repeated for every catalogue measure it counts towards (``ncpm.core.catalogue.measures_for_ho_code``:
 28E residential burglary counts in both ``burglary_residential`` and ``burglary``). A combined code ("1/4.1/4.10/4.2")
 counts towards a measure when every one of its parts does; a code that maps to no measure is kept under
 ``ho:<code>`` so nothing is dropped. ``rows_in`` counts the table's rows, not the expanded ones:
@@ -50,10 +50,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.catalogue import measures, measures_for_ho_code
-from ncpm.errors import InputError
-from ncpm.forces import BTP, national_body
+from ncpm.core import schema
+from ncpm.core.catalogue import measures, measures_for_ho_code
+from ncpm.core.errors import InputError
+from ncpm.core.forces import BTP, national_body
+from ncpm.core.periods import FyQuarter, parse_financial_year
 from ncpm.io import LoadResult
 from ncpm.io._common import (
     HEADER_SCAN_ROWS,
@@ -72,7 +73,6 @@ from ncpm.io._common import (
     unique_map,
 )
 from ncpm.io.ons import NOT_TERRITORIAL
-from ncpm.periods import FyQuarter, parse_financial_year
 
 FORMAT = "home_office"
 REQUIRED = ("Financial Year", "Financial Quarter", "Force Name", "Offence Code", "Number of Offences")

@@ -53,7 +53,7 @@ Every edition is read by the same rules, never by file or sheet name or position
   (skipped rows are among the rejected).
 
 The period is parsed from the title ("year ending June 2025" -> 2024-07 .. 2025-06). Each offence-group column
-becomes a measure: the catalogue measure of that group (``ncpm.catalogue.measure_for_ons_group``) or
+becomes a measure: the catalogue measure of that group (``ncpm.core.catalogue.measure_for_ons_group``) or
 ``ons:<column slug>`` ("ons:total_recorded_crime_excluding_fraud").
 
 >>> result = read_ons_pfa_table("ons_pfa_table_P1_ye_jun2025.csv")  # doctest: +SKIP
@@ -73,10 +73,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.catalogue import measure_for_ons_group
-from ncpm.errors import InputError
-from ncpm.forces import BTP, find_force, registry
+from ncpm.core import schema
+from ncpm.core.catalogue import measure_for_ons_group
+from ncpm.core.errors import InputError
+from ncpm.core.forces import BTP, find_force, registry
 from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
     Grid,
@@ -542,7 +542,7 @@ def read_ons_population(path: str | Path, *, encoding: str | None = None,
 
     The year is the "mid-YYYY" in the population column's header ("Population figures (mid-2016) rounded to 100")
     or in the title; the source rounds the populations to 100, and a note says so. Rates are not read: ncpm
-    computes its own (``ncpm.peers.rates_per_1000``).
+    computes its own (``ncpm.methods.peers.rates_per_1000``).
     """
     path = Path(path)
     grids = read_grids(path, encoding=encoding) if grids is None else grids

@@ -14,15 +14,15 @@ in its local authority district's row, the LSOA name without its trailing LSOA c
 :func:`district`; :data:`NO_LOCATION` for a record without an LSOA), so a force's districts add up to its "Force"
 row exactly (the frame's counts sum to twice the records). The districts are where police.uk places the records,
 so a force's data hold a few records in neighbouring districts (Coventry in Warwickshire's): they stay named
-(``ncpm.frames.map_areas`` groups districts into a force's local policing areas). With ``lsoa=True`` the area is
+(``ncpm.methods.series.map_areas`` groups districts into a force's local policing areas). With ``lsoa=True`` the area is
 the LSOA code instead (:data:`NO_LSOA` for records without one), with no "Force" row. The measure is the catalogue
-measure of the crime type (``ncpm.catalogue.measure_for_police_uk``) or ``police_uk:<crime type slug>``.
+measure of the crime type (``ncpm.core.catalogue.measure_for_police_uk``) or ``police_uk:<crime type slug>``.
 
 Outcome records become *outcomes* counted by the month the outcome was recorded, with the same areas; their measure
 is that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
-``outcome_type`` is the Home Office outcome type the Outcome type text stands for (``ncpm.catalogue.
+``outcome_type`` is the Home Office outcome type the Outcome type text stands for (``ncpm.core.catalogue.
 police_uk_outcome``, the versioned table in ``ncpm/data/outcomes.toml``: "Local resolution" is 8), so
-``ncpm.measures.outcome_rate`` gives "action taken" rates; a text with no type (under investigation, a court result
+``ncpm.methods.measures.outcome_rate`` gives "action taken" rates; a text with no type (under investigation, a court result
 after the charge, a text not in the table) is kept as it is, counted, and in no action-taken set; the notes name
 each text not in the table with its count. Street files' "Last outcome category" gives outcomes only when asked
 (``last_outcomes=True``), and then never alongside outcomes files (it would count outcomes twice): each crime's
@@ -96,11 +96,11 @@ try:
 except ImportError:  # pragma: no cover - isal is a dependency
     _isal = None
 
-from ncpm import schema
-from ncpm.catalogue import measure_for_police_uk, outcome_table, police_uk_outcome
-from ncpm.errors import InputError
-from ncpm.forces import find_force
-from ncpm.frames import NO_LOCATION
+from ncpm.core import schema
+from ncpm.core.catalogue import measure_for_police_uk, outcome_table, police_uk_outcome
+from ncpm.core.errors import InputError
+from ncpm.core.forces import find_force
+from ncpm.core.schema import NO_LOCATION
 from ncpm.io import LoadResult, Rejection
 from ncpm.io._common import (
     FIELD_LIMIT,
@@ -266,7 +266,7 @@ def _measure_of(crime_type: str) -> str:
 
 def district(lsoa_name: str) -> str:
     """The local authority district of a police.uk LSOA name, "<local authority> <LSOA code>": the name without its
-    trailing code (three digits and a letter), runs of spaces read as one; :data:`ncpm.frames.NO_LOCATION` when
+    trailing code (three digits and a letter), runs of spaces read as one; :data:`ncpm.core.schema.NO_LOCATION` when
     blank. A name without a trailing code is kept whole (the reader's notes name it).
 
     >>> district("Nuneaton and Bedworth 012A"), district("  Stratford-on-Avon   001A "), district("")

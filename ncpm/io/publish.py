@@ -37,7 +37,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from ncpm.errors import ConfigError
+from ncpm.core.errors import ConfigError
 
 RUNS = "runs"
 CURRENT = "current"

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ncpm.errors import NcpmError
+from ncpm.core.errors import NcpmError
 
 LOCK_NAME = ".ncpm.lock"
 MANIFEST_NAME = "manifest.json"

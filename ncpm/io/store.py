@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ncpm import schema
-from ncpm.errors import InputError
+from ncpm.core import schema
+from ncpm.core.errors import InputError
 from ncpm.io import LoadResult
 
 

@@ -2,7 +2,7 @@
 
 Why (issue "Safe publishing"): a count of one or two crimes in a small area, in one month, can point to a victim or
 an offender that people locally can recognise. Before a table leaves the force (report table, CSV or XLSX export),
-counts at sub-force geography (any ``area`` other than :data:`ncpm.schema.WHOLE_FORCE`) are protected:
+counts at sub-force geography (any ``area`` other than :data:`ncpm.core.schema.WHOLE_FORCE`) are protected:
 
 - **suppress** (the default): a sub-force cell with ``0 < count < threshold`` is *primary* suppressed. Zero is not
   treated as disclosive by default (it reveals that nothing was recorded, not who was involved), following ONS
@@ -48,10 +48,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.definitions import disclosive
-from ncpm.errors import ConfigError, InputError
-from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
     FLAG,
     REASON,
 )
@@ -63,6 +62,16 @@ ROUNDED = "rounded"
 DEFAULT_THRESHOLD = 5  # counts of 1 to 4 protected: a common UK public-sector small-number rule (the issue's default)
 CONFIDENTIAL = "[c]"  # Government Analysis Function, "Symbols in tables": [c] = confidential
 METHODS = ("suppress", "round")
+
+
+def disclosive(counts, threshold: int, zeros: bool = False):
+    """Whether each count is one that disclosure control suppresses below force level: 1 (0 with ``zeros``) up
+    to ``threshold`` - 1. Works on a number or a numpy array.
+
+    >>> disclosive(3, 5), disclosive(0, 5), disclosive(0, 5, zeros=True), disclosive(5, 5)
+    (True, False, True, False)
+    """
+    return (counts >= (0 if zeros else 1)) & (counts < threshold)
 
 
 @dataclass(frozen=True)

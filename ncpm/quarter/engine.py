@@ -25,7 +25,7 @@ has them. The compute functions already return that order (``forecast``, ``three
 ``f(v)`` sorted by :func:`canonical_order`.
 
 >>> import pandas as pd
->>> from ncpm.measures import three_year_average
+>>> from ncpm.methods.measures import three_year_average
 >>> v = pd.DataFrame({"force": "F", "area": ["E01000001"] * 40 + ["E01000002"] * 40, "measure": "burglary",
 ...                   "month": list(pd.period_range("2020-01", periods=40, freq="M")) * 2, "count": 5})
 >>> out = map_series(three_year_average, v, EngineOptions("single"))
@@ -45,8 +45,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ncpm import schema
-from ncpm.errors import ConfigError, InputError
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
 
 KINDS = ("single", "processes", "dask")
 LOOPBACK = "127.0.0.1"  # a local cluster listens on loopback only
@@ -199,7 +199,7 @@ def _check_workers(client) -> None:
     mine = ncpm_version()
     try:
         theirs = client.run(ncpm_version)
-    except Exception as exc:  # a worker that cannot import ncpm.engine fails here, whatever the exception type
+    except Exception as exc:  # a worker that cannot import ncpm.quarter.engine fails here, whatever the exception type
         raise ConfigError(f"engine.address: Dask workers cannot import ncpm {mine}; install the same ncpm in the "
                           f"workers' environment ({type(exc).__name__}: {exc})") from None
     wrong = {w: v for w, v in theirs.items() if v != mine}
@@ -257,12 +257,12 @@ def map_series(func: Callable[..., pd.DataFrame], frame: pd.DataFrame,
 
     ``options`` is an :class:`EngineOptions` (the engine is started and stopped around this one call) or a running
     :class:`Engine` from :func:`start_engine` (reused). ``func`` must be importable by name on the workers (a
-    module-level function such as ``ncpm.forecast.forecast``, ``ncpm.forecast.backtest``,
-    ``ncpm.measures.three_year_average`` or ``ncpm.spc.spc``) and must treat series independently. The result is
+    module-level function such as ``ncpm.methods.forecast.forecast``, ``ncpm.methods.forecast.backtest``,
+    ``ncpm.methods.measures.three_year_average`` or ``ncpm.methods.spc.spc``) and must treat series independently. The result is
     the concatenation of the chunk results in :func:`canonical_order`.
 
     >>> import pandas as pd
-    >>> from ncpm.spc import spc
+    >>> from ncpm.methods.spc import spc
     >>> v = pd.DataFrame({"force": "F", "area": "Force", "measure": "m",
     ...                   "month": pd.period_range("2022-01", periods=12, freq="M"), "count": range(12)})
     >>> map_series(spc, v, EngineOptions("single"), improvement="decrease")["trend"].any()

@@ -5,7 +5,7 @@ measures, then each measure's generated statements, figures and short data table
 the methods, sources and provenance (ncpm version, generation date, data-to month, configuration hash).
 
 Pure: it takes results (statements, figure bytes, tables, the parsed commentary, the generation date as text) and
-returns text; ``ncpm.batch`` writes the file and reads the clock. Figures are embedded as base64 data URIs, so the
+returns text; ``ncpm.pipeline.batch`` writes the file and reads the clock. Figures are embedded as base64 data URIs, so the
 HTML opens anywhere with no other files. Every text is escaped: HTML-escaped in the HTML, Markdown-escaped
 (:func:`md_escape`) in the Markdown, so an area named ``<script>`` or ``North | South`` prints as written.
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ncpm.catalogue import government_measures, priorities, proxy_label, proxy_measures
-from ncpm.commentary import BOLD, HEADING, PLACEHOLDER, Block, Commentary
+from ncpm.core.catalogue import government_measures, priorities, proxy_label, proxy_measures
+from ncpm.words.commentary import BOLD, HEADING, PLACEHOLDER, Block, Commentary
 
 METHODS_DOCUMENT = "docs/methods.md"  # ncpm's statement of every method, in the repository of the version named
 
@@ -70,7 +70,7 @@ class QuarterlyReport:
     priority_notes: dict[int, tuple[str, ...]] | None = None  # per priority: its measures not in the data, and why
     government_measures: dict[int, tuple[str, ...]] | None = None  # per priority; None: the catalogue's
     proxy_measures: dict[int, tuple[str, ...]] | None = None  # per priority, ids or words; None: the catalogue's
-    commentary: Commentary | None = None  # the OPCC's commentary (ncpm.commentary); None: none written yet
+    commentary: Commentary | None = None  # the OPCC's commentary (ncpm.words.commentary); None: none written yet
     final: bool = False  # a final report: missing commentary is left out, not marked with PLACEHOLDER
     generated_on: str = ""  # the date the report was generated, ISO ("2026-12-01"), from the run
     ncpm_version: str = ""

@@ -32,7 +32,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from ncpm.errors import UnknownForceError
+from ncpm.core.errors import UnknownForceError
 
 BTP = "British Transport Police"
 CITY_OF_LONDON = "City of London"

@@ -9,7 +9,7 @@ Warwickshire, the defaults of METHODS.md. An invalid configuration is one clear 
 >>> load_config_text('[baseline]\\nmethd = "x"')
 Traceback (most recent call last):
 ...
-ncpm.errors.ConfigError: unknown key 'baseline.methd' (known: exclude, in_line, method, substantial)
+ncpm.core.errors.ConfigError: unknown key 'baseline.methd' (known: exclude, in_line, method, substantial)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from ncpm.errors import ConfigError
+from ncpm.core.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class Report:
     other_figures: str = "appendix"  # the figures not in the body: "appendix" (at the end of the report) or "none"
     notable_direction: str = "concern"  # departures that make a statement notable: "concern" (spc.improvement's
     # opposite: rises for crime) or "both"
-    commentary: str = ""  # the OPCC's commentary (Markdown, format in ncpm.commentary), relative to this file
+    commentary: str = ""  # the OPCC's commentary (Markdown, format in ncpm.words.commentary), relative to this file
     final: bool = False  # a final report: no "[OPCC commentary to be added]" placeholder (ncpm run --final)
     # per NCPM priority ("2" = ["firearms", "knife_crime", "Serious violence"]): the force's proxy measures, each a
     # measure id (shown by its label) or the force's own words; a priority not listed: its catalogue measures
@@ -158,7 +158,7 @@ class Config:
 
     def area_mapping(self, force: str) -> dict[str, tuple[str, ...]]:
         """The ``[areas.<force>]`` table for ``force`` (any spelling of its name in the file), or {}."""
-        from ncpm.forces import canonical_force
+        from ncpm.core.forces import canonical_force
 
         for name, table in self.areas.items():
             if canonical_force(name) == canonical_force(force):
@@ -251,7 +251,7 @@ def _areas(table: Any, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
     >>> _areas({"Warwickshire": {"East": ["Rugby"]}}, "ncpm.toml")
     {'Warwickshire': {'East': ('Rugby',)}}
     """
-    from ncpm.forces import find_force
+    from ncpm.core.forces import find_force
 
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [areas] must hold one table per force, e.g. [areas.Warwickshire]")
@@ -280,7 +280,7 @@ def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
     :class:`ConfigError` naming the file, the key and the closest districts seen."""
     import difflib
 
-    from ncpm.forces import canonical_force
+    from ncpm.core.forces import canonical_force
 
     known = sorted(seen)
     for name, table in cfg.areas.items():
@@ -307,9 +307,9 @@ def check_scope(as_of: str | None, quarter: str | None, *, as_of_name: str = "sc
     >>> check_scope("2023-06", "Q4 2022/23", as_of_name="--as-of", quarter_name="--quarter")
     Traceback (most recent call last):
     ...
-    ncpm.errors.ConfigError: --as-of 2023-06 and --quarter Q4 2022/23 disagree: Q4 2022/23 runs from January 2023 and ends in March 2023, and --as-of is the latest month to report, so it must be one of the quarter's months (2023-01 to 2023-03); give one of them, or leave --as-of out to report the quarter to its last month with data
+    ncpm.core.errors.ConfigError: --as-of 2023-06 and --quarter Q4 2022/23 disagree: Q4 2022/23 runs from January 2023 and ends in March 2023, and --as-of is the latest month to report, so it must be one of the quarter's months (2023-01 to 2023-03); give one of them, or leave --as-of out to report the quarter to its last month with data
     """
-    from ncpm.periods import parse_quarter, to_month
+    from ncpm.core.periods import parse_quarter, to_month
 
     month = q = None
     if as_of:
@@ -333,11 +333,11 @@ def check_scope(as_of: str | None, quarter: str | None, *, as_of_name: str = "sc
 
 
 def _check(cfg: Config) -> None:
-    from ncpm.catalogue import measure
-    from ncpm.forces import close_matches, find_force
-    from ncpm.forecast import parse_method
-    from ncpm.measures import excluded_months
-    from ncpm.periods import parse_quarter, to_month
+    from ncpm.core.catalogue import measure
+    from ncpm.core.forces import close_matches, find_force
+    from ncpm.core.periods import parse_quarter, to_month
+    from ncpm.methods.forecast import parse_method
+    from ncpm.methods.measures import excluded_months
 
     if cfg.inputs.encoding:
         try:
@@ -402,7 +402,7 @@ FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")  # figure names: <measure id
 def _check_figures(figures: tuple[str, ...]) -> None:
     """``[report] figures``: "notable", "all", or measure ids and figure names ("vehicle_crime_msg"), with
     "notable" allowed among them; "all" stands alone."""
-    from ncpm.catalogue import measure
+    from ncpm.core.catalogue import measure
 
     if "all" in figures and len(figures) > 1:
         raise ConfigError('report.figures: "all" stands alone (a list names measures, optionally with "notable")')
@@ -419,7 +419,7 @@ def _check_figures(figures: tuple[str, ...]) -> None:
 
 def _check_proxy_measures(table: dict[str, tuple[str, ...]]) -> None:
     """``[report.proxy_measures]``: each key an NCPM priority number."""
-    from ncpm.catalogue import priorities
+    from ncpm.core.catalogue import priorities
 
     for key in table:
         if not key.isdigit() or int(key) not in priorities():

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ncpm import schema
+from ncpm.core import schema
 from ncpm.quarter import QuarterOptions, QuarterResults
 
 DEFAULT_RUN = Path("data") / "processed"  # where ``ncpm demo`` and ``ncpm run`` write by default
@@ -53,7 +53,7 @@ class RunResults(QuarterResults):
     def about(self) -> str:
         """What a notebook prints first: force, quarter and months, where the results come from, the notes and the
         report's "Not in this report" list."""
-        from ncpm.periods import month_label
+        from ncpm.core.periods import month_label
         from ncpm.quarter import omission_lines
 
         lines = [f"{self.force}, {self.quarter}: data to {month_label(self.month)}; "
@@ -71,11 +71,11 @@ def load_run(out_dir: str | Path = DEFAULT_RUN, force: str | None = None, *, qua
     ``quarter``: the quarter expected (a ConfigError if the run reports another). A ConfigError too when the folder
     holds no finished run, or the force is not in it.
     """
-    from ncpm.errors import ConfigError
-    from ncpm.forces import canonical_force
+    from ncpm.core.errors import ConfigError
+    from ncpm.core.forces import canonical_force
+    from ncpm.core.periods import parse_quarter
     from ncpm.io.runstate import published_dir, read_manifest
     from ncpm.io.store import read_table
-    from ncpm.periods import parse_quarter
     from ncpm.quarter import Omission, coverage
 
     folder = published_dir(Path(out_dir))
@@ -96,7 +96,7 @@ def load_run(out_dir: str | Path = DEFAULT_RUN, force: str | None = None, *, qua
     entry = results[chosen]
     if quarter is not None and str(parse_quarter(quarter)) != entry["quarter"]:
         raise ConfigError(f"the run in {out_dir} reports {entry['quarter']}, not {parse_quarter(quarter)}")
-    from ncpm.batch import RUN_VOLUMES, _slug
+    from ncpm.pipeline.batch import RUN_VOLUMES, _slug
 
     prefix = f"{_slug(chosen)}/"
     tables = {Path(rel).stem: read_table(folder / rel) for rel in manifest["outputs"]
@@ -126,8 +126,15 @@ def open_quarter(force: str = "Warwickshire", quarter=None, *, data=None, run: s
     data when there is no run), with the ``engine`` forecast engine. ``data`` a file or folder ncpm reads: computed
     here from it. ``origin`` says which.
     """
-    from ncpm.batch import DEMO_SOURCE, frames_by_kind, load_demo, project_root, read_inputs, source_label
-    from ncpm.errors import ConfigError
+    from ncpm.core.errors import ConfigError
+    from ncpm.pipeline.batch import (
+        DEMO_SOURCE,
+        frames_by_kind,
+        load_demo,
+        project_root,
+        read_inputs,
+        source_label,
+    )
     from ncpm.quarter import compute_quarter
 
     why = ""
@@ -162,7 +169,7 @@ def _options(values: dict) -> QuarterOptions:
 
 def _statement(record: dict):
     """A statement of ``statements.json`` as the object the library builds (months as periods)."""
-    from ncpm.narrative import Statement
+    from ncpm.words.statements import Statement
 
     fields = {f.name for f in dataclasses.fields(Statement)}
     values = {k: v for k, v in record.items() if k in fields}
@@ -205,7 +212,7 @@ def facts_table(statements: Iterable) -> pd.DataFrame:
     """One row per fact behind each statement: ``Statement`` (its id), ``Kind``, ``Fact`` (in words) and ``Value``
     (as text); a fact holding one value per area ("shares", "counts") gives a row per area ("Shares: East").
 
-    >>> from ncpm.narrative import Statement
+    >>> from ncpm.words.statements import Statement
     >>> s = Statement("S7", 2, "theft_from_person", pd.Period("2023-06", "M"), "...", "lpa_share", "Warwickshire",
     ...               facts={"shares": {"East": 0.66}, "over": ["East"], "threshold": 0.5})
     >>> facts_table([s])["Fact"].tolist()

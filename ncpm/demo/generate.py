@@ -11,7 +11,7 @@ The calibration targets below are the only place those numbers are written: the 
 data. :func:`generate_demo` re-checks every target (:func:`calibration_failures`) and raises when one fails, so a
 bad seed or a careless edit cannot ship. The MSG groups are illustrative, not the Home Office's groups.
 
-Files (canonical frames of ``ncpm.schema``): volumes.csv, outcomes.csv, survey.csv, population.csv, msg.csv.
+Files (canonical frames of ``ncpm.core.schema``): volumes.csv, outcomes.csv, survey.csv, population.csv, msg.csv.
 
 >>> frames = generate_demo()
 >>> sorted(frames)
@@ -21,7 +21,7 @@ Files (canonical frames of ``ncpm.schema``): volumes.csv, outcomes.csv, survey.c
 ...       & (v.month == "2023-05")]["count"].iloc[0])
 50
 
-Regenerate the committed files byte for byte: ``python -m ncpm.demo data/raw/demo`` (or ``ncpm demo-data``).
+Regenerate the committed files byte for byte: ``python -m ncpm.demo.generate data/raw/demo`` (or ``ncpm demo-data``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.forces import CITY_OF_LONDON, territorial_forces
+from ncpm.core import schema
+from ncpm.core.forces import CITY_OF_LONDON, territorial_forces
 
 DEMO_SEED = 20230930
 FIRST_MONTH = "2019-04"
@@ -747,10 +747,10 @@ def _poisson_lower(k: int, level: float = 0.95) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ncpm.demo OUT_DIR``: write the demo CSVs into OUT_DIR."""
+    """``python -m ncpm.demo.generate OUT_DIR``: write the demo CSVs into OUT_DIR."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m ncpm.demo OUT_DIR", file=sys.stderr)
+        print("usage: python -m ncpm.demo.generate OUT_DIR", file=sys.stderr)
         return 2
     for path in write_demo(args[0]):
         print(f"wrote {path}")

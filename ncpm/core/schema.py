@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ncpm.errors import InputError
+from ncpm.core.errors import InputError
 
 FORCE = "force"
 AREA = "area"
@@ -50,6 +50,7 @@ PERIOD_START = "period_start"
 PERIOD_END = "period_end"
 
 WHOLE_FORCE = "Force"  # the ``area`` value for a force as a whole
+NO_LOCATION = "No location"  # the ``area`` of police.uk records with no LSOA, so that areas add up to the force
 
 SERIES_KEY = [FORCE, AREA, MEASURE]  # one monthly series
 
@@ -167,7 +168,7 @@ def _months(series: pd.Series, column: str, source: str) -> pd.Series:
             bad = int(np.flatnonzero(series.isna().to_numpy())[0])
             raise InputError("missing month", file=source, row=bad, column=column)
         return series
-    from ncpm.periods import parse_month_error, to_month
+    from ncpm.core.periods import parse_month_error, to_month
 
     codes, distinct = pd.factorize(series, use_na_sentinel=False)  # each distinct text parsed once
     parsed = []

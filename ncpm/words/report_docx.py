@@ -1,6 +1,6 @@
 """The quarterly NCPM report as a Word document (issue 16), for Police and Crime Panel papers that are edited in Word.
 
-The same report model and order as ``ncpm.report.render_html``: a title, the synthetic banner when the data are the
+The same report model and order as ``ncpm.words.report.render_html``: a title, the synthetic banner when the data are the
 demo's, "1. Statement of Contribution", "2. <force> Overview" (the summary table and "Not in this report"),
 "3. Performance <quarter>" with one section per NCPM priority (the Government's and the force's proxy measures, each
 measure's statements, figures with their captions, its data table and notes, then the "OPCC Commentary", or its
@@ -11,14 +11,14 @@ work), statements are Normal paragraphs, tables are Word tables (header row repe
 pictures at the text width with alt text, and captions are "Figure N - ..." in the Caption style with a SEQ field, as
 Word's Insert Caption makes them. The page is A4 with 2.5 cm margins (a 16 cm text width).
 
-Pure: it takes the report model and returns the bytes of the ``.docx``; ``ncpm.batch`` writes the file. The bytes
+Pure: it takes the report model and returns the bytes of the ``.docx``; ``ncpm.pipeline.batch`` writes the file. The bytes
 depend only on the model: the package's zip entries carry a fixed timestamp, and the core properties' created and
 modified dates are the model's generation date (left out when it has none), never the clock's.
 
-Figures are embedded as the batch renders them for print (``ncpm.batch.PRINT_DPI`` at the text width, so their
-fonts print at the sizes ``ncpm.plots`` states).
+Figures are embedded as the batch renders them for print (``ncpm.pipeline.batch.PRINT_DPI`` at the text width, so their
+fonts print at the sizes ``ncpm.words.plots`` states).
 
->>> from ncpm.report import QuarterlyReport
+>>> from ncpm.words.report import QuarterlyReport
 >>> data = render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24", as_of="June 2023", items=(),
 ...                                    methods={}))
 >>> data[:2] == b"PK" and data == render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24",
@@ -42,9 +42,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
-from ncpm.catalogue import priorities
-from ncpm.commentary import BOLD, HEADING, PLACEHOLDER, Block
-from ncpm.report import APPENDIX, LETTERS, Figure, QuarterlyReport
+from ncpm.core.catalogue import priorities
+from ncpm.words.commentary import BOLD, HEADING, PLACEHOLDER, Block
+from ncpm.words.report import APPENDIX, LETTERS, Figure, QuarterlyReport
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4 portrait
 MARGIN = Mm(25)

@@ -1,12 +1,12 @@
 """Pure measures: 3-year baselines and comparisons, window ranks, changes, quarter totals, shares, outcome
 ("action taken") rates and rolling victim-satisfaction rates.
 
-Every function takes canonical frames (``ncpm.schema``), validates them once at the edge and returns a long frame
+Every function takes canonical frames (``ncpm.core.schema``), validates them once at the edge and returns a long frame
 that keeps the key columns. Definitions are those of METHODS.md (sections Baseline, Window ranks, changes and
 shares, Outcome rate, Victim satisfaction). Months are ``Period[M]``; lags are taken by month arithmetic, so t-12 is
 the actual month twelve months earlier even when months are missing inside a series. Percentages are fractions
 (0.123); rounding is the narrative's job. No function opens a data file, reads the clock or prints; the outcome
-types and the action-taken set are the catalogue's (``ncpm.catalogue.outcome_table``: ``ncpm/data/outcomes.toml``).
+types and the action-taken set are the catalogue's (``ncpm.core.catalogue.outcome_table``: ``ncpm/data/outcomes.toml``).
 
 Each measure has two levels: a numpy kernel for one series (dense monthly array in, arrays out) and a wrapper that
 applies it over the series of a long frame (``schema.SERIES_KEY``).
@@ -28,10 +28,10 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ncpm import catalogue, periods, schema
-from ncpm.definitions import BASELINE_METHODS, Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
-from ncpm.errors import ConfigError, InputError
-from ncpm.frames import latest_origin, month_column, select_rows
+from ncpm.core import catalogue, periods, schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.methods.baseline import BASELINE_METHODS, Z_IN_LINE, Z_SUBSTANTIAL, comparison_label
+from ncpm.methods.series import latest_origin, month_column, select_rows
 
 # Comparison with the 3-year average on the Poisson scale (METHODS.md, Baseline).
 BASELINE_YEARS = 3  # the "3-year average"
@@ -50,7 +50,7 @@ _ORDINAL_WORDS = ["", "second", "third", "fourth", "fifth", "sixth", "seventh", 
                   "eleventh", "twelfth"]
 
 # Output columns (api.md). Defined once here so that callers can refer to them.
-from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
     BASELINE,
     BASELINE_METHOD,
     BASELINE_NOTE,
@@ -484,7 +484,7 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
     - forecast (made at the quarter's origin): the quarter's total against the sum of the forecast means, outside
       sum mean +/- sqrt(sum of the squared 95% half-widths) is "above"/"below" (months treated as independent).
 
-    ``baseline``: ``three_year_average`` output; ``forecast``: ``ncpm.forecast.forecast`` output (latest origin
+    ``baseline``: ``three_year_average`` output; ``forecast``: ``ncpm.methods.forecast.forecast`` output (latest origin
     used) or None. Returns a dict: quarter, months (in the quarter to ``month``), complete, quarter_count,
     steps_z, stable, overall_z, movement_label, and per comparison made ``preceding_count/_z/_label``,
     ``baseline_total/_z/_label``, ``forecast_total/_half_width/_label``.

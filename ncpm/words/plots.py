@@ -1,6 +1,6 @@
 """Figures for the quarterly report, drawn from result frames.
 
-Every function takes result frames (the agreed outputs of ``ncpm.measures``, ``ncpm.forecast`` and ``ncpm.peers``),
+Every function takes result frames (the agreed outputs of ``ncpm.methods.measures``, ``ncpm.methods.forecast`` and ``ncpm.methods.peers``),
 draws on the given Axes (or on a new :class:`matplotlib.figure.Figure`, so no pyplot state and no backend choice
 is involved) and returns the Axes. Nothing is shown or written: the batch decides where figures go.
 
@@ -29,12 +29,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
-from ncpm import catalogue, schema
-from ncpm.definitions import BASELINE_METHODS, percent
-from ncpm.errors import ConfigError, InputError
-from ncpm.frames import latest_origin, month_column, one_row, select_rows
-from ncpm.periods import fy_quarter, month_label, to_month
-from ncpm.schema import (
+from ncpm.core import catalogue, schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.periods import fy_quarter, month_label, to_month
+from ncpm.core.schema import (
     BASELINE,
     BASELINE_METHOD,
     BASELINE_NOTE,
@@ -54,6 +52,9 @@ from ncpm.schema import (
     TARGET,
     WINDOW,
 )
+from ncpm.methods.baseline import BASELINE_METHODS
+from ncpm.methods.series import latest_origin, month_column, one_row, select_rows
+from ncpm.words.style import percent
 
 PALETTE = {  # Okabe & Ito (2008), colour-blind safe
     "black": "#000000",

@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ncpm import schema
-from ncpm.errors import ConfigError, InputError
-from ncpm.forces import CITY_OF_LONDON, canonical_force, find_force, territorial_forces
-from ncpm.periods import to_month
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.forces import CITY_OF_LONDON, canonical_force, find_force, territorial_forces
+from ncpm.core.periods import to_month
 
-# Output columns of this module, named in ncpm.schema.
-from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+# Output columns of this module, named in ncpm.core.schema.
+from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
     DESCRIPTIVE_OUTLIER,
     EARLIER,
     EARLIER_RANK,
@@ -312,7 +312,7 @@ def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version:
 
     Membership is data (METHODS.md): a force and up to seven peers, groups need not be symmetric. Refused, with an
     error naming the row (0-based position in the frame) or the force: an unknown force or peer name (any spelling
-    that :func:`ncpm.forces.find_force` knows is accepted), a name outside ``forces`` when given, a force listed as
+    that :func:`ncpm.core.forces.find_force` knows is accepted), a name outside ``forces`` when given, a force listed as
     its own peer, the same peer twice, more than seven peers, and a table mixing versions when no ``version=`` is
     chosen (:class:`ConfigError` listing the versions). Returns force, peer, version sorted, one version only.
 
@@ -657,7 +657,7 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
       territorial forces), a force without a count or a population left out and named in ``rank_note``.
     - MSG by :func:`msg_compare` (``average``, ``k``, ``msg_version``) when ``msg`` is given.
 
-    Numbers only; the wording is ``ncpm.narrative.period_peer_statement``.
+    Numbers only; the wording is ``ncpm.words.statements.period_peer_statement``.
 
     >>> pc = pd.DataFrame({"force": ["Kent", "Essex", "Kent", "Essex"], "measure": "vehicle_crime",
     ...                    "period_start": ["2017-04", "2017-04", "2018-04", "2018-04"],

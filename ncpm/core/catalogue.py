@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from ncpm.errors import ConfigError
+from ncpm.core.errors import ConfigError
 
 
 @dataclass(frozen=True)

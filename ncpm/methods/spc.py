@@ -33,7 +33,7 @@ Where ncpm differs from NHSRplotthedots, and why:
 
 Fewer than 12 points: the limits are trial limits. ``improvement="decrease"`` (crime) makes low signals
 "improvement" and high ones "concern". With ``seasonal=True`` the chart is drawn on residuals y - B, B the 3-year
-average (pass the output of :func:`ncpm.measures.three_year_average`, which carries a ``baseline`` column) or a
+average (pass the output of :func:`ncpm.methods.measures.three_year_average`, which carries a ``baseline`` column) or a
 forecast (``expected="mean"``), so a summer peak that every year has is not an exception.
 
 >>> lim = xmr_limits(np.array([10.0, 12, 11, 13, 12]))
@@ -49,9 +49,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ncpm import schema
-from ncpm.errors import ConfigError, InputError
-from ncpm.periods import dense_months, month_ordinals
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError, InputError
+from ncpm.core.periods import dense_months, month_ordinals
 
 D2 = 1.128  # bias-correction constant d2 for moving ranges of two points (NHS Making Data Count)
 XMR_SCALE = 2.66  # 3 / d2, d2 = 1.128: process limits = mean +/- 2.66 x mean(MR)
@@ -191,7 +191,7 @@ def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np
     """The validated volumes and, aligned with them, the expected values (baseline or forecast) for the residuals."""
     if expected not in frame.columns:
         raise InputError(f"seasonal=True needs a column {expected!r} with the expected value of each month: pass the "
-                         "output of ncpm.measures.three_year_average, or name a forecast column with expected=",
+                         "output of ncpm.methods.measures.three_year_average, or name a forecast column with expected=",
                          file="volumes", column=expected)
     validated = schema.validate(frame, schema.VOLUMES, source="volumes")
     original = frame.reset_index(drop=True)
@@ -215,7 +215,7 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
     ("improvement", "concern", or "common cause"; "special cause" when ``improvement`` is None): the direction of
     the first rule that fires decides it. Limits use all points of the series; missing months break moving ranges
     and runs. With ``seasonal=True`` the chart is on residuals y - B, B taken from the column ``expected`` of
-    ``volumes`` ("baseline" from :func:`ncpm.measures.three_year_average`, or a forecast column); the output
+    ``volumes`` ("baseline" from :func:`ncpm.methods.measures.three_year_average`, or a forecast column); the output
     then has ``expected`` and ``residual`` columns, and months without B are not charted (flags False, signal and
     variation NA).
 

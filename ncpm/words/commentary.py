@@ -4,7 +4,7 @@ Commentary" blocks (one per NCPM priority, as in a PCC's NCPM appendix), and the
 The format (a small, strict subset of Markdown):
 
 - ``## 2. Reduce serious violence`` starts the commentary on a priority: its number, or its title as
-  ``ncpm.catalogue.priorities`` gives it (any case).
+  ``ncpm.core.catalogue.priorities`` gives it (any case).
 - ``### knife_crime`` starts the commentary on one measure: its catalogue id or label ("Knife crime"). It is printed
   under its priority's "OPCC Commentary", headed by the measure's label.
 - Text under a heading: paragraphs (separated by a blank line), ``- `` bulleted items and ``1. `` numbered items;
@@ -15,7 +15,7 @@ The format (a small, strict subset of Markdown):
 - A heading that names no priority or measure, a ``####`` heading, or text before the first heading is a warning
   naming the file and line: its text is not in the report, and nothing is dropped silently.
 
-Pure: it takes the file's text and returns values; ``ncpm.batch`` reads the file.
+Pure: it takes the file's text and returns values; ``ncpm.pipeline.batch`` reads the file.
 
 >>> c = parse_commentary("## 2. Reduce serious violence\\nThe PCC will hold the Chief Constable to account.\\n"
 ...                      "### knife_crime\\n- School holidays\\n- Night-time economy\\n", "c.md")
@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ncpm.catalogue import label, measures, priorities
+from ncpm.core.catalogue import label, measures, priorities
 
 PLACEHOLDER = "[OPCC commentary to be added]"  # where a draft report has no commentary yet
 HEADING = "OPCC Commentary"

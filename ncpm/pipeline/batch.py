@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ncpm.engine import Engine, EngineOptions, canonical_order, series_chunks
+from ncpm.core.schema import SERIES_KEY
 from ncpm.io import LoadResult
 from ncpm.io.store import concat_sources
-from ncpm.schema import SERIES_KEY
+from ncpm.quarter.engine import Engine, EngineOptions, canonical_order, series_chunks
 
 log = logging.getLogger("ncpm")
 
@@ -75,7 +75,7 @@ def demo_config(engine: str = DEMO_ENGINE):
     """The configuration of the main job on the demo data: Warwickshire, Q1 2023/24, every default but the forecast
     engine: the fast one (seconds; on the demo data the report's statements are word for word those of the
     statsmodels reference engine, which takes minutes: ``engine="statsmodels"``)."""
-    from ncpm.config import load_config_text
+    from ncpm.pipeline.config import load_config_text
 
     return load_config_text(f'[scope]\nforces = ["Warwickshire"]\nquarter = "Q1 2023/24"\n[forecast]\nengine = "{engine}"\n',
                             base_dir=project_root())
@@ -162,7 +162,7 @@ def _is_police_uk_folder(path: Path) -> bool:
 def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool = False,
            lsoa: bool = False) -> IngestReport:
     """Read ``paths`` and write the canonical parquet store under ``out_dir`` (each file atomically); ``lsoa``:
-    police.uk records counted by LSOA code, for LSOA-level work (``ncpm.engine.map_series``)."""
+    police.uk records counted by LSOA code, for LSOA-level work (``ncpm.quarter.engine.map_series``)."""
     from ncpm.io.store import write_store
 
     results = read_inputs(paths, progress=progress, lsoa=lsoa)
@@ -395,8 +395,8 @@ def render_figure(draw, formats: Iterable[str] = ("png",)) -> dict[str, bytes]:
 
     from matplotlib.figure import Figure
 
-    from ncpm.plots import FIGSIZE
-    from ncpm.report_docx import FIGURE_WIDTH
+    from ncpm.words.plots import FIGSIZE
+    from ncpm.words.report_docx import FIGURE_WIDTH
 
     width = FIGURE_WIDTH.inches
     fig = Figure(figsize=(width, width * FIGSIZE[1] / FIGSIZE[0]), dpi=SCREEN_DPI)
@@ -441,7 +441,7 @@ def data_sources(frames: dict[str, pd.DataFrame], accounting: list[dict]) -> dic
     >>> data_sources({"volumes": v}, [])["volumes"]["last"]
     '2023-06'
     """
-    from ncpm import schema
+    from ncpm.core import schema
 
     out: dict[str, dict] = {}
     for kind, frame in sorted(frames.items()):
@@ -501,10 +501,10 @@ def config_hash(cfg) -> str:
 
 def read_commentary(cfg):
     """The OPCC commentary file ``[report] commentary`` names (relative to the configuration file), parsed
-    (:func:`ncpm.commentary.parse_commentary`; its warnings name the file and line); None when none is configured.
+    (:func:`ncpm.words.commentary.parse_commentary`; its warnings name the file and line); None when none is configured.
     A configured file that is missing or unreadable is an :class:`InputError` naming the key and the file."""
-    from ncpm.commentary import parse_commentary
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
+    from ncpm.words.commentary import parse_commentary
 
     if not cfg.report.commentary:
         return None
@@ -521,15 +521,15 @@ def read_commentary(cfg):
 
 
 def commentary_template(cfg, *, quarter: str, force: str | None = None, run_dir: str | Path | None = None) -> str:
-    """The OPCC commentary template for ``force`` and ``quarter`` (:func:`ncpm.commentary.template`): the quarter's
+    """The OPCC commentary template for ``force`` and ``quarter`` (:func:`ncpm.words.commentary.template`): the quarter's
     statements quoted under their headings. They are the finished run's in ``run_dir`` (default ``output.dir``)
     when it reported this force and quarter, else this function runs first (``run``, incremental) and takes them
     from the run it made."""
-    from ncpm.commentary import template
-    from ncpm.errors import ConfigError
-    from ncpm.forces import canonical_force
+    from ncpm.core.errors import ConfigError
+    from ncpm.core.forces import canonical_force
+    from ncpm.core.periods import parse_quarter
     from ncpm.io.runstate import published_dir, read_manifest
-    from ncpm.periods import parse_quarter
+    from ncpm.words.commentary import template
 
     forces = [force] if force else list(cfg.scope.forces)
     if len(forces) != 1:
@@ -597,16 +597,16 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
     import time
 
     from ncpm import __version__
-    from ncpm.config import load_config
-    from ncpm.errors import InputError
+    from ncpm.core.errors import InputError
     from ncpm.io.publish import Generation, kill_point, tidy
     from ncpm.io.runstate import MANIFEST_NAME, RunLock, combine, output_stats, read_manifest
     from ncpm.io.store import atomic_write_bytes, read_store, read_table, write_store
+    from ncpm.pipeline.config import load_config
 
     cfg = config if config is not None else load_config(None)
     out_dir = Path(out) if out is not None else cfg.path(cfg.output.dir)
     scope_forces = tuple(forces) if forces else cfg.scope.forces
-    from ncpm.config import check_scope
+    from ncpm.pipeline.config import check_scope
 
     check_scope(as_of or cfg.scope.as_of, quarter or cfg.scope.quarter,  # a ConfigError (exit 2) before anything runs
                 as_of_name="--as-of" if as_of else "scope.as_of", quarter_name="--quarter" if quarter else "scope.quarter")
@@ -758,9 +758,9 @@ def run(config=None, *, full: bool = False, as_of: str | None = None, quarter: s
 
 def disclosure_policy(cfg=None):
     """The disclosure policy for published tables: ``cfg.disclosure`` when the configuration has that section,
-    otherwise :class:`ncpm.disclosure.DisclosurePolicy` defaults (counts 1 to 4 below force level suppressed), with
+    otherwise :class:`ncpm.methods.disclosure.DisclosurePolicy` defaults (counts 1 to 4 below force level suppressed), with
     the local areas named "LPA" in the report's sentences."""
-    from ncpm.disclosure import DisclosurePolicy
+    from ncpm.methods.disclosure import DisclosurePolicy
 
     section = getattr(cfg, "disclosure", None)
     if section is None:
@@ -804,14 +804,14 @@ def _source_label(cfg, accounting: Iterable = ()) -> str:
 
 def apply_areas(frames: dict[str, pd.DataFrame], cfg, forces: Iterable[str]) -> dict[str, pd.DataFrame]:
     """The configured local policing areas (``[areas.<force>]``) applied to each force's volumes and outcomes
-    (:func:`ncpm.frames.map_areas`), after checking that every district listed is in the data
-    (:func:`ncpm.config.check_areas`, a ConfigError naming the file and key). Forces without a table keep their
+    (:func:`ncpm.methods.series.map_areas`), after checking that every district listed is in the data
+    (:func:`ncpm.pipeline.config.check_areas`, a ConfigError naming the file and key). Forces without a table keep their
     areas (police.uk: districts)."""
-    from ncpm import schema
-    from ncpm.config import check_areas
-    from ncpm.errors import ConfigError, InputError
-    from ncpm.forces import canonical_force
-    from ncpm.frames import map_areas
+    from ncpm.core import schema
+    from ncpm.core.errors import ConfigError, InputError
+    from ncpm.core.forces import canonical_force
+    from ncpm.methods.series import map_areas
+    from ncpm.pipeline.config import check_areas
 
     chosen = {canonical_force(f): cfg.area_mapping(f) for f in forces}
     chosen = {f: m for f, m in chosen.items() if m}
@@ -844,8 +844,8 @@ def check_survey(frames: dict[str, pd.DataFrame], cfg) -> None:
     key, the surveys there are and the closest."""
     import difflib
 
-    from ncpm import schema
-    from ncpm.errors import ConfigError
+    from ncpm.core import schema
+    from ncpm.core.errors import ConfigError
 
     survey = frames.get("survey")
     if survey is None or not len(survey) or schema.SURVEY not in survey.columns:
@@ -862,7 +862,7 @@ def _engine(cfg):
     """Where per-series work runs (config ``[engine]``): this process, local processes or a Dask cluster."""
     import contextlib
 
-    from ncpm.engine import EngineOptions, start_engine
+    from ncpm.quarter.engine import EngineOptions, start_engine
 
     if cfg.engine.kind == "single":
         return contextlib.nullcontext(None)
@@ -887,7 +887,7 @@ class _RunContext:
     timings: dict
     read_table: object
     bar: _Progress
-    engine: object = None  # a running ncpm.engine.Engine, or None for this process
+    engine: object = None  # a running ncpm.quarter.engine.Engine, or None for this process
     prev_dir: Path | None = None  # the published run's folder: reused outputs are read and carried over from it
     omitted: dict = field(default_factory=dict)  # force -> the report's "Not in this report" records
     districts: bool = False  # the volumes' areas are police.uk districts (named alone unless [areas] maps them)
@@ -901,7 +901,7 @@ def _counted(c: _RunContext, res, calls: int):
     stage, and worker processes keep their chunks)."""
     if c.bar.stream is None or c.engine is not None:
         return c.engine
-    from ncpm import schema
+    from ncpm.core import schema
 
     volumes = res.tables["volumes"]
     whole = volumes[volumes[schema.AREA] == schema.WHOLE_FORCE]
@@ -1042,8 +1042,10 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
     Markdown), from :func:`report_model`; the report's data tables by LPA go through disclosure control first."""
     import datetime
 
-    from ncpm import __version__, narrative, report, report_docx
+    from ncpm import __version__
     from ncpm import quarter as q
+    from ncpm.words import report, report_docx
+    from ncpm.words import statements as narrative
 
     cfg, outputs = c.cfg, c.outputs
     records = [{**{k: (str(v) if isinstance(v, pd.Period) else v) for k, v in s.as_record().items()
@@ -1086,7 +1088,7 @@ def _write_presentation(res, c: _RunContext, folder: Path, msg_version: str | No
 def report_model(res, cfg, *, figures: dict | None = None, sources: dict | None = None,
                  msg_version: str | None = None, policy=None, commentary=None, generated_on: str = "",
                  summary_table: pd.DataFrame | None = None):
-    """The quarterly report's model (:class:`ncpm.report.QuarterlyReport`) for one force's computed quarter
+    """The quarterly report's model (:class:`ncpm.words.report.QuarterlyReport`) for one force's computed quarter
     (``res``, its statements made), ready for ``render_html``, ``render_markdown`` and ``render_docx``.
 
     ``figures``: :func:`render_figures`'s output (default: rendered here, PNG); ``sources``: :func:`data_sources`;
@@ -1097,11 +1099,12 @@ def report_model(res, cfg, *, figures: dict | None = None, sources: dict | None 
     >>> doc = report_model(res, demo_config(), generated_on="2026-12-01")  # doctest: +SKIP
     >>> render_docx(dataclasses.replace(doc, final=True))  # doctest: +SKIP
     """
-    from ncpm import __version__, report
+    from ncpm import __version__
     from ncpm import quarter as q
-    from ncpm.catalogue import label as catalogue_label
-    from ncpm.catalogue import measure as catalogue_measure
-    from ncpm.catalogue import proxy_measures
+    from ncpm.core.catalogue import label as catalogue_label
+    from ncpm.core.catalogue import measure as catalogue_measure
+    from ncpm.core.catalogue import proxy_measures
+    from ncpm.words import report
 
     policy = policy if policy is not None else disclosure_policy(cfg)
     figures = figures if figures is not None else render_figures(res, policy)
@@ -1154,14 +1157,14 @@ TABLE_MONTHS = 6  # the report's short data tables: the last six months
 
 def measure_tables(res, policy) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """The report's short data tables: for each measure, the last six months' counts by area (force first), after
-    disclosure control (:func:`ncpm.disclosure.protect`; suppressed cells shown as the policy's marker), and the
+    disclosure control (:func:`ncpm.methods.disclosure.protect`; suppressed cells shown as the policy's marker), and the
     sentences saying what was suppressed and why.
 
     The counts of every measure are protected together (cells are grouped by force, measure and month), so the
     sentences cover every table in the report.
     """
-    from ncpm import schema
-    from ncpm.disclosure import FLAG, protect
+    from ncpm.core import schema
+    from ncpm.methods.disclosure import FLAG, protect
 
     b = res.tables.get("baseline")
     if b is None or b.empty:
@@ -1210,8 +1213,8 @@ def run_tables(run_dir: str | Path, force: str | None = None) -> dict[str, Path]
     ``force``: whose tables (default: the only force in the run). Raises ConfigError when there is no finished run
     or the force is ambiguous or absent.
     """
-    from ncpm.errors import ConfigError
-    from ncpm.forces import canonical_force
+    from ncpm.core.errors import ConfigError
+    from ncpm.core.forces import canonical_force
     from ncpm.io.runstate import published_dir, read_manifest
 
     run_dir = Path(run_dir)
@@ -1238,7 +1241,7 @@ def export_result(table: str, out: str | Path, *, run_dir: str | Path, force: st
                   threshold: int | None = None, method: str | None = None, config=None) -> ExportResult:
     """Export one result table of a finished run to CSV or XLSX (by the file's suffix) for publication.
 
-    Disclosure control (:mod:`ncpm.disclosure`) is applied to tables with counts by area: sub-force (LPA) counts
+    Disclosure control (:mod:`ncpm.methods.disclosure`) is applied to tables with counts by area: sub-force (LPA) counts
     below ``threshold`` are suppressed (or, with ``method="round"``, rounded), other numbers on those rows blanked.
     Sub-force rows of a table with numbers but no ``count`` column (rates, shares) cannot be protected cell by cell
     and are left out, with a note. Text cells that a spreadsheet would run as formulas are neutralised
@@ -1248,8 +1251,8 @@ def export_result(table: str, out: str | Path, *, run_dir: str | Path, force: st
     >>> r.disclosure[0]  # doctest: +SKIP
     '12 cells with a count below 5 at LPA level were suppressed.'
     """
-    from ncpm import schema
-    from ncpm.errors import ConfigError
+    from ncpm.core import schema
+    from ncpm.core.errors import ConfigError
     from ncpm.io.export import export_table
     from ncpm.io.store import read_table
 

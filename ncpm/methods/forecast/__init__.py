@@ -34,7 +34,7 @@ Definitions (METHODS.md, "Seasonal forecasts"):
 - Warnings raised by statsmodels are captured per series into ``notes``, not printed.
 
 Two engines: ``"statsmodels"`` (the reference: ``ETSModel`` fitted per series, exact intervals for the linear
-models and 1,000 seeded simulations for multiplicative seasonality) and ``"fast"`` (:mod:`ncpm._ets_fast`, the same
+models and 1,000 seeded simulations for multiplicative seasonality) and ``"fast"`` (:mod:`ncpm.methods.forecast.ets_fast`, the same
 models fitted to all series at once with numpy; exact Gaussian intervals up to 12 months ahead). Tolerance of the
 fast engine against the reference, checked in ``tests/test_forecast.py`` on seeded series with the same model:
 point forecast within 0.35 x the reference's 95% half-width at every horizon (median within 0.1), model 95%
@@ -60,10 +60,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ncpm import _ets_fast, schema
-from ncpm.definitions import ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST, forecast_label
-from ncpm.errors import ConfigError
-from ncpm.periods import month_ordinals, to_month
+from ncpm.core import schema
+from ncpm.core.errors import ConfigError
+from ncpm.core.periods import month_ordinals, to_month
+from ncpm.methods.forecast import ets_fast as _ets_fast
+
+ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST = ("above the forecast", "below the forecast",
+                                                    "in line with the forecast")
+
+
+def forecast_label(actual, lo_95, hi_95):
+    """An actual count against the forecast's 95% interval (METHODS.md, forecast vs actual): outside it "above" or
+    "below the forecast", inside it (bounds included) "in line with the forecast". Numbers or numpy arrays.
+
+    >>> str(forecast_label(130, 80, 120)), str(forecast_label(120, 80, 120))
+    ('above the forecast', 'in line with the forecast')
+    """
+    return np.where(actual > hi_95, ABOVE_FORECAST, np.where(actual < lo_95, BELOW_FORECAST, IN_LINE_FORECAST))
 
 
 def _norm():
@@ -96,7 +109,7 @@ CALIBRATION_HORIZON = 12  # ... up to the horizon asked for, at most 12 months: 
 CALIBRATION_PRIOR = 2.0  # pseudo-errors of the model's own size that k is shrunk with (chosen on NSW, 2013-2018)
 JEFFREYS = 0.5  # Gamma(1/2, 0) prior on a Poisson rate (Jeffreys): the predictive is negative binomial
 
-from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
     ACTUAL,
     LABEL,
     MEAN,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ncpm.errors import InputError
+from ncpm.core.errors import InputError
 
 FY_START_MONTH = 4  # April: the UK government financial year
 

@@ -1,5 +1,5 @@
 """One quarter for one force, in memory: every measure, forecast and peer comparison, the statements in the
-report's wording, and the figures. Pure: canonical frames in, results out; ``ncpm.batch`` does the files.
+report's wording, and the figures. Pure: canonical frames in, results out; ``ncpm.pipeline.batch`` does the files.
 
 This is the seed report's Appendix B as a plan (:data:`STATEMENT_PLAN`): which kinds of statement each NCPM measure
 gets. The plan names statement kinds, never numbers, so the same code describes any force and any quarter.
@@ -34,19 +34,23 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ncpm import forecast as fc
-from ncpm import measures, narrative, peers, plots, prc, schema, spc
-from ncpm.catalogue import label as catalogue_label
-from ncpm.catalogue import measure as catalogue_measure
-from ncpm.catalogue import measures as catalogue_measures
-from ncpm.catalogue import priorities
-from ncpm.definitions import Z_IN_LINE, Z_SUBSTANTIAL, percent
-from ncpm.disclosure import DEFAULT_THRESHOLD, FLAG, DisclosurePolicy, protect
-from ncpm.engine import map_series
-from ncpm.errors import InputError, NcpmError
-from ncpm.forces import canonical_force
-from ncpm.frames import NO_LOCATION, select_rows
-from ncpm.periods import FyQuarter, fy_quarter, month_label, parse_quarter, to_month
+from ncpm.core import schema
+from ncpm.core.catalogue import label as catalogue_label
+from ncpm.core.catalogue import measure as catalogue_measure
+from ncpm.core.catalogue import measures as catalogue_measures
+from ncpm.core.catalogue import priorities
+from ncpm.core.errors import InputError, NcpmError
+from ncpm.core.forces import canonical_force
+from ncpm.core.periods import FyQuarter, fy_quarter, month_label, parse_quarter, to_month
+from ncpm.methods import forecast as fc
+from ncpm.methods import measures, peers, prc, spc
+from ncpm.methods.baseline import Z_IN_LINE, Z_SUBSTANTIAL
+from ncpm.methods.disclosure import DEFAULT_THRESHOLD, FLAG, DisclosurePolicy, protect
+from ncpm.methods.series import NO_LOCATION, select_rows
+from ncpm.quarter.engine import map_series
+from ncpm.words import plots
+from ncpm.words import statements as narrative
+from ncpm.words.style import percent
 
 SUB_MEASURE_SHARES = "shares"
 SATISFACTION_MEASURE = "da_satisfaction"  # the plan's measure for the rolling satisfaction rate
@@ -165,7 +169,7 @@ class QuarterOptions:
 
     @classmethod
     def from_config(cls, cfg, *, source: str = "") -> QuarterOptions:
-        """Options from a :class:`ncpm.config.Config`; ``source`` names the data in figure footnotes."""
+        """Options from a :class:`ncpm.pipeline.config.Config`; ``source`` names the data in figure footnotes."""
         return cls(source=source,
             baseline_method=cfg.baseline.method, exclude=cfg.baseline.exclude, in_line=cfg.baseline.in_line,
             substantial=cfg.baseline.substantial, forecast_method=cfg.forecast.method,
@@ -291,7 +295,7 @@ def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire
 def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, engine=None) -> None:
     """Baselines, ranks, changes, quarter totals, exceptions, shares, outcome rates and rolling satisfaction.
 
-    ``engine`` (an :class:`ncpm.engine.Engine` or None for this process) runs the per-series baselines.
+    ``engine`` (an :class:`ncpm.quarter.engine.Engine` or None for this process) runs the per-series baselines.
     """
     opts, t, ours, month, force = res.options, res.tables, res.tables["volumes"], res.month, res.force
     t["baseline"] = map_series(measures.three_year_average, ours, engine, method=opts.baseline_method,
@@ -321,7 +325,7 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *,
 def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
     """The quarter's forecast made at its origin (against what happened) and the forward look from the latest month.
 
-    ``engine`` (an :class:`ncpm.engine.Engine` or None for this process) runs the per-series fits; the results are
+    ``engine`` (an :class:`ncpm.quarter.engine.Engine` or None for this process) runs the per-series fits; the results are
     the same wherever they run.
     """
     opts, whole = res.options, _whole_force(res.tables["volumes"])
@@ -840,7 +844,7 @@ def quarter_statements(res: QuarterResults) -> list[narrative.Statement]:
 def published_lpa_volumes(volumes: pd.DataFrame, force: str, measure: str,
                           policy: DisclosurePolicy) -> tuple[pd.DataFrame, str]:
     """The force's and its LPAs' monthly counts of ``measure`` as a published chart may show them: after
-    disclosure control (:func:`ncpm.disclosure.protect`: suppressed counts become missing, so a line has a gap;
+    disclosure control (:func:`ncpm.methods.disclosure.protect`: suppressed counts become missing, so a line has a gap;
     rounded counts are drawn rounded), and the chart's note saying so ("" when nothing was changed)."""
     rows = select_rows(volumes, "volumes", force=force, measure=measure)
     cells = rows[[schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, schema.COUNT]].reset_index(drop=True)
@@ -870,7 +874,7 @@ class Notability:
     A measure is notable when one of its statements that compares a month or the quarter with what was expected
     (:data:`NOTABLE_KINDS`: the month against the 3-year average and the forecast; the quarter's profile) says that
     it was *substantially* above or below the 3-year average (|z| >= ``substantial``), outside the forecast's 95%
-    interval ("above the forecast"), or an SPC exception (:func:`ncpm.spc.spc` on residuals from the 3-year
+    interval ("above the forecast"), or an SPC exception (:func:`ncpm.methods.spc.spc` on residuals from the 3-year
     average, any rule) in a month the statement describes; or when ``[report] figures`` names it. With
     ``notable_direction="concern"`` (the default) only departures in the direction opposite to ``improvement``
     count (rises, for crime): the seed report's two figures illustrate its concerns (knife crime substantially above
@@ -962,7 +966,7 @@ def notability(res: QuarterResults) -> dict[str, Notability]:
 class QuarterFigure(tuple):
     """One figure of the report: a ``(caption, draw)`` pair, with where it goes and why.
 
-    ``draw(ax)`` draws on a given Axes; ``caption`` is in title case (:func:`ncpm.narrative.title_case`;
+    ``draw(ax)`` draws on a given Axes; ``caption`` is in title case (:func:`ncpm.words.statements.title_case`;
     the report adds "Figure N - "); ``measure``; ``notable`` and ``reason`` (:class:`Notability`); ``placement``:
     "report" (with its measure's section) or "appendix" (the figures section at the end); ``number``: its figure
     number in report order (the report's figures first, then the appendix's).

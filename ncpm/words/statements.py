@@ -1,6 +1,6 @@
 """Statements in the register of the PCC's quarterly report, built from result frames.
 
-Each builder takes the result frames of ``ncpm.measures``, ``ncpm.forecast`` and ``ncpm.peers`` (the agreed API), a
+Each builder takes the result frames of ``ncpm.methods.measures``, ``ncpm.methods.forecast`` and ``ncpm.methods.peers`` (the agreed API), a
 force, a measure and a month, and returns a :class:`Statement`: the sentence and the facts it used (measure, month,
 numbers, labels), so that a report can print the text and a test can check the facts. Nothing is looked up or
 computed from files; every number in a sentence comes from the frames.
@@ -13,7 +13,7 @@ House rules (METHODS.md; the report's own usage):
   thousands separator; "(n=481)" always in figures;
 - percentages as whole numbers, except outcome ("action taken") rates, to one decimal place; halves round up;
 - a share near a quarter, a third, a half, two thirds or three quarters is said in words (``tolerance``);
-- months as "June 2023" (:func:`ncpm.periods.month_label`), quarters as "Q1 2023/24".
+- months as "June 2023" (:func:`ncpm.core.periods.month_label`), quarters as "Q1 2023/24".
 
 >>> import pandas as pd
 >>> q = pd.DataFrame({"force": ["Warwickshire"], "area": ["Force"], "measure": ["firearms"],
@@ -35,14 +35,12 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from ncpm import catalogue, schema
-from ncpm.definitions import disclosive, forecast_label, percent
-from ncpm.errors import ConfigError, InputError, Withheld
-from ncpm.frames import latest_origin, month_column, one_row, select_rows
-from ncpm.periods import fy_quarter, month_label, parse_quarter, to_month
+from ncpm.core import catalogue, schema
+from ncpm.core.errors import ConfigError, InputError, Withheld
+from ncpm.core.periods import fy_quarter, month_label, parse_quarter, to_month
 
 # Result columns of the compute modules (their agreed public API), read here by name.
-from ncpm.schema import (  # noqa: E402  result columns are named once, in schema.py
+from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
     BASELINE,
     BASELINE_METHOD,
     CAUTION,
@@ -85,6 +83,10 @@ from ncpm.schema import (  # noqa: E402  result columns are named once, in schem
     N,
     Z,
 )
+from ncpm.methods.disclosure import disclosive
+from ncpm.methods.forecast import forecast_label
+from ncpm.methods.series import latest_origin, month_column, one_row, select_rows
+from ncpm.words.style import percent
 
 # The seed report's statements S1-S9 (METHODS.md) by the measure they describe; other measures keep their id.
 SEED_IDS = {
@@ -1043,7 +1045,7 @@ def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *,
     burglary in police.uk).
 
     ``comparison``: ``prc.same_quarter_average`` output with the report's comparison label (``comparison``: "in
-    line with", "above", "substantially below" ...; ``ncpm.measures.compare_to_baseline``). A quarter missing from
+    line with", "above", "substantially below" ...; ``ncpm.methods.measures.compare_to_baseline``). A quarter missing from
     the table, or an earlier quarter missing, raises :class:`InputError` with the table's ``reason``.
 
     Example: "In Q1 2023/24, Warwickshire recorded 260 residential burglary offences (Home Office police recorded

@@ -1,5 +1,5 @@
 """Picking rows out of result frames: the one place that knows how a month, a series or a forecast origin is
-selected, shared by the modules that read results (``ncpm.narrative``, ``ncpm.plots``); and re-aggregating a
+selected, shared by the modules that read results (``ncpm.words.statements``, ``ncpm.words.plots``); and re-aggregating a
 frame's areas (``map_areas``: local authority districts into a force's local policing areas).
 
 >>> import pandas as pd
@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ncpm import schema
-from ncpm.errors import InputError
-from ncpm.periods import to_month
+from ncpm.core import schema
+from ncpm.core.errors import InputError
+from ncpm.core.periods import to_month
 
 #: the area of data.police.uk records without a location (blank LSOA) when records are counted by local authority
 #: district, so that a force's districts add up to its whole-force row
-NO_LOCATION = "No location"
+NO_LOCATION = schema.NO_LOCATION
 
 
 def month_column(frame: pd.DataFrame) -> pd.Series:
