@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm.core.errors import InputError
+from ncpm.core.periods import parse_month_error, to_month
 
 FORCE = "force"
 AREA = "area"
@@ -168,8 +169,6 @@ def _months(series: pd.Series, column: str, source: str) -> pd.Series:
             bad = int(np.flatnonzero(series.isna().to_numpy())[0])
             raise InputError("missing month", file=source, row=bad, column=column)
         return series
-    from ncpm.core.periods import parse_month_error, to_month
-
     codes, distinct = pd.factorize(series, use_na_sentinel=False)  # each distinct text parsed once
     parsed = []
     for j, value in enumerate(distinct):
