@@ -22,12 +22,10 @@ used in every figure's footnote"). Each artist a test or a report may look for c
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, MaxNLocator, PercentFormatter
 
 from ncpm.core import catalogue, schema
 from ncpm.core.errors import ConfigError, InputError
@@ -55,6 +53,9 @@ from ncpm.core.schema import (
 from ncpm.methods.baseline import BASELINE_METHODS
 from ncpm.methods.series import latest_origin, month_column, one_row, select_rows
 from ncpm.words.style import percent
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn, so importing ncpm loads no plotting library
+    from matplotlib.axes import Axes
 
 PALETTE = {  # Okabe & Ito (2008), colour-blind safe
     "black": "#000000",
@@ -87,11 +88,11 @@ FIGSIZE = (8.0, 4.5)  # inches: a full-width figure on an A4 page at 100%
 FONT = {"title": 12, "label": 10, "tick": 9, "legend": 8, "footnote": 7.5}
 
 
-
-
 def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     return fig.add_subplot()
 
@@ -125,6 +126,8 @@ def _x(months: pd.Series | pd.PeriodIndex) -> np.ndarray:
 
 def _month_axis(ax: Axes, months: pd.PeriodIndex) -> None:
     """Ticks at quarter ends ("Jun 2023"), every quarter up to two years shown, else every half year."""
+    from matplotlib.ticker import FixedLocator
+
     step = 3 if len(months) <= 24 else 6
     ticks = [m for m in months if m.month % step == 0]
     ax.xaxis.set_major_locator(FixedLocator(_x(ticks)))
@@ -168,6 +171,8 @@ def _place(force: str, area: str) -> str:
 
 def _count_axis(ax: Axes, title: str) -> None:
     """A monthly-count chart's y axis (from 0, whole offences only) and its title."""
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of an offence on the axis
     ax.set_ylabel("Offences per month", fontsize=FONT["label"])
@@ -395,6 +400,8 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
         default = f"'Action taken' outcome rate, {label or catalogue.label(m)}, {who}"
         what = _source(m, source)
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
+    from matplotlib.ticker import PercentFormatter
+
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=100, decimals=0))
     ax.set_ylabel("Rate", fontsize=FONT["label"])
     ax.set_title(title or default, fontsize=FONT["title"], loc="left")

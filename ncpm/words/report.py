@@ -17,16 +17,17 @@ True
 from __future__ import annotations
 
 import base64
+import datetime
 import html
-import numbers
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ncpm.core.catalogue import government_measures, priorities, proxy_label, proxy_measures
+from ncpm.words import tables
 from ncpm.words.commentary import BOLD, HEADING, PLACEHOLDER, Block, Commentary
+from ncpm.words.tables import Cell
 
 METHODS_DOCUMENT = "docs/methods.md"  # ncpm's statement of every method, in the repository of the version named
 
@@ -77,13 +78,16 @@ class QuarterlyReport:
     config_hash: str = ""  # sha256 of the run's configuration, as the manifest gives it
     appendix: tuple[Figure, ...] = ()  # figures not in their measure's section ([report] other_figures), at the end
 
-    def national(self, number: int) -> tuple[str, ...]:
-        return (self.government_measures if self.government_measures is not None
-                else government_measures()).get(number, ())
-
-    def proxies(self, number: int) -> tuple[str, ...]:
+    def measure_lists(self, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The priority's measures as a PCC's NCPM appendix lists them, each list an introduction and its lettered
+        entries ("a) Knife crime."): the Government's measures, then the force's proxy measures (ids by their
+        labels); a list with no entry is left out. The HTML, Markdown and Word renderings all print these."""
+        national = (self.government_measures if self.government_measures is not None
+                    else government_measures()).get(number, ())
         chosen = self.proxy_measures if self.proxy_measures is not None else proxy_measures()
-        return tuple(proxy_label(p) for p in chosen.get(number, ()))
+        proxies = tuple(proxy_label(p) for p in chosen.get(number, ()))
+        return tuple((intro, tuple(f"{LETTERS[i % len(LETTERS)]}) {text}." for i, text in enumerate(entries)))
+                     for intro, entries in ((GOVERNMENT_INTRO, national), (PROXY_INTRO, proxies)) if entries)
 
     def commentary_for(self, number: int):
         """(the priority's blocks, ((measure label, blocks), ...)), or None when there is none: a draft then shows
@@ -109,14 +113,14 @@ def long_date(iso: str) -> str:
     >>> long_date("2026-12-01")
     '1 December 2026'
     """
-    import datetime
-
     day = datetime.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
 
 
 APPENDIX = "Appendix: further figures"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"  # the seed letters a priority's measures: a), b), c)
+GOVERNMENT_INTRO = "The Govt. measures are:"
+PROXY_INTRO = "The force's proxy measures are:"
 
 
 _CSS = """
@@ -138,26 +142,18 @@ def _figure_html(fig: Figure, number: int) -> str:
     return f'<figure><img src="{uri}" alt="{caption}"><figcaption>{caption}</figcaption></figure>'
 
 
+def _cell_html(cell: Cell) -> str:
+    tag = "th" if cell.heading else "td"
+    align = ' class="num"' if cell.numeric else ""
+    return f"<{tag}{align}>{html.escape(cell.text)}</{tag}>"
+
+
 def _table_html(table: pd.DataFrame) -> str:
-    """A small table: numbers right-aligned with thousands separators (class "num"), text left-aligned, missing
-    values blank. Short bracketed symbols such as the suppression marker "[c]" stand in for numbers, so they are
-    aligned as numbers."""
-    e = html.escape
-    head = "".join(f"<th>{e(str(c))}</th>" for c in table.columns)
-    rows = []
-    for row in table.itertuples(index=False):
-        cells = []
-        for v in row:
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
-                cells.append("<td></td>")
-            elif isinstance(v, numbers.Number) and not isinstance(v, bool | np.bool_):
-                cells.append(f'<td class="num">{v:,}</td>')
-            elif isinstance(v, str) and len(v) <= 5 and v.startswith("[") and v.endswith("]"):
-                cells.append(f'<td class="num">{e(v)}</td>')
-            else:
-                cells.append(f"<td>{e(str(v))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    """A small table, its cells by :mod:`ncpm.words.tables`' rules; a number's cell has the class "num" (aligned
+    right)."""
+    head = "".join(map(_cell_html, tables.header(table)))
+    body = "".join("<tr>" + "".join(map(_cell_html, row)) + "</tr>" for row in tables.rows(table))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _inline_html(text: str) -> str:
@@ -178,13 +174,9 @@ def _blocks_html(blocks: tuple[Block, ...]) -> str:
 
 def _measure_lists_html(report: QuarterlyReport, number: int) -> str:
     e = html.escape
-    out = []
-    for intro, entries in (("The Govt. measures are:", report.national(number)),
-                           ("The force's proxy measures are:", report.proxies(number))):
-        if entries:
-            out.append(f'<p class="lists">{e(intro)}</p><ul class="measures">'
-                       + "".join(f"<li>{LETTERS[i % len(LETTERS)]}) {e(t)}.</li>" for i, t in enumerate(entries)) + "</ul>")
-    return "".join(out)
+    return "".join(f'<p class="lists">{e(intro)}</p><ul class="measures">'
+                   + "".join(f"<li>{e(entry)}</li>" for entry in entries) + "</ul>"
+                   for intro, entries in report.measure_lists(number))
 
 
 def _commentary_html(report: QuarterlyReport, number: int) -> str:
@@ -279,10 +271,8 @@ def render_markdown(report: QuarterlyReport, figure_paths: dict[str, str] | None
     lines += [f"## 3. Performance {m(report.quarter)}", ""]
     for number, title in priorities().items():
         lines += [f"### 3.{number}. {m(title)}", ""]
-        for intro, entries in (("The Govt. measures are:", report.national(number)),
-                               ("The force's proxy measures are:", report.proxies(number))):
-            if entries:
-                lines += [m(intro), ""] + [f"- {LETTERS[i % len(LETTERS)]}) {m(t)}." for i, t in enumerate(entries)] + [""]
+        for intro, entries in report.measure_lists(number):
+            lines += [m(intro), ""] + [f"- {m(entry)}" for entry in entries] + [""]
         left_out = (report.priority_notes or {}).get(number, ())
         if left_out:
             lines += [f"_Not in this report: {m('; '.join(left_out))}._", ""]
@@ -353,10 +343,6 @@ def _blocks_markdown(blocks: tuple[Block, ...]) -> list[str]:
 def _markdown_table(table: pd.DataFrame) -> str:
     header = "| " + " | ".join(md_escape(c) for c in table.columns) + " |"
     rule = "| " + " | ".join("---" for _ in table.columns) + " |"
-    rows = ["| " + " | ".join("" if _missing(v) else md_escape(v) for v in row) + " |"
+    rows = ["| " + " | ".join("" if tables.missing(v) else md_escape(v) for v in row) + " |"
             for row in table.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
-
-
-def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))

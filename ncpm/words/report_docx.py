@@ -16,7 +16,8 @@ depend only on the model: the package's zip entries carry a fixed timestamp, and
 modified dates are the model's generation date (left out when it has none), never the clock's.
 
 Figures are embedded as the batch renders them for print (``ncpm.pipeline.batch.PRINT_DPI`` at the text width, so their
-fonts print at the sizes ``ncpm.words.plots`` states).
+fonts print at the sizes ``ncpm.words.plots`` states). The page's sizes are ``ncpm.words.page``'s; python-docx is
+imported where the document is written, so importing this module loads no Word library.
 
 >>> from ncpm.words.report import QuarterlyReport
 >>> data = render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24", as_of="June 2023", items=(),
@@ -28,28 +29,21 @@ True
 
 from __future__ import annotations
 
+import datetime
 import io
-import numbers
 import zipfile
 
-import numpy as np
 import pandas as pd
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
 
 from ncpm.core.catalogue import priorities
+from ncpm.words import tables
 from ncpm.words.commentary import BOLD, HEADING, PLACEHOLDER, Block
-from ncpm.words.report import APPENDIX, LETTERS, Figure, QuarterlyReport
+from ncpm.words.page import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, points
+from ncpm.words.report import APPENDIX, Figure, QuarterlyReport
+from ncpm.words.tables import Cell
 
-PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4 portrait
-MARGIN = Mm(25)
-FIGURE_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)  # 16 cm (6.3 in): a figure spans the text width
-TABLE_FONT = Pt(8)  # the report's tables are six months by area: 8 pt keeps seven columns on a 16 cm line
+FIGURE_WIDTH = TEXT_WIDTH  # 16 cm (6.3 in): a figure spans the text width
+TABLE_FONT = points(8)  # the report's tables are six months by area: 8 pt keeps seven columns on a 16 cm line
 NOTE_STYLE = "Note"  # a paragraph style of ncpm's own for notes under a measure, so Word users can restyle them all
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: the same bytes for the same report
 BANNER = ("Computed from the synthetic ncpm demo dataset: the figures are illustrative and describe no real force.")
@@ -58,6 +52,8 @@ PICTURE_FORMATS = ("png",)  # what Word embeds from the report's figures; an SVG
 
 def render_docx(report: QuarterlyReport) -> bytes:
     """The report as a Word document (``.docx`` bytes), in the order of ``render_html``."""
+    from docx import Document
+
     doc = Document()
     _set_up(doc, report)
     doc.add_heading(f"National Crime and Policing Measures {report.quarter}", level=0)
@@ -82,12 +78,10 @@ def render_docx(report: QuarterlyReport) -> bytes:
     figure_number = 0
     for number, title in priorities().items():
         doc.add_heading(f"3.{number}. {title}", level=2)
-        for intro, entries in (("The Govt. measures are:", report.national(number)),
-                               ("The force's proxy measures are:", report.proxies(number))):
-            if entries:
-                doc.add_paragraph(intro).paragraph_format.keep_with_next = True
-                for i, text in enumerate(entries):
-                    doc.add_paragraph(f"{LETTERS[i % len(LETTERS)]}) {text}.", style="List Paragraph")
+        for intro, entries in report.measure_lists(number):
+            doc.add_paragraph(intro).paragraph_format.keep_with_next = True
+            for entry in entries:
+                doc.add_paragraph(entry, style="List Paragraph")
         items = [i for i in report.items if i.priority == number]
         if not items:
             doc.add_paragraph().add_run("No measure for this priority is in the data.").italic = True
@@ -136,6 +130,12 @@ def render_docx(report: QuarterlyReport) -> bytes:
 
 def _set_up(doc, report: QuarterlyReport) -> None:
     """A4 page, en-GB proofing, ncpm's note style, the synthetic banner in every page's header, core properties."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
     section = doc.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
@@ -149,7 +149,7 @@ def _set_up(doc, report: QuarterlyReport) -> None:
     note = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     note.base_style = doc.styles["Normal"]
     note.quick_style = True
-    note.font.size = Pt(9)
+    note.font.size = points(9)
     note.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     if report.synthetic:
         header = section.header.paragraphs[0]
@@ -163,8 +163,6 @@ def _set_up(doc, report: QuarterlyReport) -> None:
     props.language = "en-GB"
     props.revision = 1
     if report.generated_on:
-        import datetime
-
         props.created = props.modified = datetime.datetime.fromisoformat(report.generated_on)
     else:
         for tag in ("dcterms:created", "dcterms:modified"):  # the template's 2013 dates: no date beats a wrong one
@@ -211,6 +209,8 @@ def _figure(doc, fig: Figure, number: int) -> None:
     """The picture at the text width (its print-resolution PNG when it has one; alt text = its caption), kept on the
     page of its caption, then the caption
     "Figure N - ..." with a SEQ field so Word renumbers figures that an editor adds."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     caption = f"Figure {number} - {fig.caption}"
     picture = fig.print_data or (fig.data if fig.format in PICTURE_FORMATS else None)
     if picture:
@@ -230,6 +230,9 @@ def _figure(doc, fig: Figure, number: int) -> None:
 
 def _field(paragraph, instruction: str, result: str) -> None:
     """A Word field (begin, instruction, separate, its current result, end), so the text reads as the result."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     def char(kind: str):
         run = paragraph.add_run()
         element = OxmlElement("w:fldChar")
@@ -246,43 +249,32 @@ def _field(paragraph, instruction: str, result: str) -> None:
     char("end")
 
 
-def cell_text(value) -> tuple[str, bool]:
-    """A table cell's text and whether it aligns as a number, by the rules of the HTML report's tables: numbers with
-    thousands separators, missing values blank, and short bracketed symbols such as the suppression marker "[c]"
-    aligned as the numbers they stand in for.
-
-    >>> cell_text(1250), cell_text("[c]"), cell_text(float("nan")), cell_text("North")
-    (('1,250', True), ('[c]', True), ('', False), ('North', False))
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "", False
-    if isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_):
-        return f"{value:,}", True
-    if isinstance(value, str) and len(value) <= 5 and value.startswith("[") and value.endswith("]"):
-        return value, True
-    return str(value), False
-
-
 def _table(doc, frame: pd.DataFrame) -> None:
+    """A Word table, its cells by :mod:`ncpm.words.tables`' rules: headings bold in a header row repeated at the top
+    of each page, numbers aligned right."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+
     table = doc.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
-    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated at the top of each page
-    for cell, column in zip(header.cells, frame.columns, strict=True):
-        _cell(cell, str(column), right=False, bold=True)
-    for values in frame.itertuples(index=False):
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            text, numeric = cell_text(value)
-            _cell(cell, text, right=numeric)
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for word_cell, cell in zip(header.cells, tables.header(frame), strict=True):
+        _cell(word_cell, cell)
+    for row in tables.rows(frame):
+        for word_cell, cell in zip(table.add_row().cells, row, strict=True):
+            _cell(word_cell, cell)
     doc.add_paragraph()  # Word joins two tables that touch; a paragraph keeps the next block apart
 
 
-def _cell(cell, text: str, *, right: bool, bold: bool = False) -> None:
-    p = cell.paragraphs[0]
-    run = p.add_run(text)
+def _cell(word_cell, cell: Cell) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = word_cell.paragraphs[0]
+    run = p.add_run(cell.text)
     run.font.size = TABLE_FONT
-    run.bold = bold or None
-    if right:
+    run.bold = cell.heading or None
+    if cell.numeric:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
