@@ -32,10 +32,10 @@ _PUBLIC = {
     "read_extract": "io.extracts", "read_any": "io.detect", "read_store": "io.store", "write_store": "io.store",
     "load_demo": "pipeline.batch",
     # measures and exceptions
-    "three_year_average": "methods.measures", "window_rank": "methods.measures", "changes": "methods.measures",
-    "quarter_totals": "methods.measures", "period_comparison": "methods.measures", "share": "methods.measures",
-    "outcome_rate": "methods.measures", "rolling_rate": "methods.measures", "window_extreme": "methods.measures",
-    "compare_windows": "methods.measures", "wilson_interval": "methods.measures",
+    "three_year_average": "methods.baseline", "window_rank": "methods.volumes", "changes": "methods.volumes",
+    "quarter_totals": "methods.volumes", "period_comparison": "methods.volumes", "share": "methods.volumes",
+    "outcome_rate": "methods.outcomes", "rolling_rate": "methods.satisfaction", "window_extreme": "methods.satisfaction",
+    "compare_windows": "methods.satisfaction", "wilson_interval": "methods.intervals",
     # forecasts (the function ``forecast`` shares its package's name: ncpm.methods.forecast.forecast)
     "forecast_vs_actual": "methods.forecast", "backtest": "methods.forecast",
     # peers

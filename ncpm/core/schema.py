@@ -121,6 +121,30 @@ WINDOW = "window"
 YOY_CHANGE = "yoy_change"
 YOY_PCT = "yoy_pct"
 Z = "z"
+# ... of the methods' volumes, outcomes, satisfaction, spc and forecast frames (issue 13: no literals in producers)
+ACTION_SET = "action_set"
+CAUTION_REASON = "caution_reason"
+CENTRE = "centre"
+END = "end"
+EXTREME = "extreme"
+LAST_YEAR = "last_year"
+LOWER = "lower"
+MOVING_RANGE = "moving_range"
+N_IN_WINDOW = "n_in_window"
+P_VALUE = "p_value"
+RESIDUAL = "residual"
+SIGNAL = "signal"
+SIGNIFICANT = "significant"
+TRIAL_LIMITS = "trial_limits"
+UPPER = "upper"
+VARIATION = "variation"
+WINDOW_END = "window_end"
+OUTSIDE_LIMITS, TREND, TWO_OF_THREE, SHIFT = "outside_limits", "trend", "two_of_three", "shift"  # spc rule flags
+A_SUFFIX, B_SUFFIX = "_a", "_b"  # compare_windows: the columns of the windows ending at month_a and at month_b
+MONTH_A, MONTH_B = MONTH + A_SUFFIX, MONTH + B_SUFFIX
+MAE, MASE, SMAPE, MASE_MEDIAN = "mae", "mase", "smape", "mase_median"  # backtests
+COVERAGE_80, COVERAGE_95 = "coverage_80", "coverage_95"
+SERIES, FORECASTS, FALLBACK_SHARE = "series", "forecasts", "fallback_share"  # backtest summaries
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,11 @@
-"""Picking rows out of result frames: the one place that knows how a month, a series or a forecast origin is
-selected, shared by the modules that read results (``ncpm.words.statements``, ``ncpm.words.plots``); and re-aggregating a
+"""Series helpers, written once for every method: the series of a long frame (``series_groups``), a series on its
+dense monthly grid (``lag``, ``rolling_sum``), ratios that are undefined on a base of 0 (``safe_ratio``); picking rows
+out of result frames: the one place that knows how a month, a series or a forecast origin is selected, shared by the
+methods and the modules that read results (``ncpm.words.statements``, ``ncpm.words.plots``); and re-aggregating a
 frame's areas (``map_areas``: local authority districts into a force's local policing areas).
+
+Dense grids: ``ncpm.core.periods.dense_months`` puts a series on consecutive months (NaN where a month is missing), so
+that a lag of k is the actual month k months earlier even when months are missing inside a series.
 
 >>> import pandas as pd
 >>> f = pd.DataFrame({"force": ["W", "W"], "month": ["2023-05", "2023-06"], "count": [1, 2]})
@@ -11,8 +16,9 @@ frame's areas (``map_areas``: local authority districts into a force's local pol
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ncpm.core import schema
@@ -22,6 +28,60 @@ from ncpm.core.periods import to_month
 #: the area of data.police.uk records without a location (blank LSOA) when records are counted by local authority
 #: district, so that a force's districts add up to its whole-force row
 NO_LOCATION = schema.NO_LOCATION
+
+MONTHS_PER_YEAR = 12  # y(t-12) is the same month last year
+
+
+def checked_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
+    """The canonical volumes frame (``schema.validate``; sorted on the series key, so each series is in month order)."""
+    return schema.validate(volumes, schema.VOLUMES, source="volumes")
+
+
+def series_groups(frame: pd.DataFrame, key: Sequence[str] = tuple(schema.SERIES_KEY)) -> Iterable[np.ndarray]:
+    """Row positions of each series (``frame`` is sorted on its key, so each series is in month order)."""
+    if frame.empty:
+        return []
+    return frame.groupby(list(key), sort=False).indices.values()
+
+
+def month_of(ordinal: int) -> pd.Period:
+    """The month of a month ordinal (months since 1970-01, ``ncpm.core.periods.month_ordinals``)."""
+    return pd.Period(ordinal=int(ordinal), freq="M")
+
+
+def lag(dense: np.ndarray, k: int) -> np.ndarray:
+    """y(t-k) on the dense grid (NaN before the series starts).
+
+    >>> lag(np.array([1.0, 2.0, 3.0]), 1).tolist()
+    [nan, 1.0, 2.0]
+    """
+    out = np.full(dense.shape, np.nan)
+    if k < len(dense):
+        out[k:] = dense[: len(dense) - k]
+    return out
+
+
+def rolling_sum(dense: np.ndarray, window: int) -> np.ndarray:
+    """Sum over the ``window`` months ending at t; NaN unless every month of the window is present.
+
+    >>> rolling_sum(np.array([1.0, 2.0, np.nan, 4.0, 5.0]), 2).tolist()
+    [nan, 3.0, nan, nan, 9.0]
+    """
+    out = np.full(dense.shape, np.nan)
+    if window <= len(dense):
+        view = np.lib.stride_tricks.sliding_window_view(dense, window)
+        out[window - 1:] = view.sum(axis=1)  # NaN propagates: no partial sums
+    return out
+
+
+def safe_ratio(num, den) -> np.ndarray:
+    """num / den, NaN where den is 0 or missing (a percentage on a base of 0 is undefined)."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    ok = np.isfinite(den) & (den != 0)
+    np.divide(num, den, out=out, where=ok)
+    return out
 
 
 def month_column(frame: pd.DataFrame) -> pd.Series:

@@ -33,7 +33,7 @@ Where ncpm differs from NHSRplotthedots, and why:
 
 Fewer than 12 points: the limits are trial limits. ``improvement="decrease"`` (crime) makes low signals
 "improvement" and high ones "concern". With ``seasonal=True`` the chart is drawn on residuals y - B, B the 3-year
-average (pass the output of :func:`ncpm.methods.measures.three_year_average`, which carries a ``baseline`` column) or a
+average (pass the output of :func:`ncpm.methods.baseline.three_year_average`, which carries a ``baseline`` column) or a
 forecast (``expected="mean"``), so a summer peak that every year has is not an exception.
 
 >>> lim = xmr_limits(np.array([10.0, 12, 11, 13, 12]))
@@ -52,6 +52,7 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.core.periods import dense_months, month_ordinals
+from ncpm.methods.series import checked_volumes, series_groups
 
 D2 = 1.128  # bias-correction constant d2 for moving ranges of two points (NHS Making Data Count)
 XMR_SCALE = 2.66  # 3 / d2, d2 = 1.128: process limits = mean +/- 2.66 x mean(MR)
@@ -59,7 +60,7 @@ SCREEN_SCALE = 3.267  # D4 for n = 2: moving ranges >= 3.267 x mean(MR) are scre
 NEAR_LIMIT = 2 / 3  # "2 sigma" is two thirds of the way from the centre to a process limit
 TRIAL_POINTS = 12  # fewer points than this: limits are trial limits (Making Data Count)
 RUN_LENGTHS = (6, 7)  # trend and shift: 7 points by default, 6 allowed
-RULES = ("outside_limits", "trend", "two_of_three", "shift")  # in METHODS.md order
+RULES = (schema.OUTSIDE_LIMITS, schema.TREND, schema.TWO_OF_THREE, schema.SHIFT)  # in METHODS.md order
 IMPROVEMENT = ("decrease", "increase", None)
 _TOLERANCE = 1e-9  # relative: a value within this of the mean is on the mean (floating-point residuals)
 
@@ -149,7 +150,7 @@ def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.nd
         return out
     high = np.nan_to_num(y, nan=-np.inf) > limits.upper + tol
     low = np.nan_to_num(y, nan=np.inf) < limits.lower - tol
-    out["outside_limits"] = np.where(high, 1, np.where(low, -1, 0))
+    out[schema.OUTSIDE_LIMITS] = np.where(high, 1, np.where(low, -1, 0))
     # trend: run_length points in a row, each strictly above (below) the one before: run_length - 1 steps
     steps = np.zeros(n, dtype=np.int64)
     if n > 1:
@@ -158,7 +159,7 @@ def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.nd
     for start, end, sign in _runs(steps):
         if end - start + 1 >= run_length - 1:
             # the point before the first step starts the run; a later run overwrites a shared turning point
-            out["trend"][start - 1:end + 1] = sign
+            out[schema.TREND][start - 1:end + 1] = sign
     # two of three: all three on one side of the mean, two or more of them beyond 2 sigma (a limit included)
     near = NEAR_LIMIT * XMR_SCALE * limits.mean_mr
     beyond = np.where(dev > near + tol, 1, np.where(dev < -near - tol, -1, 0))
@@ -168,12 +169,12 @@ def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.nd
             continue
         hit = beyond[i:i + 3] == sign
         if hit.sum() >= 2:
-            window = out["two_of_three"][i:i + 3]
+            window = out[schema.TWO_OF_THREE][i:i + 3]
             window[hit] = sign
     # shift: run_length or more points on the same side of the mean
     for start, end, sign in _runs(side):
         if end - start + 1 >= run_length:
-            out["shift"][start:end + 1] = sign
+            out[schema.SHIFT][start:end + 1] = sign
     return out
 
 
@@ -191,9 +192,9 @@ def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np
     """The validated volumes and, aligned with them, the expected values (baseline or forecast) for the residuals."""
     if expected not in frame.columns:
         raise InputError(f"seasonal=True needs a column {expected!r} with the expected value of each month: pass the "
-                         "output of ncpm.methods.measures.three_year_average, or name a forecast column with expected=",
+                         "output of ncpm.methods.baseline.three_year_average, or name a forecast column with expected=",
                          file="volumes", column=expected)
-    validated = schema.validate(frame, schema.VOLUMES, source="volumes")
+    validated = checked_volumes(frame)
     original = frame.reset_index(drop=True)
     order = schema.validate(original.assign(**{schema.COUNT: np.arange(len(original))}), schema.VOLUMES,
                             source="volumes")[schema.COUNT].to_numpy()  # validated row i is original row order[i]
@@ -206,7 +207,7 @@ def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np
 
 
 def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "decrease", seasonal: bool = False,
-        screen: bool = True, rules: Sequence[str] = RULES, expected: str = "baseline") -> pd.DataFrame:
+        screen: bool = True, rules: Sequence[str] = RULES, expected: str = schema.BASELINE) -> pd.DataFrame:
     """XmR chart and rule flags per series (METHODS.md, Exceptions; NHS Making Data Count).
 
     Adds ``centre``, ``moving_range``, ``lower``, ``upper``, ``trial_limits`` (fewer than 12 points),
@@ -215,7 +216,7 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
     ("improvement", "concern", or "common cause"; "special cause" when ``improvement`` is None): the direction of
     the first rule that fires decides it. Limits use all points of the series; missing months break moving ranges
     and runs. With ``seasonal=True`` the chart is on residuals y - B, B taken from the column ``expected`` of
-    ``volumes`` ("baseline" from :func:`ncpm.methods.measures.three_year_average`, or a forecast column); the output
+    ``volumes`` ("baseline" from :func:`ncpm.methods.baseline.three_year_average`, or a forecast column); the output
     then has ``expected`` and ``residual`` columns, and months without B are not charted (flags False, signal and
     variation NA).
 
@@ -230,34 +231,33 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
     if seasonal:
         frame, b = _with_expected(volumes, expected)
         frame[expected] = b
-        frame["residual"] = frame[schema.COUNT] - b
-        value_column = "residual"
+        frame[schema.RESIDUAL] = frame[schema.COUNT] - b
+        value_column = schema.RESIDUAL
     else:
-        frame = schema.validate(volumes, schema.VOLUMES, source="volumes")
+        frame = checked_volumes(volumes)
         value_column = schema.COUNT
     n = len(frame)
-    cols = {c: np.full(n, np.nan) for c in ("centre", "moving_range", "lower", "upper")}
+    cols = {c: np.full(n, np.nan) for c in (schema.CENTRE, schema.MOVING_RANGE, schema.LOWER, schema.UPPER)}
     trial = np.zeros(n, dtype=bool)
     flags = {r: np.zeros(n, dtype=np.int64) for r in RULES}
     ords = month_ordinals(frame[schema.MONTH])
     y = frame[value_column].to_numpy(dtype=float)
-    groups = frame.groupby(schema.SERIES_KEY, sort=False).indices.values() if n else []
-    for idx in groups:
+    for idx in series_groups(frame):
         charted = ~np.isnan(y[idx])
         if not charted.any():
             continue
         dense, pos = dense_months(ords[idx], y[idx])
         lim = xmr_limits(dense, screen=screen)
         found = xmr_rules(dense, lim, run_length)
-        cols["centre"][idx], cols["lower"][idx], cols["upper"][idx] = lim.centre, lim.lower, lim.upper
-        cols["moving_range"][idx] = moving_ranges(dense)[pos]
+        cols[schema.CENTRE][idx], cols[schema.LOWER][idx], cols[schema.UPPER][idx] = lim.centre, lim.lower, lim.upper
+        cols[schema.MOVING_RANGE][idx] = moving_ranges(dense)[pos]
         trial[idx] = lim.trial
         for r in rules:
             flags[r][idx] = found[r][pos]
     out = frame.copy()
     for c, values in cols.items():
         out[c] = values
-    out["trial_limits"] = trial
+    out[schema.TRIAL_LIMITS] = trial
     for r in RULES:
         out[r] = flags[r] != 0
     signal: list[str | None] = []
@@ -274,6 +274,6 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
         else:
             good = -1 if improvement == "decrease" else 1
             variation.append("improvement" if flags[first][i] == good else "concern")
-    out["signal"] = schema.text(signal)
-    out["variation"] = schema.text(variation)
+    out[schema.SIGNAL] = schema.text(signal)
+    out[schema.VARIATION] = schema.text(variation)
     return out
