@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ncpm.core.catalogue import label, measures, priorities
+from ncpm.words.measure_lists import LETTER_MARK
 
 PLACEHOLDER = "[OPCC commentary to be added]"  # where a draft report has no commentary yet
 HEADING = "OPCC Commentary"
@@ -81,7 +82,7 @@ def _find_priority(text: str) -> int | None:
 
 
 def _find_measure(text: str) -> str | None:
-    wanted = re.sub(r"^[a-z]\)\s+", "", text.strip(" .")).lower()  # "b) Knife crime" as the seed letters them
+    wanted = LETTER_MARK.sub("", text.strip(" .")).lower()  # "b) Knife crime", lettered as the report lists it
     for m in measures():
         if wanted in (m.id, m.label.lower()):
             return m.id

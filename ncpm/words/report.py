@@ -24,9 +24,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ncpm.core.catalogue import government_measures, priorities, proxy_label, proxy_measures
+from ncpm.core.catalogue import priorities
 from ncpm.words import tables
 from ncpm.words.commentary import BOLD, HEADING, PLACEHOLDER, Block, Commentary
+from ncpm.words.measure_lists import measure_lists
 from ncpm.words.tables import Cell
 
 METHODS_DOCUMENT = "docs/methods.md"  # ncpm's statement of every method, in the repository of the version named
@@ -79,15 +80,9 @@ class QuarterlyReport:
     appendix: tuple[Figure, ...] = ()  # figures not in their measure's section ([report] other_figures), at the end
 
     def measure_lists(self, number: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The priority's measures as a PCC's NCPM appendix lists them, each list an introduction and its lettered
-        entries ("a) Knife crime."): the Government's measures, then the force's proxy measures (ids by their
-        labels); a list with no entry is left out. The HTML, Markdown and Word renderings all print these."""
-        national = (self.government_measures if self.government_measures is not None
-                    else government_measures()).get(number, ())
-        chosen = self.proxy_measures if self.proxy_measures is not None else proxy_measures()
-        proxies = tuple(proxy_label(p) for p in chosen.get(number, ()))
-        return tuple((intro, tuple(f"{LETTERS[i % len(LETTERS)]}) {text}." for i, text in enumerate(entries)))
-                     for intro, entries in ((GOVERNMENT_INTRO, national), (PROXY_INTRO, proxies)) if entries)
+        """The priority's Government and proxy measure lists (:func:`ncpm.words.measure_lists.measure_lists`), from
+        this report's lists or the catalogue's."""
+        return measure_lists(number, self.government_measures, self.proxy_measures)
 
     def commentary_for(self, number: int):
         """(the priority's blocks, ((measure label, blocks), ...)), or None when there is none: a draft then shows
@@ -118,9 +113,6 @@ def long_date(iso: str) -> str:
 
 
 APPENDIX = "Appendix: further figures"
-LETTERS = "abcdefghijklmnopqrstuvwxyz"  # the seed letters a priority's measures: a), b), c)
-GOVERNMENT_INTRO = "The Govt. measures are:"
-PROXY_INTRO = "The force's proxy measures are:"
 
 
 _CSS = """
