@@ -22,8 +22,7 @@ from ncpm.core import schema
 from ncpm.core.catalogue import measure_for_police_uk, outcome_table
 from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
-from ncpm.io import policeuk
-from ncpm.io.policeuk import NO_LSOA, UNMATCHED, read_police_uk
+from ncpm.io.policeuk import NO_LSOA, UNMATCHED, read_police_uk, reader, records
 from ncpm.methods.measures import outcome_rate
 
 
@@ -115,7 +114,7 @@ def test_archive_is_streamed_not_extracted(tmp_path, monkeypatch):
     before = sorted(p.name for p in tmp_path.rglob("*"))
     monkeypatch.setattr(zipfile.ZipFile, "extract", lambda *a, **k: pytest.fail("extracted to disk"))
     monkeypatch.setattr(zipfile.ZipFile, "extractall", lambda *a, **k: pytest.fail("extracted to disk"))
-    monkeypatch.setattr(policeuk, "CHUNK_ROWS", 4)  # many chunks per member
+    monkeypatch.setattr(records, "CHUNK_ROWS", 4)  # many chunks per member
     files = police_uk_files()
     volumes, _ = read_police_uk(tmp_path / "archive.zip")
     assert _as_counter(volumes.frame) == _expected(files)
@@ -123,7 +122,7 @@ def test_archive_is_streamed_not_extracted(tmp_path, monkeypatch):
 
 
 def test_line_numbers_are_exact_across_chunks_and_quoted_line_breaks(tmp_path, monkeypatch):
-    monkeypatch.setattr(policeuk, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(records, "CHUNK_ROWS", 3)
     good = ["", "2023-05", "Warwickshire Police", "Warwickshire Police", "", "", "On or near\nHigh Street", "", "",
             "Anti-social behaviour", "", ""]
     bad = [*good[:3], "Narnia Police", *good[4:6], "On or near Park", *good[7:]]
@@ -191,7 +190,7 @@ ODD_NAMES = ["Rugby 004C", "  Rugby   004C ", "Nuneaton and  Bedworth 012A", "St
 def path_kind(request, monkeypatch):
     """Each test runs on the pyarrow path and on the exact (pandas) path, which must agree."""
     if request.param == "exact":
-        monkeypatch.setattr(policeuk._Reader, "prepare", lambda self, member: None)
+        monkeypatch.setattr(reader.Reader, "prepare", lambda self, member: None)
     return request.param
 
 

@@ -11,8 +11,8 @@ import pytest
 from ncpm.core.catalogue import measure_for_police_uk
 from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
-from ncpm.io import policeuk
-from ncpm.io.policeuk import NO_LSOA, read_police_uk
+from ncpm.io.policeuk import NO_LSOA, read_police_uk, reader, records, tally
+from ncpm.io.policeuk import archive as police_archive
 
 _GEN = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_police_archive.py"
 _spec = importlib.util.spec_from_file_location("gen_police_archive", _GEN)
@@ -56,7 +56,7 @@ def _got(result):
 @pytest.fixture
 def no_exact(monkeypatch):
     """Fail if any member goes the exact (slow) path."""
-    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: pytest.fail(f"exact path for {m.label}"))
+    monkeypatch.setattr(reader.Reader, "exact", lambda self, m: pytest.fail(f"exact path for {m.label}"))
 
 
 @pytest.mark.parametrize("lsoa", [False, True])
@@ -71,9 +71,9 @@ def test_counts_match_pandas(archive, lsoa, no_exact):
 
 def test_many_small_batches_give_the_same_counts(archive, monkeypatch, no_exact):
     (whole,) = read_police_uk(archive, lsoa=True)
-    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 8 << 10)  # ~30 records a block: dozens of blocks per member
-    monkeypatch.setattr(policeuk, "WORKERS", 1)
-    monkeypatch.setattr(policeuk, "_CONSOLIDATE", 500)  # and partial counts summed many times over
+    monkeypatch.setattr(records, "BLOCK_BYTES", 8 << 10)  # ~30 records a block: dozens of blocks per member
+    monkeypatch.setattr(tally, "WORKERS", 1)
+    monkeypatch.setattr(tally, "_CONSOLIDATE", 500)  # and partial counts summed many times over
     (small,) = read_police_uk(archive, lsoa=True)
     pd.testing.assert_frame_equal(small.frame, whole.frame)
 
@@ -81,9 +81,9 @@ def test_many_small_batches_give_the_same_counts(archive, monkeypatch, no_exact)
 def test_a_member_over_the_size_limit_goes_the_chunked_exact_path(archive, monkeypatch):
     (fast,) = read_police_uk(archive, lsoa=True)
     exact = []
-    slow = policeuk._Reader.exact
-    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
-    monkeypatch.setattr(policeuk, "MEMBER_BYTES", 1 << 10)
+    slow = reader.Reader.exact
+    monkeypatch.setattr(reader.Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
+    monkeypatch.setattr(police_archive, "MEMBER_BYTES", 1 << 10)
     (chunked,) = read_police_uk(archive, lsoa=True)
     assert len(exact) == 9
     pd.testing.assert_frame_equal(chunked.frame, fast.frame)
@@ -113,10 +113,10 @@ def _corrupt(archive, tmp_path, change):
 
 def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, monkeypatch):
     """Aggregate first, check the distinct keys after: only the member with an invalid key is re-read exactly."""
-    monkeypatch.setattr(policeuk, "BLOCK_BYTES", 64 << 10)  # the bad rows are in later batches
+    monkeypatch.setattr(records, "BLOCK_BYTES", 64 << 10)  # the bad rows are in later batches
     exact = []
-    slow = policeuk._Reader.exact
-    monkeypatch.setattr(policeuk._Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
+    slow = reader.Reader.exact
+    monkeypatch.setattr(reader.Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))
 
     def change(lines):
         for i in (1234, 1500):
