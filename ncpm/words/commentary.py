@@ -15,7 +15,7 @@ The format (a small, strict subset of Markdown):
 - A heading that names no priority or measure, a ``####`` heading, or text before the first heading is a warning
   naming the file and line: its text is not in the report, and nothing is dropped silently.
 
-Pure: it takes the file's text and returns values; ``ncpm.pipeline.batch`` reads the file.
+Pure: it takes the file's text and returns values; the pipeline (``ncpm.pipeline``) reads the file.
 
 >>> c = parse_commentary("## 2. Reduce serious violence\\nThe PCC will hold the Chief Constable to account.\\n"
 ...                      "### knife_crime\\n- School holidays\\n- Night-time economy\\n", "c.md")

@@ -1,5 +1,5 @@
 """The report's printed page: A4 portrait with 2.5 cm margins, so a 16 cm text width, which the Word report lays out
-and its figures span (the batch draws each figure at that width, so its fonts print at the sizes ``plots.FONT``
+and its figures span (the pipeline draws each figure at that width, so its fonts print at the sizes ``plots.FONT``
 states).
 
 Lengths are whole numbers of EMU (English Metric Units, the unit of Office Open XML: 36,000 to the millimetre,

@@ -2,7 +2,7 @@
 
 Every function takes result frames (the agreed outputs of ``ncpm.methods.measures``, ``ncpm.methods.forecast`` and ``ncpm.methods.peers``),
 draws on the given Axes (or on a new :class:`matplotlib.figure.Figure`, so no pyplot state and no backend choice
-is involved) and returns the Axes. Nothing is shown or written: the batch decides where figures go.
+is involved) and returns the Axes. Nothing is shown or written: the pipeline decides where figures go.
 
 House style: one colour-blind safe palette (Okabe & Ito 2008, "Color Universal Design"), defined once in
 :data:`PALETTE`, with fixed roles in :data:`ROLES`; en-GB labels ("Jun 2023", "Q1 2023/24"); sizes readable at

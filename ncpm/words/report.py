@@ -5,9 +5,10 @@ measures, then each measure's generated statements, figures and short data table
 the methods, sources and provenance (ncpm version, generation date, data-to month, configuration hash).
 
 Pure: it takes results (statements, figure bytes, tables, the parsed commentary, the generation date as text) and
-returns text; ``ncpm.pipeline.batch`` writes the file and reads the clock. Figures are embedded as base64 data URIs, so the
-HTML opens anywhere with no other files. Every text is escaped: HTML-escaped in the HTML, Markdown-escaped
-(:func:`md_escape`) in the Markdown, so an area named ``<script>`` or ``North | South`` prints as written.
+returns text; the pipeline (``ncpm.pipeline``) writes the file and reads the clock. Figures are embedded as base64
+data URIs, so the HTML opens anywhere with no other files. Every text is escaped: HTML-escaped in the HTML,
+Markdown-escaped (:func:`md_escape`) in the Markdown, so an area named ``<script>`` or ``North | South`` prints as
+written. Table cells follow :mod:`ncpm.words.tables`, the measure lists :mod:`ncpm.words.measure_lists`, as in Word.
 
 >>> r = QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24", as_of="June 2023", items=(), methods={})
 >>> "Reduce murder and other homicide" in render_html(r)

@@ -11,13 +11,13 @@ work), statements are Normal paragraphs, tables are Word tables (header row repe
 pictures at the text width with alt text, and captions are "Figure N - ..." in the Caption style with a SEQ field, as
 Word's Insert Caption makes them. The page is A4 with 2.5 cm margins (a 16 cm text width).
 
-Pure: it takes the report model and returns the bytes of the ``.docx``; ``ncpm.pipeline.batch`` writes the file. The bytes
-depend only on the model: the package's zip entries carry a fixed timestamp, and the core properties' created and
-modified dates are the model's generation date (left out when it has none), never the clock's.
+Pure: it takes the report model and returns the bytes of the ``.docx``; the pipeline (``ncpm.pipeline``) writes the
+file. The bytes depend only on the model: the package's zip entries carry a fixed timestamp, and the core properties'
+created and modified dates are the model's generation date (left out when it has none), never the clock's.
 
-Figures are embedded as the batch renders them for print (``ncpm.pipeline.batch.PRINT_DPI`` at the text width, so their
-fonts print at the sizes ``ncpm.words.plots`` states). The page's sizes are ``ncpm.words.page``'s; python-docx is
-imported where the document is written, so importing this module loads no Word library.
+Figures are embedded as the pipeline renders them for print (its ``PRINT_DPI`` at the text width, so their fonts print
+at the sizes ``ncpm.words.plots`` states). The page's sizes are ``ncpm.words.page``'s; python-docx is imported where
+the document is written, so importing this module loads no Word library.
 
 >>> from ncpm.words.report import QuarterlyReport
 >>> data = render_docx(QuarterlyReport(force="Warwickshire", quarter="Q1 2023/24", as_of="June 2023", items=(),
