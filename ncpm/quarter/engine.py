@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ncpm import __version__
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
 
@@ -114,8 +115,6 @@ class EngineOptions:
 
 def ncpm_version() -> str:
     """The ncpm version this process imports (run on every Dask worker when connecting)."""
-    from ncpm import __version__
-
     return __version__
 
 

@@ -1,0 +1,63 @@
+"""The result tables of one force-quarter, by the names they are stored under (``tables/<stage>/<name>.parquet``).
+
+A table computed with a parameter (a rank window, a period, an outcome window) is named from a typed key
+(:class:`TableKey`) here, in one place, so the name a table is stored under and the parameter it was computed with
+cannot drift apart: ``RANKS_YEAR.name == "ranks_12"`` and ``measures.window_rank(..., window=RANKS_YEAR.parameter)``.
+
+>>> RANKS_YEAR.name, PERIOD_CHANGE.parameter
+('ranks_12', 6)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ncpm.methods import measures
+
+
+@dataclass(frozen=True)
+class TableKey:
+    """A result table computed with one parameter: ``family`` ("ranks") and ``parameter`` (12); ``name`` is the
+    name it is stored under ("ranks_12")."""
+
+    family: str
+    parameter: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}_{self.parameter}"
+
+
+PERIOD_MONTHS = 6  # S1's period: "the last six months" against the same months a year earlier (docs/methods.md)
+
+VOLUMES = "volumes"  # the force's volumes up to the month reported
+BASELINE = "baseline"
+RANKS_YEAR = TableKey("ranks", measures.MONTHS_PER_YEAR)  # the month's rank in the last 12 months
+RANKS_3_YEARS = TableKey("ranks", measures.BASELINE_YEARS * measures.MONTHS_PER_YEAR)  # ... in the last 3 years
+CHANGES = "changes"
+QUARTERS = "quarters"
+PERIOD_CHANGE = TableKey("period", PERIOD_MONTHS)
+EXCEPTIONS = "exceptions"
+SHARES = "shares"  # sub-measures' shares of their parent measure
+OUTCOMES_MONTH = TableKey("outcome_rates", 1)  # 'action taken' rates of one month (the statements')
+OUTCOMES_YEAR = TableKey("outcome_rates", measures.MONTHS_PER_YEAR)  # ... over 12 months
+SATISFACTION = "satisfaction"
+FORECAST_QUARTER = "forecast_quarter"  # made at the quarter's origin, against what happened
+FORECAST_AHEAD = "forecast_ahead"  # the forward look from the latest month
+RATES = "rates"
+NATIONAL_RANK = "national_rank"
+RANK_CHANGES = "rank_changes"
+MSG_MEMBERSHIP = "msg_membership"
+MSG = "msg"
+PERIOD_PEERS = "period_peers"  # from ONS period tables
+PRC_QUARTER = "prc_quarter"  # from Home Office PRC quarters
+
+RANK_WINDOWS = (RANKS_YEAR, RANKS_3_YEARS)
+OUTCOME_WINDOWS = (OUTCOMES_MONTH, OUTCOMES_YEAR)
+
+# the tables of each stage, in the order they are written
+MEASURE_TABLES = (BASELINE, *(k.name for k in RANK_WINDOWS), CHANGES, QUARTERS, PERIOD_CHANGE.name, EXCEPTIONS,
+                  SHARES, *(k.name for k in OUTCOME_WINDOWS), SATISFACTION)
+FORECAST_TABLES = (FORECAST_QUARTER, FORECAST_AHEAD)
+PERIOD_TABLES = (PERIOD_PEERS, PRC_QUARTER)
+PEER_TABLES = (RATES, NATIONAL_RANK, RANK_CHANGES, MSG_MEMBERSHIP, MSG) + PERIOD_TABLES
