@@ -176,6 +176,7 @@ SURVEY_RESPONSES = FrameSpec("survey", key=(FORCE, SURVEY, MONTH), months=(MONTH
                              counts=(RESPONSES, SATISFIED), text=(FORCE, SURVEY), optional=(DONT_KNOW,))
 POPULATIONS = FrameSpec("population", key=(FORCE, YEAR), counts=(YEAR, POPULATION), text=(FORCE,))
 MSG = FrameSpec("msg", key=(FORCE, PEER, VERSION), text=(FORCE, PEER, VERSION))
+MSG_MAX_SIZE = 8  # HMIC Most Similar Groups: a force and at most seven most similar forces
 QUARTERLY = FrameSpec("quarterly", key=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), counts=(COUNT,),
                       text=(FORCE, MEASURE, OFFENCE_CODE, QUARTER), signed=(COUNT,))
 PERIOD_COUNTS = FrameSpec("period_counts", key=(FORCE, AREA, MEASURE, PERIOD_START, PERIOD_END),

@@ -35,7 +35,7 @@ import pandas as pd
 
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError
-from ncpm.io.store import atomic_write
+from ncpm.io.atomic import atomic_write
 
 # OWASP "CSV Injection": the leading characters that make a spreadsheet evaluate a cell
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -57,7 +57,7 @@ FORMAT = "extract"
 KINDS = ("outcomes", "volumes", "survey", "population", "msg")  # most specific first: outcomes has volumes' columns
 _TEXT = (schema.AREA, schema.MEASURE, schema.OUTCOME_TYPE, schema.SURVEY, schema.VERSION)
 _COUNTS = (schema.COUNT, schema.RESPONSES, schema.SATISFIED, schema.DONT_KNOW, schema.POPULATION)
-MSG_MAX_PEERS = 7  # HMIC Most Similar Groups: a force and up to seven peers (ncpm.methods.peers.MSG_MAX_SIZE - 1)
+MSG_MAX_PEERS = schema.MSG_MAX_SIZE - 1  # a force and up to seven peers (ncpm.core.schema.MSG_MAX_SIZE)
 
 
 def _year(text: str) -> int:

@@ -38,6 +38,7 @@ import signal
 from pathlib import Path
 
 from ncpm.core.errors import ConfigError
+from ncpm.io.atomic import atomic_write_bytes, fsync_dir
 
 RUNS = "runs"
 CURRENT = "current"
@@ -104,12 +105,6 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     elif path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    from ncpm.io.store import _fsync_dir as sync
-
-    sync(folder)
 
 
 def symlinks_supported(folder: Path) -> bool:
@@ -190,7 +185,7 @@ class Generation:
         """Make this generation the published run: rename it complete, switch the pointer, update the shortcuts,
         prune old generations. Returns the published folder."""
         os.replace(self.dir, self.final)
-        _fsync_dir(self.runs)
+        fsync_dir(self.runs)
         kill_point("publish:renamed")
         target = f"{RUNS}/{self.final.name}"
         if self.links:
@@ -206,11 +201,9 @@ class Generation:
             os.replace(tmp, pointer)  # the one atomic switch
             (self.out / POINTER_FILE).unlink(missing_ok=True)
         else:
-            from ncpm.io.store import atomic_write_bytes
-
             _remove(self.out / CURRENT)
             atomic_write_bytes(self.out / POINTER_FILE, (target + "\n").encode("utf-8"))
-        _fsync_dir(self.out)
+        fsync_dir(self.out)
         kill_point("publish:pointer")
         if self.links:
             self._shortcuts(self.final)
@@ -245,7 +238,7 @@ class Generation:
         for entry in self.out.iterdir():
             if entry.is_symlink() and entry.name not in names and os.readlink(entry).startswith(f"{CURRENT}/"):
                 entry.unlink(missing_ok=True)
-        _fsync_dir(self.out)
+        fsync_dir(self.out)
 
     def _prune(self, number: int) -> None:
         """Remove the generations before ``number`` (the published one) less the ``keep`` newest of them."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ncpm.core.errors import NcpmError
+from ncpm.io import publish
 
 LOCK_NAME = ".ncpm.lock"
 MANIFEST_NAME = "manifest.json"
@@ -192,9 +193,7 @@ def published_dir(out_dir: str | Path) -> Path:
     before runs were published as generations, or a generation folder given directly). Resolve it once and read
     every file of a run from it: a run published meanwhile does not change what it holds.
     """
-    from ncpm.io.publish import published_dir as resolve
-
-    return resolve(out_dir)
+    return publish.published_dir(out_dir)
 
 
 def read_manifest(folder: Path) -> dict:
