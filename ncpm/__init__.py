@@ -40,7 +40,7 @@ _PUBLIC = {
     "forecast_vs_actual": "methods.forecast", "backtest": "methods.forecast",
     # peers
     "rates_per_1000": "methods.peers", "msg_compare": "methods.peers", "national_rank": "methods.peers",
-    "rank_change": "methods.peers",
+    "rank_change": "words.peers",
     # figures, statements, report, batch
     "volume_chart": "words.plots", "lpa_chart": "words.plots", "msg_chart": "words.plots",
     "rate_chart": "words.plots",

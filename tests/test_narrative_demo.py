@@ -19,7 +19,7 @@ ORIGIN = pd.Period("2023-03", "M")  # the forecast origin of Q1 2023/24
 
 measures = pytest.importorskip("ncpm.methods.measures")
 forecast = pytest.importorskip("ncpm.methods.forecast")
-peers = pytest.importorskip("ncpm.methods.peers")
+peers = pytest.importorskip("ncpm.words.peers")
 if not (DEMO / "volumes.csv").exists():
     pytest.skip("demo data not present", allow_module_level=True)
 

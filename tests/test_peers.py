@@ -10,7 +10,7 @@ from scipy.stats import chi2
 
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.core.forces import territorial_forces
-from ncpm.methods import peers
+from ncpm.words import peers
 
 
 def garwood(k, level=0.95):

@@ -6,7 +6,7 @@ is an outlier in its MSG, and its national rank for the 12 months to June 2023 i
 import pandas as pd
 import pytest
 
-from ncpm.methods import peers
+from ncpm.words import peers
 
 FORCE = "Warwickshire"
 JUNE, MARCH = pd.Period("2023-06", "M"), pd.Period("2023-03", "M")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from ncpm.core.forces import canonical_force, territorial_forces
-from ncpm.methods import peers
+from ncpm.words import peers
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 P1 = DATA / "ons-pfa-tables" / "ons_pfa_table_P1_ye_jun2025.csv"

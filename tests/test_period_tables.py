@@ -9,7 +9,8 @@ import pytest
 from ncpm import quarter as q
 from ncpm.core.errors import InputError
 from ncpm.core.forces import territorial_forces
-from ncpm.methods import peers, prc
+from ncpm.methods import prc
+from ncpm.words import peers
 from ncpm.words import statements as narrative
 
 KENT, ESSEX, SURREY, SUSSEX = "Kent", "Essex", "Surrey", "Sussex"

@@ -74,6 +74,17 @@ def disclosive(counts, threshold: int, zeros: bool = False):
     return (counts >= (0 if zeros else 1)) & (counts < threshold)
 
 
+def any_disclosive(counts: Iterable[float], threshold: int) -> bool:
+    """Whether any of ``counts`` is one that disclosure control suppresses below force level (:func:`disclosive`;
+    zeros are not disclosive); ``threshold=0``: no control. What a statement below force level checks before it
+    gives a count, a share (its part, the rest and the whole) or a change (the count and the one before it).
+
+    >>> any_disclosive((10, 3, 13), 5), any_disclosive((10, 0, 10), 5), any_disclosive((1, 2), 0)
+    (True, False, False)
+    """
+    return bool(disclosive(np.asarray(list(counts), dtype=float), threshold).any())
+
+
 @dataclass(frozen=True)
 class DisclosurePolicy:
     """How small counts are protected before publishing (see the module docstring for the rules).

@@ -12,6 +12,9 @@ Groups (MSG) and national rank").
 - :func:`national_rank` and :func:`rank_change`: 1 = lowest rate, ties share the better rank, against a configurable
   comparison set (default the 43 territorial forces of England and Wales).
 
+Numbers only: ranks and places moved are worded by ``ncpm.words.style`` (``ordinal``, ``rank_change_label``) and the
+tables as published carry those words (``ncpm.words.peers``).
+
 >>> import pandas as pd
 >>> v = pd.DataFrame({"force": "Warwickshire", "area": "Force", "measure": "vehicle_crime",
 ...                   "month": pd.period_range("2022-07", "2023-06", freq="M").astype(str), "count": 300})
@@ -30,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
@@ -43,7 +45,6 @@ from ncpm.core.schema import (  # noqa: E402  result columns are named once, in 
     EARLIER,
     EARLIER_RANK,
     FLAG_NOTE,
-    LABEL,
     MSG_AVERAGE,
     MSG_AVERAGE_METHOD,
     MSG_DIRECTION,
@@ -55,7 +56,6 @@ from ncpm.core.schema import (  # noqa: E402  result columns are named once, in 
     POPULATION_NOTE,
     POPULATION_YEAR,
     RANK,
-    RANK_LABEL,
     RANK_NOTE,
     RATE,
     RATE_HI,
@@ -77,7 +77,6 @@ MID_YEAR_MONTH = 6  # mid-year population estimates refer to 30 June
 PUBLICATION_LAG_MONTHS = 12  # ONS mid-year estimates appear about a year after their reference date
 PERIOD_TABLE_POPULATION_YEAR = "published"  # the rule ncpm uses for ONS period tables in a run (publisher's pairing)
 AVERAGES = ("simple", "weighted")
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _NO_GROUP_REASON = {
     CITY_OF_LONDON: "its resident population is too small and unusual for a most similar group",
 }
@@ -101,6 +100,8 @@ def poisson_interval(k: np.ndarray | float, level: float = POISSON_LEVEL) -> tup
     >>> [round(float(x), 3) for x in lo], [round(float(x), 3) for x in hi]
     ([0.0, 4.795], [3.689, 18.39])
     """
+    from scipy import stats  # scipy is heavy: loaded when an interval is wanted, not when ncpm is imported
+
     k = np.asarray(k, dtype=float)
     if not 0 < level < 1:
         raise ConfigError(f"level must be between 0 and 1, not {level}")
@@ -536,48 +537,19 @@ def national_rank(rates: pd.DataFrame, forces: list[str] | None = None,
     return r.sort_values([schema.MEASURE, schema.MONTH, schema.FORCE], kind="stable", ignore_index=True)
 
 
-def ordinal(n: int) -> str:
-    """English ordinal of a whole number: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 101st, 111th.
-
-    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 22, 43)]
-    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '22nd', '43rd']
-    """
-    n = int(n)
-    if n % 100 in (11, 12, 13):
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def number_words(n: int) -> str:
-    """Numbers one to nine in words, then digits (report style): ``number_words(2) == 'two'``."""
-    n = int(n)
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
-
-def _change_label(rank: int, earlier: int) -> str:
-    places = earlier - rank
-    if places == 0:
-        return f"unchanged at {ordinal(rank)}"
-    verb = "improved" if places > 0 else "fell"
-    unit = "place" if abs(places) == 1 else "places"
-    return f"{verb} {number_words(abs(places))} {unit} to {ordinal(rank)}"
-
-
 def rank_change(ranks: pd.DataFrame, month: object, earlier: object) -> pd.DataFrame:
     """Change in national rank between the window ending ``earlier`` and the window ending ``month``.
 
-    ``places = earlier_rank - rank``, positive = improved (moved towards 1 = lowest rate). ``label`` reads
-    "improved two places to 12th", "fell one place to 3rd" or "unchanged at 5th" (numbers one to nine in words,
-    then digits); NA when either rank is missing. ``ranks`` is the output of :func:`national_rank`.
+    ``places = earlier_rank - rank``, positive = improved (moved towards 1 = lowest rate); NA when either rank is
+    missing. ``ranks`` is the output of :func:`national_rank`. The words ("improved two places to 12th") are
+    ``ncpm.words.style.rank_change_label``.
 
-    Output columns: force, measure, month, earlier, rank, earlier_rank, n_forces, places, label.
+    Output columns: force, measure, month, earlier, rank, earlier_rank, n_forces, places.
 
     >>> r = pd.DataFrame({"force": ["Kent", "Kent"], "measure": "burglary", "month": ["2023-03", "2023-06"],
     ...                   "rank": [14, 12], "n_forces": 43})
-    >>> rank_change(r, "2023-06", "2023-03")["label"].tolist()
-    ['improved two places to 12th']
+    >>> rank_change(r, "2023-06", "2023-03")[["rank", "earlier_rank", "places"]].values.tolist()
+    [[12, 14, 2]]
     """
     month, earlier = to_month(month), to_month(earlier)
     missing = [c for c in (schema.FORCE, schema.MEASURE, schema.MONTH, RANK) if c not in ranks.columns]
@@ -603,9 +575,7 @@ def rank_change(ranks: pd.DataFrame, month: object, earlier: object) -> pd.DataF
     out[EARLIER_RANK] = pd.array(out[EARLIER_RANK], dtype="Int64")
     out[N_FORCES] = pd.array(out[N_FORCES], dtype="Int64")
     out[PLACES] = out[EARLIER_RANK] - out[RANK]
-    out[LABEL] = schema.text([None if pd.isna(a) or pd.isna(b) else _change_label(int(a), int(b))
-                              for a, b in zip(out[RANK], out[EARLIER_RANK], strict=True)])
-    columns = [schema.FORCE, schema.MEASURE, schema.MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES, LABEL]
+    columns = [schema.FORCE, schema.MEASURE, schema.MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES]
     return out[columns].sort_values([schema.MEASURE, schema.FORCE], kind="stable", ignore_index=True)
 
 
@@ -619,8 +589,9 @@ class PeriodComparison:
 
     ``period`` and ``earlier``: the last months of the 12-month periods used ("year ending December 2019") and
     compared with (None when the tables hold no such period). ``table``: one row per force and measure of
-    ``period`` with period_start, period_end, count, population, population_year, rate, rank, rank_label ("20th"),
-    n_forces, rank_note, the rank change (earlier, earlier_rank, places, label) and the MSG columns. ``rates``,
+    ``period`` with period_start, period_end, count, population, population_year, rate, rank, n_forces, rank_note,
+    the rank change (earlier, earlier_rank, places) and the MSG columns (numbers: the words are added by
+    ``ncpm.words.peers.period_comparison``). ``rates``,
     ``ranks`` and ``msg``: the :func:`rates_for_period`, :func:`national_rank` and :func:`msg_compare` outputs for
     both periods (``msg`` None without a membership table). ``notes``: what was left out and why.
     """
@@ -668,8 +639,8 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
     >>> str(c.period), str(c.earlier)
     ('2019-03', '2018-03')
     >>> kent = c.table.set_index("force").loc["Kent"]
-    >>> int(kent["population_year"]), int(kent["rank"]), int(kent["earlier_rank"]), kent["label"]
-    (2017, 1, 2, 'improved one place to 1st')
+    >>> int(kent["population_year"]), int(kent["rank"]), int(kent["earlier_rank"]), int(kent["places"])
+    (2017, 1, 2, 1)
     """
     pc = schema.validate(period_counts, schema.PERIOD_COUNTS, source="period_counts")
     pc = pc[pc[schema.AREA] == schema.WHOLE_FORCE]
@@ -703,7 +674,7 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
                         on=[schema.FORCE, schema.MEASURE, schema.MONTH], how="left")
     if earlier is not None:
         change = rank_change(ranks, period, earlier)
-        table = table.merge(change[[schema.FORCE, schema.MEASURE, EARLIER, EARLIER_RANK, PLACES, LABEL]],
+        table = table.merge(change[[schema.FORCE, schema.MEASURE, EARLIER, EARLIER_RANK, PLACES]],
                             on=[schema.FORCE, schema.MEASURE], how="left")
     else:
         notes.append(f"one ONS period only ({_period_words(period)}): no change in national rank")
@@ -716,7 +687,5 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
                  pd.PeriodIndex([m - (int(w) - 1) for m, w in zip(table[schema.MONTH], table[WINDOW], strict=True)],
                                 freq="M"))
     table = table.rename(columns={schema.MONTH: schema.PERIOD_END}).drop(columns=[WINDOW])
-    table.insert(table.columns.get_loc(RANK) + 1, RANK_LABEL,
-                 schema.text([None if pd.isna(r) else ordinal(r) for r in table[RANK]]))
     table = table.sort_values([schema.MEASURE, schema.FORCE], kind="stable", ignore_index=True)
     return PeriodComparison(period, earlier, table, rates, ranks, compared, tuple(notes))

@@ -28,13 +28,14 @@ from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
 from ncpm.core.periods import FyQuarter, fy_quarter, parse_quarter, to_month
 from ncpm.methods import forecast as fc
-from ncpm.methods import measures, peers, prc, spc
+from ncpm.methods import measures, prc, spc
 from ncpm.quarter import tables as T
 from ncpm.quarter.engine import map_series
 from ncpm.quarter.lookup import present_measures
 from ncpm.quarter.options import QuarterOptions
 from ncpm.quarter.results import QuarterResults
 from ncpm.quarter.statements import quarter_statements
+from ncpm.words import peers  # the peer tables as published: the numbers with their words
 
 
 def _resolve_month(volumes: pd.DataFrame, month, quarter) -> tuple[pd.Period, FyQuarter]:

@@ -1,0 +1,166 @@
+"""Statements on a financial quarter: its total so far (S2), how it moved and stood against the preceding months,
+the 3-year average and the forecast (S7), whether its trend is seen in each local policing area (S7), and the
+quarter against the same quarter of the previous three years from the Home Office PRC tables.
+
+Built from ``ncpm.methods.measures`` (``quarter_totals``, ``quarter_profile``) and ``ncpm.methods.prc``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ncpm.core import schema
+from ncpm.core.errors import InputError
+from ncpm.core.periods import fy_quarter, month_label, parse_quarter, to_month
+from ncpm.core.schema import BASELINE, COMPARISON, MONTHS, PREVIOUS
+from ncpm.methods.series import one_row
+from ncpm.words.statements.phrases import (
+    LPA,
+    area_phrase,
+    counted_areas,
+    join_words,
+    measure_label,
+    named_areas,
+    offences_noun,
+)
+from ncpm.words.statements.statement import Statement, is_missing, make_statement
+from ncpm.words.statements.volumes import count_at
+from ncpm.words.style import count_words
+
+
+def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str, measure: str, month: object,
+                      *, area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
+    """The financial quarter's total and the latest month's count (S2).
+
+    ``quarters``: ``measures.quarter_totals(volumes)`` (``quarter`` label, ``count``, ``months``); the quarter is
+    the one holding ``month``. A quarter with fewer than three months of data is said to be "to date".
+
+    Example: "In Q1 2023/24, there were 26 firearms offences recorded, with 17 in June 2023."
+    """
+    month = to_month(month)
+    quarter = fy_quarter(month)
+    row = one_row(quarters, "quarter totals", force=force, area=area, measure=measure, quarter=str(quarter))
+    total, present = int(row[schema.COUNT]), int(row[MONTHS]) if MONTHS in row.index else len(quarter.months())
+    count = count_at(volumes, force, area, measure, month)
+    when = f"{quarter}" if present >= len(quarter.months()) else f"{quarter} to date"
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    text = (f"In {when}, there {'was' if total == 1 else 'were'} {count_words(total)} "
+            f"{offences_noun(measure, total)} recorded{where}, with {count_words(count, zero='none')} in "
+            f"{month_label(month)}.")
+    facts = {"quarter": str(quarter), "quarter_count": total, "months_present": present, "count": count}
+    return make_statement("quarter", force, measure, month, text, facts, area=area, id=id)
+
+
+def quarter_profile_statement(profile: Mapping[str, object], force: str, measure: str, month: object, *,
+                              area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
+    """The quarter to ``month`` as a whole, worded from ``measures.quarter_profile`` (S7): stable or how it moved
+    month to month, then each comparison made (the preceding months, the 3-year average, the forecast), grouped
+    by label.
+
+    Example: "In Q1 2023/24, theft from the person volumes remained stable month to month but were above the
+    preceding three months, the 3-year average and the forecast."
+    """
+    month = to_month(month)
+    stable = bool(profile["stable"])
+    if stable:
+        movement = "remained stable month to month"
+    else:
+        movement = {"above": "rose during the quarter", "substantially above": "rose during the quarter",
+                    "below": "fell during the quarter", "substantially below": "fell during the quarter"}.get(
+            str(profile["movement_label"]), "varied month to month")
+    comparisons = [(str(profile[f"{key}_label"]), what) for key, what in (
+        ("preceding", f"the preceding {count_words(int(profile['preceding']))} months"),
+        ("baseline", "the 3-year average"), ("forecast", "the forecast")) if f"{key}_label" in profile]
+    grouped: dict[str, list[str]] = {}
+    for label, what in comparisons:
+        grouped.setdefault(label, []).append(what)
+    phrases = [f"{label} {join_words(whats)}" for label, whats in grouped.items()]
+    if len(phrases) > 1 and any(len(whats) > 1 for whats in grouped.values()):
+        against = ", ".join(phrases[:-1]) + ", and " + phrases[-1]  # "X and Y, and above Z" reads unambiguously
+    else:
+        against = join_words(phrases)
+    where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
+    when = str(profile["quarter"]) + ("" if profile["complete"] else " to date")
+    text = f"In {when}, {measure_label(measure)} volumes{where} {movement}"
+    if against:
+        notable = stable and any(label != "in line with" for label, _ in comparisons)
+        text += f" {'but' if notable else 'and'} were {against}"
+    facts = {k: v for k, v in profile.items() if k not in ("complete", "preceding")}
+    facts["movement"] = movement
+    return make_statement("quarter_profile", force, measure, month, text + ".", facts, area=area, id=id)
+
+
+def _trend(profile: Mapping[str, object]) -> tuple[str, str]:
+    """A quarter profile's trend: its movement month to month and its standing against the preceding months
+    ("substantially" dropped: "above" and "substantially above" are one trend)."""
+    movement = "stable" if profile["stable"] else str(profile["movement_label"]).replace("substantially ", "")
+    preceding = str(profile.get("preceding_label", "")).replace("substantially ", "")
+    return movement, preceding
+
+
+def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Mapping[str, Mapping[str, object]],
+                          force: str, measure: str, month: object, *, noun: str = LPA,
+                          id: str | None = None) -> Statement:
+    """Whether the force's quarter trend is seen in each LPA (S7: "This trend is observed in all three Local PAs").
+
+    ``force_profile`` and ``lpa_profiles`` (area -> profile): ``measures.quarter_profile`` for the force and for
+    each LPA. The trend is the movement month to month ("stable", "above"/"below" for a rise or fall) and the
+    standing against the preceding months ("above", "in line with", "below"; "substantially" counts as the same
+    direction): the same trend in every LPA is "observed in all three LPAs", in some "in two of the three LPAs
+    (East and South)", in none "in none of the three LPAs". No count is given, so no count needs disclosure control.
+
+    Example: "This trend is observed in all three LPAs."
+    """
+    month = to_month(month)
+    if not lpa_profiles:
+        raise InputError(f"no LPA quarter profiles for {force}, {measure}, {month}", file="quarter profile")
+    trend = _trend(force_profile)
+    same = sorted(a for a, prof in lpa_profiles.items() if _trend(prof) == trend)
+    k = len(lpa_profiles)
+    areas = counted_areas(k, noun)
+    if len(same) == k:
+        where = f"in all {areas}" if k > 2 else f"in both {areas}" if k == 2 else f"in {named_areas(same, noun)}"
+    elif not same:
+        where = f"in none of the {areas}"
+    else:
+        where = f"in {count_words(len(same))} of the {areas} ({join_words(same)})"
+    text = f"This trend is observed {where}{'' if force_profile.get('complete', True) else ' so far'}."
+    facts = {"quarter": str(force_profile["quarter"]), "trend": trend, "same": same,
+             "different": sorted(set(lpa_profiles) - set(same)), "areas": k,
+             "trends": {a: _trend(prof) for a, prof in lpa_profiles.items()}}
+    return make_statement("lpa_profile", force, measure, month, text, facts, id=id)
+
+
+PRC_SOURCE = "Home Office police recorded crime, PRC"  # how a statement from the PRC quarterly tables names it
+
+
+def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *, source: str = PRC_SOURCE,
+                          id: str | None = None) -> Statement:
+    """The quarter's count against the mean of the same quarter in the previous three years, from the Home Office
+    PRC quarterly tables (for a measure the force's monthly data lack: homicide, violence with injury, residential
+    burglary in police.uk).
+
+    ``comparison``: ``prc.same_quarter_average`` output with the report's comparison label (``comparison``: "in
+    line with", "above", "substantially below" ...; ``ncpm.methods.measures.compare_to_baseline``). A quarter missing from
+    the table, or an earlier quarter missing, raises :class:`InputError` with the table's ``reason``.
+
+    Example: "In Q1 2023/24, Warwickshire recorded 260 residential burglary offences (Home Office police recorded
+    crime, PRC), in line with the 3-year average for the quarter (254.3, the mean of Q1 2020/21, Q1 2021/22 and
+    Q1 2022/23)."
+    """
+    row = one_row(comparison, "PRC quarter comparison", force=force, measure=measure)
+    quarter = str(row[schema.QUARTER])
+    if not is_missing(row[schema.REASON]) or is_missing(row[COMPARISON]):
+        raise InputError(str(row[schema.REASON]) if not is_missing(row[schema.REASON])
+                         else f"no comparison for {quarter}", file="PRC quarter comparison")
+    n, baseline = int(row[schema.COUNT]), float(row[BASELINE])
+    earlier = [part.split(":")[0] for part in str(row[PREVIOUS]).split(", ")]
+    text = (f"In {quarter}, {force} recorded {count_words(n)} {offences_noun(measure, n)} ({source}), "
+            f"{row[COMPARISON]} the 3-year average for the quarter ({baseline:,.1f}, the mean of "
+            f"{join_words(earlier)}).")
+    facts = {"quarter": quarter, "count": n, "baseline": baseline, "comparison": str(row[COMPARISON]),
+             "previous": str(row[PREVIOUS]), "source": source}
+    month = parse_quarter(quarter).last_month
+    return make_statement("prc_quarter", force, measure, month, text, facts, id=id)

@@ -1,0 +1,86 @@
+"""One statement of the report, :class:`Statement`: its text and the facts it was built from (measure, month,
+numbers, labels), so that a report can print the text and a test can check the facts; :func:`to_frame` is the
+table of statements a run stores. Every builder of :mod:`ncpm.words.statements` returns one, through
+:func:`make_statement`, which gives it the seed report's id (S1-S9) and its measure's NCPM priority.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import pandas as pd
+
+from ncpm.core import catalogue, schema
+from ncpm.core.errors import ConfigError
+
+# The seed report's statements S1-S9 (METHODS.md) by the measure they describe; other measures keep their id.
+SEED_IDS = {
+    "homicide": "S1", "firearms": "S2", "knife_crime": "S3", "violence_with_injury": "S4",
+    "robbery_personal": "S5", "burglary_residential": "S6", "theft_from_person": "S7", "vehicle_crime": "S8",
+    "da_satisfaction": "S9",
+}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of the report: its text and the facts it was built from.
+
+    ``id`` is the seed report's statement ("S3") for the measure, else the measure id; ``kind`` names the builder
+    ("volume", "change", ...); ``facts`` maps each number or label used to its value (read-only).
+    """
+
+    id: str
+    priority: int
+    measure: str
+    month: pd.Period
+    text: str
+    kind: str
+    force: str
+    area: str = schema.WHOLE_FORCE
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", MappingProxyType(dict(self.facts)))
+
+    def as_record(self) -> dict[str, object]:
+        """A flat dict: the fields, then the facts prefixed with ``fact_``."""
+        out: dict[str, object] = {"id": self.id, "priority": self.priority, "kind": self.kind,
+                                  schema.FORCE: self.force, schema.AREA: self.area, schema.MEASURE: self.measure,
+                                  schema.MONTH: self.month, "text": self.text}
+        out.update({f"fact_{k}": v for k, v in self.facts.items()})
+        return out
+
+
+def to_frame(statements: Iterable[Statement]) -> pd.DataFrame:
+    """One row per statement: id, priority, kind, force, area, measure, month, text (facts stay on the objects)."""
+    cols = ["id", "priority", "kind", schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, "text"]
+    rows = [{c: s.as_record()[c] for c in cols} for s in statements]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _priority(measure: str) -> int:
+    try:
+        return catalogue.measure(measure).priority
+    except ConfigError:
+        return 0
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pd.NA (and False for anything that is not a scalar missing value)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_number(value: object) -> float:
+    return float("nan") if is_missing(value) else float(value)
+
+
+def make_statement(kind: str, force: str, measure: str, month: pd.Period, text: str, facts: dict,
+               *, area: str = schema.WHOLE_FORCE, id: str | None = None, priority: int | None = None) -> Statement:
+    return Statement(id=id or SEED_IDS.get(measure, measure), priority=_priority(measure) if priority is None
+                     else priority, measure=measure, month=month, text=text, kind=kind, force=force, area=area,
+                     facts=facts)
