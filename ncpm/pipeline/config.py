@@ -1,7 +1,11 @@
 """Run configuration: a TOML file (read with the standard library's tomllib) into frozen, validated options.
 
 Every option has a default, so an empty file (or no file) is a valid configuration: the embedded demo data,
-Warwickshire, the defaults of METHODS.md. An invalid configuration is one clear :class:`ConfigError` naming the key.
+Warwickshire, the defaults of METHODS.md. The method options' defaults are not written here: each is the default of
+:class:`ncpm.quarter.options.QuarterOptions` (which names the methods' own constants) or of the method's options
+(``DisclosurePolicy``, ``EngineOptions``); the choices an option allows are the method's own lists, and a value a
+method parses (a forecast method, an excluded month range) is checked by that parser. An invalid configuration is
+one clear :class:`ConfigError` naming the key.
 
 >>> cfg = load_config_text('[baseline]\\nmethod = "trailing_36"')
 >>> cfg.baseline.method
@@ -16,12 +20,29 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
+from ncpm.core.catalogue import measure, priorities
 from ncpm.core.errors import ConfigError
+from ncpm.core.forces import canonical_force, close_matches, find_force
+from ncpm.core.periods import parse_quarter, to_month
+from ncpm.methods import peers, spc
+from ncpm.methods.baseline import BASELINE_METHODS, excluded_months
+from ncpm.methods.disclosure import METHODS as DISCLOSURE_METHODS
+from ncpm.methods.disclosure import DisclosurePolicy
+from ncpm.methods.forecast import ENGINES, parse_method
+from ncpm.quarter.engine import KINDS as ENGINE_KINDS
+from ncpm.quarter.engine import EngineOptions
+from ncpm.quarter.figures import FIGURE_SUFFIXES
+from ncpm.quarter.options import FIGURE_RULES, NOTABLE_DIRECTIONS, OTHER_FIGURES, QuarterOptions
+
+_METHODS = QuarterOptions()  # the methods' defaults, each written once (ncpm.quarter.options)
+_DISCLOSURE = DisclosurePolicy()
+_ENGINE = EngineOptions()
 
 
 @dataclass(frozen=True)
@@ -38,65 +59,66 @@ class Scope:
     forces: tuple[str, ...] = ("Warwickshire",)  # forces to report on; every force is used for national comparison
     as_of: str = ""  # the latest month to report ("2023-06"); empty = the latest month in the data
     quarter: str = ""  # the quarter to report ("Q1 2023/24"); empty = the quarter holding as_of
-    measures: tuple[str, ...] = ()  # catalogue ids; empty = every measure in the data
+    measures: tuple[str, ...] = _METHODS.measures  # catalogue ids the report covers; empty = every measure in the data
 
 
 @dataclass(frozen=True)
 class Baseline:
-    method: str = "same_month"  # METHODS.md Baseline: "same_month" or "trailing_36"
-    exclude: tuple[str, ...] = ()  # month ranges left out, e.g. ["2020-04..2021-03"]
-    in_line: float = 1.96  # |z| below this: "in line with"
-    substantial: float = 3.0  # |z| at or above this: "substantially above/below"
+    method: str = _METHODS.baseline_method  # METHODS.md Baseline: "same_month" or "trailing_36"
+    exclude: tuple[str, ...] = _METHODS.exclude  # month ranges left out, e.g. ["2020-04..2021-03"]
+    in_line: float = _METHODS.in_line  # |z| below this: "in line with"
+    substantial: float = _METHODS.substantial  # |z| at or above this: "substantially above/below"
 
 
 @dataclass(frozen=True)
 class Forecast:
-    method: str = "auto"  # "auto" (ETS by AICc; "ets" too), "sarima", "snaive" or an ETS model, e.g. "ETS(A,Ad,A)"
-    engine: str = "statsmodels"  # "statsmodels" (reference) or "fast" (batched kernels)
-    horizon: int = 3
+    method: str = _METHODS.forecast_method  # "auto" (ETS by AICc; "ets" too), "sarima", "snaive" or an ETS model,
+    #   e.g. "ETS(A,Ad,A)"
+    engine: str = _METHODS.forecast_engine  # "statsmodels" (reference) or "fast" (batched kernels)
+    horizon: int = _METHODS.horizon  # months of the forward look
 
 
 @dataclass(frozen=True)
 class Outcomes:
-    include_diversionary: bool = False  # Home Office outcome 22 is opt-in
-    min_n: int = 50  # "Caution: small numbers" when offences are fewer than this
-    max_width: float = 0.10  # ... or the Wilson 95% interval is wider than this
+    include_diversionary: bool = _METHODS.include_diversionary  # Home Office outcome 22 is opt-in
+    min_n: int = _METHODS.min_n  # "Caution: small numbers" when offences are fewer than this
+    max_width: float = _METHODS.max_width  # ... or the Wilson 95% interval is wider than this
 
 
 @dataclass(frozen=True)
 class Satisfaction:
-    survey: str = "da_whole_experience"
-    window: int = 6  # rolling k-month pooled rate
-    target: float = 0.80
+    survey: str = _METHODS.survey
+    window: int = _METHODS.satisfaction_window  # rolling k-month pooled rate
+    target: float = _METHODS.target
 
 
 @dataclass(frozen=True)
 class Peers:
-    average: str = "simple"  # MSG average: "simple" (HMIC comparator) or "weighted" (HMICFRS VfM)
-    k: float = 1.0  # descriptive outlier band: MSG mean +/- k SD
-    msg_version: str = ""  # empty = the only version in the MSG file
-    exclude_city_of_london: bool = False
+    average: str = _METHODS.msg_average  # MSG average: "simple" (HMIC comparator) or "weighted" (HMICFRS VfM)
+    k: float = _METHODS.k  # descriptive outlier band: MSG mean +/- k SD
+    msg_version: str = ""  # empty = the only version in the MSG file (QuarterOptions.msg_version None)
+    exclude_city_of_london: bool = _METHODS.exclude_city_of_london
 
 
 @dataclass(frozen=True)
 class Spc:
-    run_length: int = 7  # 6 or 7 points for the trend and shift rules
-    improvement: str = "decrease"
+    run_length: int = _METHODS.run_length  # 6 or 7 points for the trend and shift rules
+    improvement: str = _METHODS.improvement
 
 
 @dataclass(frozen=True)
 class Engine:
-    kind: str = "single"  # where per-series work runs: "single", "processes" (this machine) or "dask"
+    kind: str = _ENGINE.kind  # where per-series work runs: "single", "processes" (this machine) or "dask"
     workers: int = 0  # processes or local Dask workers; 0 = one per core
     address: str = ""  # an existing Dask scheduler, e.g. "tcp://scheduler:8786"; empty = a local cluster
 
 
 @dataclass(frozen=True)
 class Disclosure:
-    threshold: int = 5  # sub-force counts below this are disclosive
-    method: str = "suppress"  # "suppress" (with secondary suppression) or "round"
-    base: int = 5  # rounding base for method = "round"
-    suppress_zeros: bool = False
+    threshold: int = _DISCLOSURE.threshold  # sub-force counts below this are disclosive
+    method: str = _DISCLOSURE.method  # "suppress" (with secondary suppression) or "round"
+    base: int = _DISCLOSURE.base  # rounding base for method = "round"
+    suppress_zeros: bool = _DISCLOSURE.suppress_zeros
 
 
 @dataclass(frozen=True)
@@ -115,10 +137,10 @@ class Output:
 class Report:
     # figures in the body of the report: "notable" (those of measures whose statements are notable: see
     # ncpm.quarter.notability), "all", or a list of measure ids and figure names, which may include "notable"
-    figures: tuple[str, ...] = ("notable",)
-    other_figures: str = "appendix"  # the figures not in the body: "appendix" (at the end of the report) or "none"
-    notable_direction: str = "concern"  # departures that make a statement notable: "concern" (spc.improvement's
-    # opposite: rises for crime) or "both"
+    figures: tuple[str, ...] = _METHODS.figures
+    other_figures: str = _METHODS.other_figures  # the figures not in the body: "appendix" (at the end) or "none"
+    notable_direction: str = _METHODS.notable_direction  # departures that make a statement notable: "concern"
+    # (spc.improvement's opposite: rises for crime) or "both"
     commentary: str = ""  # the OPCC's commentary (Markdown, format in ncpm.words.commentary), relative to this file
     final: bool = False  # a final report: no "[OPCC commentary to be added]" placeholder (ncpm run --final)
     # per NCPM priority ("2" = ["firearms", "knife_crime", "Serious violence"]): the force's proxy measures, each a
@@ -158,24 +180,22 @@ class Config:
 
     def area_mapping(self, force: str) -> dict[str, tuple[str, ...]]:
         """The ``[areas.<force>]`` table for ``force`` (any spelling of its name in the file), or {}."""
-        from ncpm.core.forces import canonical_force
-
         for name, table in self.areas.items():
             if canonical_force(name) == canonical_force(force):
                 return table
         return {}
 
 
-CHOICES = {
-    "baseline.method": {"same_month", "trailing_36"},
-    "forecast.engine": {"statsmodels", "fast"},
-    "peers.average": {"simple", "weighted"},
-    "spc.run_length": {6, 7},
-    "spc.improvement": {"decrease", "increase"},
-    "engine.kind": {"single", "processes", "dask"},
-    "disclosure.method": {"suppress", "round"},
-    "report.other_figures": {"appendix", "none"},
-    "report.notable_direction": {"concern", "both"},
+CHOICES = {  # each option's choices, as the method that uses it lists them
+    "baseline.method": set(BASELINE_METHODS),
+    "forecast.engine": set(ENGINES),
+    "peers.average": set(peers.AVERAGES),
+    "spc.run_length": set(spc.RUN_LENGTHS),
+    "spc.improvement": set(spc.IMPROVEMENT) - {None},
+    "engine.kind": set(ENGINE_KINDS),
+    "disclosure.method": set(DISCLOSURE_METHODS),
+    "report.other_figures": set(OTHER_FIGURES),
+    "report.notable_direction": set(NOTABLE_DIRECTIONS),
 }
 
 
@@ -251,8 +271,6 @@ def _areas(table: Any, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
     >>> _areas({"Warwickshire": {"East": ["Rugby"]}}, "ncpm.toml")
     {'Warwickshire': {'East': ('Rugby',)}}
     """
-    from ncpm.core.forces import find_force
-
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: [areas] must hold one table per force, e.g. [areas.Warwickshire]")
     out: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -278,10 +296,6 @@ def _areas(table: Any, source: str) -> dict[str, dict[str, tuple[str, ...]]]:
 def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
     """Every district that ``[areas.<force>]`` lists is one the data hold for the force: else a
     :class:`ConfigError` naming the file, the key and the closest districts seen."""
-    import difflib
-
-    from ncpm.core.forces import canonical_force
-
     known = sorted(seen)
     for name, table in cfg.areas.items():
         if canonical_force(name) != canonical_force(force):
@@ -309,8 +323,6 @@ def check_scope(as_of: str | None, quarter: str | None, *, as_of_name: str = "sc
     ...
     ncpm.core.errors.ConfigError: --as-of 2023-06 and --quarter Q4 2022/23 disagree: Q4 2022/23 runs from January 2023 and ends in March 2023, and --as-of is the latest month to report, so it must be one of the quarter's months (2023-01 to 2023-03); give one of them, or leave --as-of out to report the quarter to its last month with data
     """
-    from ncpm.core.periods import parse_quarter, to_month
-
     month = q = None
     if as_of:
         try:
@@ -333,12 +345,6 @@ def check_scope(as_of: str | None, quarter: str | None, *, as_of_name: str = "sc
 
 
 def _check(cfg: Config) -> None:
-    from ncpm.core.catalogue import measure
-    from ncpm.core.forces import close_matches, find_force
-    from ncpm.core.periods import parse_quarter, to_month
-    from ncpm.methods.forecast import parse_method
-    from ncpm.methods.measures import excluded_months
-
     if cfg.inputs.encoding:
         try:
             codecs.lookup(cfg.inputs.encoding)
@@ -395,19 +401,13 @@ def _check(cfg: Config) -> None:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
 
 
-FIGURE_CHOICES = ("notable", "all")  # [report] figures: the rules, besides measure ids and figure names
-FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")  # figure names: <measure id>_<suffix>
-
-
 def _check_figures(figures: tuple[str, ...]) -> None:
     """``[report] figures``: "notable", "all", or measure ids and figure names ("vehicle_crime_msg"), with
     "notable" allowed among them; "all" stands alone."""
-    from ncpm.core.catalogue import measure
-
     if "all" in figures and len(figures) > 1:
         raise ConfigError('report.figures: "all" stands alone (a list names measures, optionally with "notable")')
     for i, name in enumerate(figures):
-        if name in FIGURE_CHOICES:
+        if name in FIGURE_RULES:  # the rules; else a measure id or a figure name
             continue
         stem, _, suffix = name.rpartition("_")
         try:
@@ -419,8 +419,6 @@ def _check_figures(figures: tuple[str, ...]) -> None:
 
 def _check_proxy_measures(table: dict[str, tuple[str, ...]]) -> None:
     """``[report.proxy_measures]``: each key an NCPM priority number."""
-    from ncpm.core.catalogue import priorities
-
     for key in table:
         if not key.isdigit() or int(key) not in priorities():
             raise ConfigError(f"report.proxy_measures.{key}: not an NCPM priority (one of "

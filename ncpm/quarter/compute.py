@@ -28,7 +28,11 @@ from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
 from ncpm.core.periods import FyQuarter, fy_quarter, parse_quarter, to_month
 from ncpm.methods import forecast as fc
-from ncpm.methods import measures, prc, spc
+from ncpm.methods import prc, spc
+from ncpm.methods import volumes as vol
+from ncpm.methods.baseline import compare_to_baseline, three_year_average
+from ncpm.methods.outcomes import outcome_rate
+from ncpm.methods.satisfaction import rolling_rate
 from ncpm.quarter import tables as T
 from ncpm.quarter.engine import map_series
 from ncpm.quarter.lookup import present_measures
@@ -72,10 +76,10 @@ def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire
 def _shares(volumes: pd.DataFrame) -> pd.DataFrame:
     """Each sub-measure's share of its parent, for the sub-measures the data hold with their parent."""
     present = present_measures(volumes)
-    parts = [measures.share(volumes, m.id, m.parent) for m in catalogue_measures()
+    parts = [vol.share(volumes, m.id, m.parent) for m in catalogue_measures()
              if m.parent and m.id in present and m.parent in present]
     if not parts:  # no sub-measure in the data (police.uk): the share table's columns, no rows
-        parts = [measures.share(volumes.iloc[:0], m.id, m.parent) for m in catalogue_measures() if m.parent][:1]
+        parts = [vol.share(volumes.iloc[:0], m.id, m.parent) for m in catalogue_measures() if m.parent][:1]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -85,13 +89,13 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *,
     ``engine`` (an :class:`ncpm.quarter.engine.Engine` or None for this process) runs the per-series baselines.
     """
     opts, t, ours, month, force = res.options, res.tables, res.tables[T.VOLUMES], res.month, res.force
-    t[T.BASELINE] = map_series(measures.three_year_average, ours, engine, method=opts.baseline_method,
+    t[T.BASELINE] = map_series(three_year_average, ours, engine, method=opts.baseline_method,
                                exclude=list(opts.exclude) or None, in_line=opts.in_line, substantial=opts.substantial)
     for key in T.RANK_WINDOWS:
-        t[key.name] = measures.window_rank(ours, window=key.parameter)
-    t[T.CHANGES] = measures.changes(ours)
-    t[T.QUARTERS] = measures.quarter_totals(ours)
-    t[T.PERIOD_CHANGE.name] = measures.period_comparison(ours, month, months=T.PERIOD_CHANGE.parameter)
+        t[key.name] = vol.window_rank(ours, window=key.parameter)
+    t[T.CHANGES] = vol.changes(ours)
+    t[T.QUARTERS] = vol.quarter_totals(ours)
+    t[T.PERIOD_CHANGE.name] = vol.period_comparison(ours, month, months=T.PERIOD_CHANGE.parameter)
     t[T.EXCEPTIONS] = spc.spc(_whole_force(t[T.BASELINE]), run_length=opts.run_length,
                               improvement=opts.improvement, seasonal=True)
     t[T.SHARES] = _shares(ours)
@@ -99,14 +103,14 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *,
         outcomes = schema.validate(frames["outcomes"], schema.OUTCOMES, source="outcomes")
         outcomes = outcomes[(outcomes[schema.FORCE] == force) & (outcomes[schema.MONTH] <= month)]
         for key in T.OUTCOME_WINDOWS if len(outcomes) else ():  # none for this force: coverage() says so
-            t[key.name] = measures.outcome_rate(
+            t[key.name] = outcome_rate(
                 outcomes, ours, window=key.parameter, include_diversionary=opts.include_diversionary,
                 min_n=opts.min_n, max_width=opts.max_width)
     if frames.get("survey") is not None and len(frames["survey"]):
         survey = schema.validate(frames["survey"], schema.SURVEY_RESPONSES, source="survey")
         survey = survey[(survey[schema.FORCE] == force) & (survey[schema.MONTH] <= month)]
         if len(survey):
-            t[T.SATISFACTION] = measures.rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
+            t[T.SATISFACTION] = rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
 
 
 def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
@@ -151,7 +155,7 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
     ``population`` frame: ``peers.period_comparison``, the publisher's population year) into
     ``tables["period_peers"]``, and the report's quarter against the same quarter of the previous three years from
     Home Office PRC counts (kind ``quarterly``: ``prc.same_quarter_average`` with the report's comparison rule,
-    ``measures.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``."""
+    ``baseline.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``."""
     opts, t = res.options, res.tables
     counts = frames.get("period_counts")
     if counts is not None and len(counts):
@@ -175,7 +179,7 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
             res.notes.append(f"the Home Office PRC tables hold no counts for {res.force}")
             return
         table = prc.same_quarter_average(ours, res.quarter)
-        z, labels = measures.compare_to_baseline(table[schema.COUNT].astype("Float64").to_numpy(float, na_value=math.nan),
+        z, labels = compare_to_baseline(table[schema.COUNT].astype("Float64").to_numpy(float, na_value=math.nan),
                                                  table[schema.BASELINE].to_numpy(float), in_line=opts.in_line,
                                                  substantial=opts.substantial)
         table[schema.Z] = z

@@ -18,8 +18,8 @@ from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.catalogue import measures as catalogue_measures
 from ncpm.core.periods import month_label
-from ncpm.methods import measures
-from ncpm.methods.series import select_rows
+from ncpm.methods.baseline import BASELINE_YEARS
+from ncpm.methods.series import MONTHS_PER_YEAR, select_rows
 from ncpm.quarter import tables as T
 from ncpm.quarter.lookup import force_value, has_forecast, has_lpas, months_before, present_measures
 from ncpm.quarter.plan import SATISFACTION_MEASURE, uses
@@ -114,7 +114,7 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
         value = force_value(t.get(T.BASELINE), m, month, schema.BASELINE)
         if value is None or pd.isna(value):
             n = months_before(volumes, m, month)
-            need = measures.BASELINE_YEARS * measures.MONTHS_PER_YEAR
+            need = BASELINE_YEARS * MONTHS_PER_YEAR
             missing[m] = (f"needs {need} months before {month_label(month)}, the month reported: {n} supplied"
                           if n < need else f"months it needs before {month_label(month)} are missing or excluded")
     out += _gaps("3-year average", "3-year average", missing, volume_measures)
@@ -137,8 +137,8 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
         for m in among:
             if not has_forecast(t.get(table), m):
                 n = months_before(volumes, m, origin + 1)
-                missing[m] = (f"needs {measures.MONTHS_PER_YEAR} months to its origin, {month_label(origin)}: "
-                              f"{n} supplied" if n < measures.MONTHS_PER_YEAR else "the model could not be fitted")
+                missing[m] = (f"needs {MONTHS_PER_YEAR} months to its origin, {month_label(origin)}: "
+                              f"{n} supplied" if n < MONTHS_PER_YEAR else "the model could not be fitted")
         out += _gaps(table, what, missing, among)
     among = [m for m in volume_measures if uses(m, "outcome_rate")]
     if among and T.OUTCOMES_MONTH.name not in t:

@@ -104,7 +104,7 @@ def _spc_reasons(res: QuarterResults, measure: str, months: list[pd.Period]) -> 
     rows = force_rows(e, measure)
     rows = rows[rows[schema.MONTH].isin(months).to_numpy()]
     out = []
-    for month, signal, variation in zip(rows[schema.MONTH], rows["signal"], rows["variation"], strict=True):
+    for month, signal, variation in zip(rows[schema.MONTH], rows[schema.SIGNAL], rows[schema.VARIATION], strict=True):
         if isinstance(signal, str) and signal and _direction_counts(variation, res.options):
             out.append(f"an SPC exception ({signal.replace('_', ' ')}, {variation}) in {month_label(month)}")
     return out[:1]  # the first is enough to single the measure out

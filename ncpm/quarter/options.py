@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ncpm.methods import measures
+from ncpm.core.catalogue import outcome_table
 from ncpm.methods.baseline import Z_IN_LINE, Z_SUBSTANTIAL
 from ncpm.methods.disclosure import DEFAULT_THRESHOLD
+from ncpm.methods.outcomes import MAX_WIDTH, MIN_N
+from ncpm.methods.satisfaction import SATISFACTION_WINDOW
 
 FIGURE_RULES = ("notable", "all")  # [report] figures: the rules, besides measure ids and figure names
 OTHER_FIGURES = ("appendix", "none")  # [report] other_figures: an appendix at the end of the report, or left out
@@ -55,11 +57,11 @@ class QuarterOptions:
     forecast_engine: str = "statsmodels"
     horizon: int = 3  # months of the forward look from the latest month
     include_diversionary: bool = False
-    min_n: int = measures.MIN_N
-    max_width: float = measures.MAX_WIDTH
+    min_n: int = MIN_N
+    max_width: float = MAX_WIDTH
     outcome_lag: int = 1
     survey: str = "da_whole_experience"
-    satisfaction_window: int = measures.SATISFACTION_WINDOW
+    satisfaction_window: int = SATISFACTION_WINDOW
     target: float = 0.80
     msg_average: str = "simple"
     k: float = 1.0
@@ -71,7 +73,7 @@ class QuarterOptions:
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
     suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
     area_noun: str = "LPA"  # how statements and charts name a local area; "" = by its name alone (districts)
-    figures: tuple[str, ...] = ("notable",)  # figures with their sections: "notable", "all", or ids (see quarter_figures)
+    figures: tuple[str, ...] = ("notable",)  # figures with their sections: "notable", "all", or ids (quarter_figures)
     other_figures: str = "appendix"  # the other figures: "appendix" (at the end of the report) or "none"
     notable_direction: str = "concern"  # departures that make a statement notable: "concern" or "both" (Notability)
     measures: tuple[str, ...] = ()  # catalogue ids the report is restricted to ([scope] measures); () = every one
@@ -120,7 +122,7 @@ class QuarterOptions:
             "Forecast": f"{self.forecast_method} ({self.forecast_engine} engine), horizon {self.horizon} months, "
                         "80% and 95% prediction intervals; seasonal naive fallback under 24 months",
             "Outcome rate": "action-taken outcomes recorded in the month / offences recorded in the month "
-                            f"(outcomes set {measures.OUTCOMES_VERSION}; outcome 22 "
+                            f"(outcomes set {outcome_table().version}; outcome 22 "
                             f"{'included' if self.include_diversionary else 'excluded'}), Wilson 95% interval; "
                             f"caution under {self.min_n} offences or wider than {self.max_width:.0%}; reported "
                             f"{self.outcome_lag} month(s) behind the latest",

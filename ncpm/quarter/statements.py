@@ -21,7 +21,7 @@ from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.catalogue import measures as catalogue_measures
 from ncpm.core.errors import InputError, NcpmError
-from ncpm.methods import measures
+from ncpm.methods.volumes import quarter_profile
 from ncpm.quarter import tables as T
 from ncpm.quarter.coverage import (
     Omission,
@@ -53,10 +53,10 @@ def notable_month(res: QuarterResults, measure: str) -> pd.Period:
 def _lpa_singled_out(res: QuarterResults, measure: str) -> str | None:
     """The local area whose change stood out (the largest absolute month-on-month change)."""
     rows = area_rows(res.tables[T.CHANGES], measure, res.month)
-    rows = rows[rows["mom_change"].notna()]
+    rows = rows[rows[schema.MOM_CHANGE].notna()]
     if rows.empty:
         return None
-    return rows.loc[rows["mom_change"].abs().idxmax(), schema.AREA]
+    return rows.loc[rows[schema.MOM_CHANGE].abs().idxmax(), schema.AREA]
 
 
 def _quarter_forecast(t: Tables, measure: str) -> pd.DataFrame | None:
@@ -141,7 +141,7 @@ def _lpa_change(res, measure, part, t):
 
 
 def _profile(res, t, measure, forecast, area=schema.WHOLE_FORCE):
-    return measures.quarter_profile(t[T.BASELINE], forecast, res.force, measure, res.month, area=area,
+    return quarter_profile(t[T.BASELINE], forecast, res.force, measure, res.month, area=area,
                                     in_line=res.options.in_line, substantial=res.options.substantial)
 
 

@@ -57,13 +57,13 @@ def summary_table(res: QuarterResults) -> pd.DataFrame:
     rows = []
     for _, r in latest.iterrows():
         info = catalogue_measure(r[schema.MEASURE])
-        rank = ranks.loc[ranks[schema.MEASURE] == r[schema.MEASURE], "rank_label"]
+        rank = ranks.loc[ranks[schema.MEASURE] == r[schema.MEASURE], schema.RANK_LABEL]
         qt = quarters.loc[quarters[schema.MEASURE] == r[schema.MEASURE], schema.COUNT]
         row = {"Priority": info.priority, "NCPM priority": priorities()[info.priority],
                "Measure": catalogue_label(r[schema.MEASURE], capital=True),
                str(res.month.strftime("%b %Y")): int(r[schema.COUNT]),
-               "3-year average": None if pd.isna(r["baseline"]) else round(float(r["baseline"]), 1),
-               "Compared with the 3-year average": r["comparison"] if isinstance(r["comparison"], str) else "",
+               "3-year average": None if pd.isna(r[schema.BASELINE]) else round(float(r[schema.BASELINE]), 1),
+               "Compared with the 3-year average": r[schema.COMPARISON] if isinstance(r[schema.COMPARISON], str) else "",
                "In the last 12 months": rank.iloc[0] if len(rank) and isinstance(rank.iloc[0], str) else "",
                str(res.quarter): int(qt.iloc[0]) if len(qt) else None}
         if T.OUTCOMES_MONTH.name in t:

@@ -2,7 +2,7 @@
 
 A table computed with a parameter (a rank window, a period, an outcome window) is named from a typed key
 (:class:`TableKey`) here, in one place, so the name a table is stored under and the parameter it was computed with
-cannot drift apart: ``RANKS_YEAR.name == "ranks_12"`` and ``measures.window_rank(..., window=RANKS_YEAR.parameter)``.
+cannot drift apart: ``RANKS_YEAR.name == "ranks_12"`` and ``window_rank(..., window=RANKS_YEAR.parameter)``.
 
 >>> RANKS_YEAR.name, PERIOD_CHANGE.parameter
 ('ranks_12', 6)
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ncpm.methods import measures
+from ncpm.methods.baseline import BASELINE_YEARS
+from ncpm.methods.series import MONTHS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -32,15 +33,15 @@ PERIOD_MONTHS = 6  # S1's period: "the last six months" against the same months 
 
 VOLUMES = "volumes"  # the force's volumes up to the month reported
 BASELINE = "baseline"
-RANKS_YEAR = TableKey("ranks", measures.MONTHS_PER_YEAR)  # the month's rank in the last 12 months
-RANKS_3_YEARS = TableKey("ranks", measures.BASELINE_YEARS * measures.MONTHS_PER_YEAR)  # ... in the last 3 years
+RANKS_YEAR = TableKey("ranks", MONTHS_PER_YEAR)  # the month's rank in the last 12 months
+RANKS_3_YEARS = TableKey("ranks", BASELINE_YEARS * MONTHS_PER_YEAR)  # ... in the last 3 years
 CHANGES = "changes"
 QUARTERS = "quarters"
 PERIOD_CHANGE = TableKey("period", PERIOD_MONTHS)
 EXCEPTIONS = "exceptions"
 SHARES = "shares"  # sub-measures' shares of their parent measure
 OUTCOMES_MONTH = TableKey("outcome_rates", 1)  # 'action taken' rates of one month (the statements')
-OUTCOMES_YEAR = TableKey("outcome_rates", measures.MONTHS_PER_YEAR)  # ... over 12 months
+OUTCOMES_YEAR = TableKey("outcome_rates", MONTHS_PER_YEAR)  # ... over 12 months
 SATISFACTION = "satisfaction"
 FORECAST_QUARTER = "forecast_quarter"  # made at the quarter's origin, against what happened
 FORECAST_AHEAD = "forecast_ahead"  # the forward look from the latest month
