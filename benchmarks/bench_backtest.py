@@ -106,7 +106,7 @@ def _write_inputs(v, synth) -> None:
 def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
     """Per window: mean MASE and 80%/95% coverage. ``frame``: window, origin, measure, month, mean, lo/hi."""
     from ncpm.core import schema
-    from ncpm.methods.forecast import _seasonal_scale
+    from ncpm.methods.forecast import seasonal_scale as _seasonal_scale
 
     actual = v.set_index([schema.MEASURE, schema.MONTH])[schema.COUNT]
     rows = []

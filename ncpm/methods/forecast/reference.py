@@ -1,0 +1,119 @@
+"""The statsmodels kernels, one series each: ETS chosen by AICc (``ETSModel``, the reference the fast engine is
+checked against) and the airline SARIMA(0,1,1)(0,1,1)12 (METHODS.md, "Seasonal forecasts"). statsmodels is imported
+when a model is fitted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ncpm.methods.forecast import ets_fast
+from ncpm.methods.forecast.intervals import (
+    CALIBRATION_HORIZON,
+    calibration_cuts,
+    calibration_scale,
+    gaussian_interval,
+    normal_quantiles,
+)
+from ncpm.methods.forecast.labels import SHORT_FOR_CALIBRATION
+from ncpm.methods.forecast.options import SEASONAL_PERIOD
+
+SARIMA_ORDER = (0, 1, 1)
+SARIMA_SEASONAL_ORDER = (0, 1, 1, SEASONAL_PERIOD)  # the "airline" model, Box & Jenkins
+SIMULATION_SEED = 20230331  # statsmodels simulated intervals (multiplicative seasonality) are reproducible
+SIMULATION_REPETITIONS = 1000  # statsmodels' default
+
+
+def warning_notes(caught) -> list[str]:
+    seen: dict[str, None] = {}
+    for w in caught:
+        text = str(w.message).strip().splitlines()[0] if str(w.message).strip() else ""
+        seen[f"{w.category.__name__}: {text}"] = None
+    return list(seen)
+
+
+def _sm_ets(y: pd.Series, spec: ets_fast.EtsSpec):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    return ETSModel(y, error="add", trend="add" if spec.trend else None, damped_trend=spec.damped,
+                    seasonal="mul" if spec.mul else "add", seasonal_periods=SEASONAL_PERIOD).fit(disp=False)
+
+
+def _sm_predict(res, n: int, horizon: int):
+    return res.get_prediction(start=n, end=n + horizon - 1, simulate_repetitions=SIMULATION_REPETITIONS,
+                              rng=np.random.default_rng(SIMULATION_SEED))
+
+
+def ets_statsmodels(y: pd.Series, horizon: int, levels=(80, 95), specs=ets_fast.CANDIDATES,
+                    intervals: str = "model"):
+    """Reference ETS kernel for one series (``pd.Series`` with a monthly ``PeriodIndex``): fit each candidate with
+    statsmodels ``ETSModel`` (error additive, period 12), keep the minimum AICc, predict with intervals
+    (``intervals``: "model", statsmodels' own, or "calibrated", see :func:`calibration_scale`).
+
+    Returns (mean, {level: lo}, {level: hi}, model name, notes). Raises ``ValueError`` when no candidate fits.
+    """
+    positive = bool((y > 0).all())
+    best, best_spec, notes = None, None, []
+    for spec in specs:
+        if spec.mul and not positive:
+            continue
+        try:
+            res = _sm_ets(y, spec)
+        except Exception as exc:  # noqa: BLE001 - statsmodels raises many types; the reason goes into notes
+            notes.append(f"{spec.name} failed: {exc}")
+            continue
+        if np.isfinite(res.aicc) and (best is None or res.aicc < best.aicc):
+            best, best_spec = res, spec
+    if best is None:
+        raise ValueError("; ".join(notes) or "no candidate model could be fitted")
+    n = len(y)
+    pred = _sm_predict(best, n, horizon)
+    mean = np.asarray(pred.predicted_mean, dtype=float)
+    lo, hi = {}, {}
+    scale = _sm_calibration(y, best_spec, horizon) if intervals == "calibrated" else None
+    if scale is None:
+        for lev in levels:
+            frame = pred.summary_frame(alpha=1 - lev / 100)
+            lo[lev], hi[lev] = frame["pi_lower"].to_numpy(float), frame["pi_upper"].to_numpy(float)
+        if intervals == "calibrated":
+            notes.append(SHORT_FOR_CALIBRATION)
+    else:
+        lo, hi = gaussian_interval(mean, np.sqrt(np.asarray(pred.var_pred_mean, dtype=float)), scale,
+                                   normal_quantiles(levels))
+    if not (np.isfinite(mean).all() and all(np.isfinite(v).all() for v in (*lo.values(), *hi.values()))):
+        raise ValueError(f"{best_spec.name} gave a non-finite forecast")
+    return mean, lo, hi, best_spec.name, notes
+
+
+def _sm_calibration(y: pd.Series, spec: ets_fast.EtsSpec, horizon: int) -> float | None:
+    """:func:`calibration_scale` for the statsmodels engine: ``spec`` refitted at the earlier origins."""
+    z, steps = [], min(horizon, CALIBRATION_HORIZON)
+    for cut in calibration_cuts(len(y)):
+        train = y.iloc[:cut]
+        if spec.mul and not (train > 0).all():
+            continue
+        try:
+            pred = _sm_predict(_sm_ets(train, spec), cut, steps)
+        except Exception:  # noqa: BLE001 - an earlier origin that cannot be fitted gives no errors
+            continue
+        actual = y.to_numpy(float)[cut:cut + steps]
+        z.append((actual - np.asarray(pred.predicted_mean, float)) / np.sqrt(np.asarray(pred.var_pred_mean, float)))
+    return calibration_scale(np.concatenate(z)) if z else None
+
+
+def sarima_statsmodels(y: pd.Series, horizon: int, levels=(80, 95)):
+    """SARIMA(0,1,1)(0,1,1)12 kernel for one series: (mean, {level: lo}, {level: hi}, name, notes)."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    res = SARIMAX(y, order=SARIMA_ORDER, seasonal_order=SARIMA_SEASONAL_ORDER).fit(disp=False)
+    fc = res.get_forecast(horizon)
+    lo, hi = {}, {}
+    for lev in levels:
+        ci = np.asarray(fc.conf_int(alpha=1 - lev / 100), dtype=float)
+        lo[lev], hi[lev] = ci[:, 0], ci[:, 1]
+    mean = np.asarray(fc.predicted_mean, dtype=float)
+    if not np.isfinite(mean).all():
+        raise ValueError("SARIMA gave a non-finite forecast")
+    p, d, q = SARIMA_ORDER
+    P, D, Q, m = SARIMA_SEASONAL_ORDER
+    return mean, lo, hi, f"SARIMA({p},{d},{q})({P},{D},{Q}){m}", []
