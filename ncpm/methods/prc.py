@@ -6,7 +6,7 @@ canonical *quarterly* frame, ``ncpm.io.homeoffice``). The comparison here is the
 "3-year average" (METHODS.md, Baseline, ``same_month``): the quarter's count against the mean of the same quarter in
 each of the previous three financial years (Q1 2023/24 against Q1 2020/21, 2021/22 and 2022/23), all three needed.
 The label ("in line with", "above", "substantially below" ...) is the report's Poisson z rule,
-``ncpm.methods.measures.compare_to_baseline``, applied by the caller to ``count`` and ``baseline``.
+``ncpm.methods.baseline.compare_to_baseline``, applied by the caller to ``count`` and ``baseline``.
 
 >>> import pandas as pd
 >>> q = pd.DataFrame({"force": "Kent", "measure": "homicide", "offence_code": "1",
