@@ -18,6 +18,7 @@ from ncpm.methods.disclosure import (
     protect,
     round_to_base,
 )
+from ncpm.words.statements import share_statement
 
 F = schema.WHOLE_FORCE
 
@@ -284,3 +285,19 @@ def test_published_lpa_charts_show_suppressed_counts_as_gaps():
     assert note == "LPA counts rounded to the nearest 5 (disclosure control)."
     nothing, note = published_lpa_volumes(v[v["month"] != "2023-05"], "F", "vehicle_crime", DisclosurePolicy())
     assert note == "" and not nothing["count"].isna().any()
+
+
+@pytest.mark.parametrize("may", [(2, 7), (8, 10)])  # May's part (2) or the rest (10 - 8) is a small count
+def test_an_lpa_share_against_the_month_before_does_not_publish_its_small_counts(may):
+    """ "up from 29% (n=2) in May 2023" would publish May's small count, as would the difference from June's n."""
+    rows = [{"month": m, "share": n / whole, "n": n} for m, (n, whole) in (("2023-05", may), ("2023-06", (10, 30)))]
+    sh = pd.DataFrame(rows).assign(force="Warwickshire", area="North", part="robbery_personal_knife",
+                                   whole="robbery_personal")
+    say = dict(area="North", against="month")
+    open_ = share_statement(sh, "Warwickshire", "robbery_personal_knife", "robbery_personal", "2023-06", **say)
+    assert f"(n={may[0]}) in May 2023" in open_.text  # no disclosure control: the comparison is given
+    s = share_statement(sh, "Warwickshire", "robbery_personal_knife", "robbery_personal", "2023-06",
+                        suppress_below=5, **say)
+    assert s.text == ("In June 2023, knife-enabled personal robbery accounted for a third (n=10) of Robbery Personal "
+                      "offences in the North LPA.")
+    assert s.facts["previous_withheld"] and "previous_n" not in s.facts and "movement" not in s.facts

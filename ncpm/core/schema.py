@@ -121,6 +121,12 @@ WINDOW = "window"
 YOY_CHANGE = "yoy_change"
 YOY_PCT = "yoy_pct"
 Z = "z"
+# Result columns a statement (ncpm.words.statements) reads only when its frame has them: the forecast's label
+# (ncpm.methods.forecast.forecast_vs_actual gives one, forecast does not); an ONS period table's rank change (two
+# periods held) and its MSG columns (a membership table held); the baseline's and the forecast's method (a frame
+# built by hand may lack them). Every other result column a statement reads is always in the frame it is given.
+OPTIONAL_RESULT_COLUMNS = frozenset({LABEL, EARLIER, EARLIER_RANK, PLACES, MSG_AVERAGE, DESCRIPTIVE_OUTLIER,
+                                     STATISTICAL_OUTLIER, FLAG_NOTE, BASELINE_METHOD, METHOD})
 # ... of the methods' volumes, outcomes, satisfaction, spc and forecast frames (issue 13: no literals in producers)
 ACTION_SET = "action_set"
 CAUTION_REASON = "caution_reason"

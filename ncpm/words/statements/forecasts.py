@@ -35,7 +35,7 @@ def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, 
     if rows.empty:
         raise InputError(f"no forecast for {force}, {area}, {measure}", file="forecast")
     months = month_column(rows)
-    origin = to_month(rows.iloc[0][ORIGIN]) if ORIGIN in rows.columns else months.min() - 1
+    origin = to_month(rows.iloc[0][ORIGIN])
     quarter = fy_quarter(origin + 1)
     ahead = rows[months.isin(quarter.months()).to_numpy()]
     predicted = float(ahead[MEAN].astype(float).sum())
@@ -52,5 +52,5 @@ def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, 
             f"(a forecast of {predicted:,.0f} offences, against {actual:,} in {last}).")
     facts = {"quarter": str(quarter), "forecast_total": predicted, "last_quarter": str(last),
              "last_quarter_count": actual, "direction": direction, "ratio": ratio,
-             "method": str(ahead.iloc[0][METHOD]) if METHOD in ahead.columns and not ahead.empty else None}
+             "method": str(ahead.iloc[0][METHOD]) if not ahead.empty else None}
     return make_statement("forecast_direction", force, measure, origin, text, facts, area=area, id=id)

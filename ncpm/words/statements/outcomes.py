@@ -51,7 +51,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     month = to_month(month)
     row = one_row(rates, "outcome rates", force=force, area=area, measure=measure, month=month)
     rate, n = float(row[RATE]), int(row[N])
-    window = int(row[WINDOW]) if WINDOW in row.index and not is_missing(row[WINDOW]) else 1
+    window = int(row[WINDOW]) if not is_missing(row[WINDOW]) else 1
     rolling = f"rolling {window}-month " if window > 1 else ""
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
     before = select_rows(rates, "outcome rates", force=force, area=area, measure=measure, month=month - 1)
@@ -68,7 +68,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     else:
         movement = "up" if rate > previous else "down"
         text = f"{head} was {percent(rate, 1)}, {movement} from {percent(previous, 1)} in {month_label(month - 1)}"
-    caution = bool(row[CAUTION]) if CAUTION in row.index and not is_missing(row[CAUTION]) else False
+    caution = bool(row[CAUTION]) if not is_missing(row[CAUTION]) else False
     if caution:
         text += (f", although caution is advised: with n={n:,} offences, its 95% interval runs from "
                  f"{percent(float(row[LO]), 1)} to {percent(float(row[HI]), 1)}")
@@ -76,7 +76,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     over = bool(row[OVER_100]) if OVER_100 in row.index and not is_missing(row[OVER_100]) else False
     if over:
         text += " More outcomes than offences were recorded, as outcomes can relate to offences recorded earlier."
-    facts = {"rate": rate, "n": n, "outcomes": int(row[OUTCOMES_N]) if OUTCOMES_N in row.index else None,
+    facts = {"rate": rate, "n": n, "outcomes": int(row[OUTCOMES_N]),
              "lo": float(row[LO]), "hi": float(row[HI]), "caution": caution, "window": window, "over_100": over,
              "previous_rate": previous, "movement": movement}
     return make_statement("outcome_rate", force, measure, month, text, facts, area=area, id=id)
@@ -104,13 +104,13 @@ def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month
     row = series.loc[month]
     label = label or survey.removeprefix("da_").replace("_", " ") + " satisfaction"
     rate = float(row[RATE])
-    target = as_number(row[TARGET]) if TARGET in row.index else float("nan")
+    target = as_number(row[TARGET])
     decimals = 0  # one or two decimals where the whole percentages of the rate and the target would read the same
     while (decimals < 2 and math.isfinite(target) and rate != target
            and percent(rate, decimals) == percent(target, decimals)):
         decimals += 1
     text = f"In {month_label(month)}, the rolling {window}-month '{label}' rate stood at {percent(rate, decimals)}"
-    target_label = None if TARGET_LABEL not in row.index or is_missing(row[TARGET_LABEL]) else str(row[TARGET_LABEL])
+    target_label = None if is_missing(row[TARGET_LABEL]) else str(row[TARGET_LABEL])
     if math.isfinite(target) and target_label:
         if target_label in ("above", "below"):
             text += f", {target_label} the target of {percent(target)}"
@@ -119,11 +119,11 @@ def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month
             text += (f", {side} the target of {percent(target)} but not significantly so (its 95% interval, "
                      f"{percent(float(row[LO]))} to {percent(float(row[HI]))}, includes the target)")
     text += "."
-    run = int(row[RUN_LENGTH]) if RUN_LENGTH in row.index and not is_missing(row[RUN_LENGTH]) else 0
-    direction = None if RUN_DIRECTION not in row.index or is_missing(row[RUN_DIRECTION]) else str(row[RUN_DIRECTION])
+    run = int(row[RUN_LENGTH]) if not is_missing(row[RUN_LENGTH]) else 0
+    direction = None if is_missing(row[RUN_DIRECTION]) else str(row[RUN_DIRECTION])
     facts: dict[str, object] = {"rate": rate, "lo": float(row[LO]), "hi": float(row[HI]), "target": target,
                                 "target_label": target_label, "run_length": run, "run_direction": direction,
-                                "responses": int(row["responses"]) if "responses" in row.index else None}
+                                "responses": int(row["responses"])}
     if direction in ("falling", "rising") and run >= min_run:
         verb = "fallen" if direction == "falling" else "risen"
         text += f" It has {verb} for the last {count_words(run)} months"

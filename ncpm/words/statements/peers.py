@@ -25,7 +25,7 @@ from ncpm.core.schema import (
 )
 from ncpm.methods.series import one_row, select_rows
 from ncpm.words.statements.phrases import measure_label, offences_noun, window_phrase, year_ending
-from ncpm.words.statements.statement import Statement, is_missing, make_statement
+from ncpm.words.statements.statement import Statement, is_missing, make_statement, optional
 from ncpm.words.style import ordinal, rank_change_label, rank_change_words
 
 
@@ -56,11 +56,11 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
     row = one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
 
     def flags(r: pd.Series) -> tuple[bool, bool]:
-        return tuple(bool(r[c]) if c in r.index and not is_missing(r[c]) else False
+        return tuple(bool(r[c]) if not is_missing(r[c]) else False
                      for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER))
 
     if is_missing(row[MSG_AVERAGE]):  # no group (City of London): the rank alone, the reason as given
-        note = "" if FLAG_NOTE not in row.index or is_missing(row[FLAG_NOTE]) else str(row[FLAG_NOTE])
+        note = "" if is_missing(row[FLAG_NOTE]) else str(row[FLAG_NOTE])
         text = f"{force} has no Most Similar Group (MSG) to compare with" + (f" ({note.split(': ', 1)[-1]})"
                                                                           if note else "")
         facts: dict[str, object] = {"rate": float(row[RATE]), "msg_average": None, "outlier": None,
@@ -109,9 +109,9 @@ def msg_outlier_statement(msg_result: pd.DataFrame, force: str, measure: str, mo
     month = to_month(month)
     row = one_row(msg_result, "MSG comparison", force=force, measure=measure, month=month)
     if is_missing(row[MSG_AVERAGE]):
-        note = "" if FLAG_NOTE not in row.index or is_missing(row[FLAG_NOTE]) else f": {row[FLAG_NOTE]}"
+        note = "" if is_missing(row[FLAG_NOTE]) else f": {row[FLAG_NOTE]}"
         raise InputError(f"no MSG comparison for {force}, {measure}, {month}{note}", file="MSG comparison")
-    flags = [bool(row[c]) if c in row.index and not is_missing(row[c]) else False
+    flags = [bool(row[c]) if not is_missing(row[c]) else False
              for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER)]
     now = outlier_words(*flags)
     text = f"{force} is {now or 'not an outlier'} in its Most Similar Group (MSG) for {measure_label(measure)}."
@@ -161,19 +161,19 @@ def period_peer_statement(table: pd.DataFrame, force: str, measure: str, *, sour
                  + ("" if is_missing(rank_note) else f"; {rank_note}") + ")")
         facts.update({"rank": int(row[schema.RANK]), "n_forces": n, "rank_note": None if is_missing(rank_note)
                       else str(rank_note)})
-        if schema.EARLIER in row.index and not is_missing(row[EARLIER_RANK]):
+        if optional(row, EARLIER_RANK) is not None:  # two periods held
             earlier, rank, earlier_rank = to_month(row[schema.EARLIER]), int(row[RANK]), int(row[EARLIER_RANK])
             text += f" and has {rank_change_words(rank, earlier_rank)} since the {year_ending(earlier)}"
             facts.update({"earlier_period": year_ending(earlier), "earlier_rank": earlier_rank,
                           "places": int(row[PLACES]), "rank_label": rank_change_label(rank, earlier_rank)})
     text += "."
-    if MSG_AVERAGE in row.index and not is_missing(row[MSG_AVERAGE]):
+    if optional(row, MSG_AVERAGE) is not None:  # a membership table held
         flags = [bool(row[c]) if not is_missing(row[c]) else False for c in (DESCRIPTIVE_OUTLIER, STATISTICAL_OUTLIER)]
         now = outlier_words(*flags)
         average = float(row[MSG_AVERAGE])
         text += (f" {force} is {now or 'not an outlier'} in its Most Similar Group (MSG), against an MSG average "
                  f"of {average:,.1f} per 1,000.")
         facts.update({"msg_average": average, "outlier": now})
-    elif schema.FLAG_NOTE in row.index and not is_missing(row[schema.FLAG_NOTE]):
+    elif optional(row, FLAG_NOTE) is not None:
         facts["msg_note"] = str(row[schema.FLAG_NOTE])
     return make_statement("period_peers", force, measure, period, text, facts, id=id)

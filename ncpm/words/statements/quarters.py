@@ -42,7 +42,7 @@ def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str,
     month = to_month(month)
     quarter = fy_quarter(month)
     row = one_row(quarters, "quarter totals", force=force, area=area, measure=measure, quarter=str(quarter))
-    total, present = int(row[schema.COUNT]), int(row[MONTHS]) if MONTHS in row.index else len(quarter.months())
+    total, present = int(row[schema.COUNT]), int(row[MONTHS])
     count = count_at(volumes, force, area, measure, month)
     when = f"{quarter}" if present >= len(quarter.months()) else f"{quarter} to date"
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"

@@ -55,7 +55,9 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
 
     ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
     ``suppress_below``: for an LPA, :class:`Withheld` when the part, the rest or the whole is a count from 1 to
-    ``suppress_below`` - 1 (disclosure control; 0 = none).
+    ``suppress_below`` - 1 (disclosure control; 0 = none); with ``against="month"``, the comparison is left out
+    (``previous_withheld`` in the facts) when the month before has such a count, as its share and its ``n`` (or
+    the difference from this month's) would publish it.
 
     ``against="month"``: the share is compared with the month before ("up from a quarter (n=8) in May 2023", "down
     from ...", "the same share as in May 2023" when both read the same); the share "has increased" or "has
@@ -82,6 +84,11 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
     if against not in (None, "month"):
         raise ConfigError(f"against must be 'month' or None, not {against!r}")
     before = _share_rows(shares, force, part, whole, area=area, month=month - 1) if against else shares.iloc[:0]
+    if len(before) == 1 and area != schema.WHOLE_FORCE:
+        earlier_part, earlier_whole = _part_whole(before)  # the month before is published too: its counts are checked
+        if any_disclosive((earlier_part, earlier_whole - earlier_part, earlier_whole), suppress_below):
+            before = before.iloc[:0]
+            facts["previous_withheld"] = True  # the comparison is left out (disclosure control)
     if len(before) == 1 and not is_missing(before.iloc[0][SHARE]):
         earlier, earlier_n = float(before.iloc[0][SHARE]), int(before.iloc[0][N])
         was = fraction_words(earlier, tolerance)

@@ -75,6 +75,14 @@ def is_missing(value: object) -> bool:
         return False
 
 
+def optional(row: pd.Series, column: str) -> object | None:
+    """The value of one of the optional result columns (:data:`ncpm.core.schema.OPTIONAL_RESULT_COLUMNS`) in a
+    row: None when the frame has no such column or the value is missing. Any other column is read directly."""
+    if column not in schema.OPTIONAL_RESULT_COLUMNS:
+        raise KeyError(f"{column!r} is not an optional result column (ncpm.core.schema.OPTIONAL_RESULT_COLUMNS)")
+    return None if column not in row.index or is_missing(row[column]) else row[column]
+
+
 def as_number(value: object) -> float:
     return float("nan") if is_missing(value) else float(value)
 

@@ -51,7 +51,7 @@ from ncpm.words.statements.phrases import (
     offences_noun,
     window_phrase,
 )
-from ncpm.words.statements.statement import Statement, as_number, is_missing, make_statement
+from ncpm.words.statements.statement import Statement, as_number, is_missing, make_statement, optional
 from ncpm.words.style import count_words, percent
 
 
@@ -107,7 +107,7 @@ def _rank_phrase(ranks: pd.DataFrame | None, force: str, area: str, measure: str
     label = row[RANK_LABEL]
     facts = {"rank_label": None if is_missing(label) else str(label), "rank_window": int(row[WINDOW]),
              "rank_high": as_number(row[RANK_HIGH]), "rank_low": as_number(row[RANK_LOW]),
-             "tied": bool(row[TIED]) if TIED in row.index and not is_missing(row[TIED]) else False}
+             "tied": bool(row[TIED]) if not is_missing(row[TIED]) else False}
     if is_missing(label) or min(facts["rank_high"], facts["rank_low"]) > rank_top:
         return None, facts
     joint = "joint " if facts["tied"] else ""
@@ -120,13 +120,13 @@ def _forecast_label(forecast: pd.DataFrame, force: str, area: str, measure: str,
     if rows.empty:
         raise InputError(f"no forecast for {force}, {area}, {measure}, {month}", file="forecast")
     row = rows.iloc[0]
-    if LABEL in row.index and not is_missing(row[LABEL]):
+    if optional(row, LABEL) is not None:  # forecast_vs_actual's own label
         label = str(row[LABEL])
     else:
         label = str(forecast_label(actual, float(row[LO_95]), float(row[HI_95])))
     facts = {"forecast_label": label, "forecast_mean": float(row[MEAN]), "forecast_lo_95": float(row[LO_95]),
              "forecast_hi_95": float(row[HI_95])}
-    if METHOD in row.index:
+    if optional(row, METHOD) is not None:
         facts["forecast_method"] = str(row[METHOD])
     return label, facts
 
@@ -168,9 +168,10 @@ def volume_statement(baseline: pd.DataFrame, ranks: pd.DataFrame | None, force: 
     text = (f"In {month_label(month)}, there {'was' if count == 1 else 'were'} {count_words(count)} "
             f"{offences_noun(measure, count)} recorded{where}")
     text += (", " + join_words(phrases) if phrases else "") + "."
+    method = optional(row, BASELINE_METHOD)
     facts.update({"count": count, "comparison": comparison, "back_in_line": back, "baseline": as_number(row[BASELINE]),
-                  "z": as_number(row[Z]) if Z in row.index else float("nan"),
-                  "baseline_method": str(row[BASELINE_METHOD]) if BASELINE_METHOD in row.index else None})
+                  "z": as_number(row[Z]),
+                  "baseline_method": None if method is None else str(method)})
     return make_statement("volume", force, measure, month, text, facts, area=area, id=id)
 
 
