@@ -20,9 +20,6 @@ import csv
 import io
 import itertools
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 
 from ncpm.core.errors import InputError
@@ -46,7 +43,6 @@ from ncpm.io.policeuk import FILE_NAME, read_police_uk
 
 FORMATS = ("police_uk", "home_office", "ons_pfa_table", "extract")
 SNIFF_BYTES = 64 * 1024
-_ENCODING: ContextVar[str | None] = ContextVar("ncpm_text_encoding", default=None)  # see text_files_in
 
 
 class _Sheets:
@@ -167,27 +163,12 @@ def _tell(path: Path, rows: list[list[str]]) -> str:
                      file=str(path))
 
 
-@contextmanager
-def text_files_in(encoding: str | None) -> Iterator[None]:
-    """Within the block, :func:`read_any` reads text files in ``encoding`` when it is not given one (the command
-    line's ``--encoding``, for callers such as ``ncpm.pipeline.batch.read_inputs`` that do not pass it on); None: UTF-8 or
-    UTF-16 by its BOM (``ncpm.io._common.text_encoding``). An unknown codec is a :class:`ConfigError`."""
-    if encoding:
-        text_encoding(b"", encoding)
-    token = _ENCODING.set(encoding)
-    try:
-        yield
-    finally:
-        _ENCODING.reset(token)
-
-
 def read_any(path: str | Path, *, progress: bool = False, encoding: str | None = None,
              lsoa: bool = False, last_outcomes: bool = False) -> list[LoadResult]:
     """Read ``path`` with the reader its format needs (see :func:`detect_format`). ``lsoa``: police.uk records
     counted by LSOA (``area`` the LSOA code) instead of by force; ``last_outcomes``: police.uk street files' last
     outcome category read as outcomes; other formats ignore both.
-    ``encoding``: of text files (default UTF-8, or UTF-16 by its BOM; or that of :func:`text_files_in`)."""
-    encoding = encoding or _ENCODING.get()
+    ``encoding``: of text files (``[inputs] encoding``, ``--encoding``; default UTF-8, or UTF-16 by its BOM)."""
     fmt, sheets = _detect(Path(path), encoding)
     try:
         if fmt == "police_uk":

@@ -336,7 +336,9 @@ def read_home_office(path: str | Path, *, encoding: str | None = None) -> LoadRe
     checks.reject(read.ambiguous, CODE, read.reasons)
     count = checks.count(COUNT, signed=True)
     good = checks.good
-    pair = pd.Series(start.fillna(0).astype(int).to_numpy() * 10 + number.fillna(1).astype(int).to_numpy())
+    # as floats first: a column with no readable value is all None (object), which fillna would downcast (pandas 2.2)
+    pair = pd.Series(start.astype(float).fillna(0).astype(int).to_numpy() * 10
+                     + number.astype(float).fillna(1).astype(int).to_numpy())
     quarter = np.where(good, unique_map(pair, lambda v: str(FyQuarter(v // 10, v % 10))).to_numpy(dtype=object), "")
     keys = [schema.FORCE, schema.OFFENCE_CODE, schema.QUARTER]
     rows = pd.DataFrame({schema.FORCE: force.to_numpy(dtype=object), schema.OFFENCE_CODE: read.codes,
