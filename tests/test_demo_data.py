@@ -282,7 +282,8 @@ def test_readme_says_synthetic_and_illustrative():
 
 
 def test_the_generator_catches_a_missed_target():
-    from ncpm.demo.generate import calibration_failures, generate_demo
+    from ncpm.demo.calibrate import calibration_failures
+    from ncpm.demo.generate import generate_demo
 
     frames = generate_demo()
     assert calibration_failures(frames) == []
