@@ -9,7 +9,7 @@ Each step is a fresh process, as an analyst runs it, into a temporary output fol
   runs once the virtual environment exists;
 - ``ncpm demo --no-notebooks`` into an empty folder (the first run: ingest, measures, forecasts with the fast
   engine, peers, report), then again (the no-op rerun: must say "up to date"), and the rerun's parts in one
-  process: importing ``ncpm.pipeline.batch``, loading the configuration (its checks import pandas and scipy.stats), and
+  process: importing ``ncpm.pipeline.run``, loading the configuration (its checks import pandas and scipy.stats), and
   ``run()`` deciding from the manifest;
 - each notebook alone (a fresh kernel reading the run, rendered to HTML);
 - with ``--reference``: the same run with the statsmodels reference engine, and whether its statements are the fast
@@ -73,24 +73,24 @@ def main(argv=None) -> int:
         if not said:
             sys.exit(f"the rerun did not say 'up to date':\n{done.stdout}")
         rows.append(("no-op rerun (a fresh process: imports included)", seconds, said.split(" (")[0]))
-        code = ("import sys, time; t0 = time.perf_counter(); from ncpm.pipeline.batch import demo_config, run; "
+        code = ("import sys, time; t0 = time.perf_counter(); from ncpm.pipeline.project import demo_config; from ncpm.pipeline.run import run; "
                 "t1 = time.perf_counter(); cfg = demo_config(); t2 = time.perf_counter(); "
                 "s = run(cfg, out=sys.argv[1]); t3 = time.perf_counter(); assert s.nothing_changed; "
                 "print(t1 - t0, t2 - t1, t3 - t2)")
         _, done = timed([sys.executable, "-c", code, str(out)])
         imports, config, decision = (float(x) for x in done.stdout.split())
-        rows.append(("  of which importing ncpm.pipeline.batch", imports, ""))
+        rows.append(("  of which importing ncpm.pipeline.run", imports, ""))
         rows.append(("  of which loading and checking the configuration", config, "imports pandas, scipy.stats"))
         rows.append(("  of which the no-op decision (run(): manifest, sizes and times)", decision, ""))
 
         for name in NOTEBOOKS:
-            code = ("import sys; from pathlib import Path; from ncpm.pipeline.batch import render_notebooks; "
+            code = ("import sys; from pathlib import Path; from ncpm.pipeline.notebooks import render_notebooks; "
                     f"render_notebooks(Path(sys.argv[1]), run=sys.argv[2], names=[{name!r}], workers=1)")
             seconds, _ = timed([sys.executable, "-c", code, str(tmp / "nb"), str(out)])
             rows.append((f"notebook {name} (fresh kernel, reads the run, to HTML)", seconds, ""))
 
         if args.reference:
-            code = ("import sys; from ncpm.pipeline.batch import demo_config, run; "
+            code = ("import sys; from ncpm.pipeline.project import demo_config; from ncpm.pipeline.run import run; "
                     "run(demo_config('statsmodels'), out=sys.argv[1])")
             reference = tmp / "reference"
             seconds, _ = timed([sys.executable, "-c", code, str(reference)])

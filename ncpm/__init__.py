@@ -30,7 +30,7 @@ _PUBLIC = {
     "read_police_uk": "io.policeuk", "read_home_office": "io.homeoffice", "read_ons_pfa_table": "io.ons",
     "read_ons_tables": "io.ons", "read_ons_population": "io.ons", "map_areas": "methods.series",
     "read_extract": "io.extracts", "read_any": "io.detect", "read_store": "io.store", "write_store": "io.store",
-    "load_demo": "pipeline.batch",
+    "load": "pipeline.ingest", "load_demo": "pipeline.project",
     # measures and exceptions
     "three_year_average": "methods.baseline", "window_rank": "methods.volumes", "changes": "methods.volumes",
     "quarter_totals": "methods.volumes", "period_comparison": "methods.volumes", "share": "methods.volumes",
@@ -46,7 +46,7 @@ _PUBLIC = {
     "rate_chart": "words.plots",
     "Statement": "words.statements", "compute_quarter": "quarter", "QuarterOptions": "quarter",
     "quarter_statements": "quarter", "quarter_figures": "quarter", "summary_table": "quarter",
-    "run": "pipeline.batch", "load_config": "pipeline.config",
+    "run": "pipeline.run", "load_config": "pipeline.config",
     # a finished run's results, read back (notebooks): tables and statements as the report gives them
     "load_run": "pipeline.results", "open_quarter": "pipeline.results", "table_view": "pipeline.results",
     "facts_table": "pipeline.results",

@@ -1,4 +1,5 @@
-"""The ``ncpm`` command: argument parsing, logging and exit codes. The work is done by ``ncpm.pipeline.batch``.
+"""The ``ncpm`` command: argument parsing, logging and exit codes. The work is done by ``ncpm.pipeline``: ``ingest``
+(reading), ``run`` (the scheduled run), ``export``, ``commentary``, ``notebooks`` and ``project`` (the demo).
 
 Exit codes: 0 done; 1 input problems (the list is printed); 2 usage; 3 internal error (with a log path).
 Library errors become one clear message on stderr, never a traceback.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import dataclasses
 import inspect
 import logging
 import os
@@ -20,7 +22,18 @@ from pathlib import Path
 
 from ncpm import __version__
 from ncpm.core.errors import ConfigError, InputError, NcpmError
+from ncpm.core.forces import canonical_force
+from ncpm.core.periods import parse_quarter, to_month
+from ncpm.demo.generate import write_demo
+from ncpm.io._common import SHEET_LABEL
 from ncpm.io.runstate import RunLocked
+from ncpm.io.store import atomic_write_bytes
+from ncpm.pipeline import notebooks, project
+from ncpm.pipeline.commentary import commentary_template
+from ncpm.pipeline.config import load_config
+from ncpm.pipeline.export import export_result
+from ncpm.pipeline.ingest import ingest, read_inputs
+from ncpm.pipeline.run import run
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_LISTED = 20  # rejected rows listed per file; the rest are counted
@@ -68,11 +81,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     example: ncpm ingest police-archive.zip --lsoa --out data/processed/lsoa
     example: ncpm ingest force_extract.csv --encoding cp1252 --out data/processed
     """
-    from ncpm.io.detect import text_files_in
-    from ncpm.pipeline.batch import ingest
-
-    with text_files_in(args.encoding):
-        report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa)
+    report = ingest(args.paths, args.out, progress=not args.quiet, lsoa=args.lsoa, encoding=args.encoding)
     rejected = _print_results(report.results, sys.stdout)
     for kind, path in report.written.items():
         print(f"wrote {kind}: {path}")
@@ -90,8 +99,6 @@ def _read_from(path: str, results) -> bool:
     p = Path(path).resolve()
 
     def source(label: str) -> Path:  # a workbook sheet's result is labelled "<file> [<sheet>]"
-        from ncpm.io._common import SHEET_LABEL
-
         return Path(SHEET_LABEL.sub("", label)).resolve()
 
     return any(source(r.file) == p or p in source(r.file).parents for r in results)
@@ -103,14 +110,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     example: ncpm validate data/raw/force_extract.csv
     """
-    from ncpm.io.detect import text_files_in
-    from ncpm.pipeline.batch import read_inputs
-
     problems = 0
     for path in args.paths:
         try:
-            with text_files_in(args.encoding):
-                results = read_inputs([path], progress=not args.quiet)
+            results = read_inputs([path], progress=not args.quiet, encoding=args.encoding)
             problems += _print_results(results, sys.stdout)
             if not results:
                 print(f"problem: {path}: {NO_DATA}", file=sys.stdout)
@@ -146,11 +149,15 @@ def _progress_stream(args: argparse.Namespace):
     return sys.stderr if sys.stderr.isatty() and not args.quiet else None
 
 
+def _uses(args: argparse.Namespace, cfg, out: str | Path | None = None) -> None:
+    """Note what the command reads (the configured inputs) and where it writes (its output folder), so that an
+    operating system error on a path says whose problem it is (:func:`_os_error`)."""
+    args.reads.extend(cfg.path(p) for p in cfg.inputs.paths)
+    args.writes.append(Path(out or getattr(args, "out", None) or cfg.path(cfg.output.dir)))
+
+
 def _run_with(args: argparse.Namespace, cfg) -> int:
-    import dataclasses
-
-    from ncpm.pipeline.batch import run
-
+    _uses(args, cfg)
     if getattr(args, "final", False):  # --final: no commentary placeholder in the report
         cfg = dataclasses.replace(cfg, report=dataclasses.replace(cfg.report, final=True))
     summary = run(cfg, full=args.full, as_of=args.as_of, quarter=getattr(args, "quarter", None),
@@ -170,8 +177,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     example: ncpm run --config ncpm.toml --as-of 2023-06 --force Warwickshire --out data/processed
     """
-    from ncpm.pipeline.config import load_config
-
     return _run_with(args, load_config(args.config))
 
 
@@ -180,10 +185,6 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     example: ncpm report --force Warwickshire --quarter "Q1 2023/24"
     """
-    import dataclasses
-
-    from ncpm.pipeline.config import load_config
-
     cfg = load_config(args.config)
     if args.markdown:
         cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, markdown=True))
@@ -202,16 +203,14 @@ def cmd_commentary(args: argparse.Namespace) -> int:
 
     example: ncpm commentary --config ncpm.toml --quarter "Q1 2023/24" --out commentary-Q1-2023-24.md
     """
-    from ncpm.io.store import atomic_write_bytes
-    from ncpm.pipeline.batch import commentary_template
-    from ncpm.pipeline.config import load_config
-
     out = Path(args.out) if args.out else None
     if out is not None and out.exists():
         print(f"ncpm: error: {out} exists: the analyst's commentary is never overwritten (give another --out)",
               file=sys.stderr)
         return EXIT_USAGE
-    text = commentary_template(load_config(args.config), quarter=args.quarter, force=args.force, run_dir=args.run_dir)
+    cfg = load_config(args.config)
+    _uses(args, cfg, out=args.run_dir)
+    text = commentary_template(cfg, quarter=args.quarter, force=args.force, run_dir=args.run_dir)
     if out is None:
         sys.stdout.write(text)
     else:
@@ -226,13 +225,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     example: ncpm demo --out data/processed
     """
-    from ncpm.pipeline.batch import demo_config, render_notebooks, run
-
-    cfg = demo_config()
+    cfg = project.demo_config()
+    _uses(args, cfg)
     summary = run(cfg, full=args.full, out=args.out, progress=_progress_stream(args))
     _print_run(summary)
     if cfg.output.notebooks and not args.no_notebooks:
-        for path in render_notebooks(summary.out_dir / "notebooks", run=summary.out_dir):  # they read this run
+        for path in notebooks.render_notebooks(summary.out_dir / "notebooks", run=summary.out_dir):  # they read this run
             print(f"notebook: {path}")
     return summary.exit_code
 
@@ -245,11 +243,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     example: ncpm export baseline --out baseline.xlsx --run-dir data/processed --threshold 5
     """
-    from ncpm.pipeline.batch import export_result
-    from ncpm.pipeline.config import load_config
-
     cfg = load_config(args.config) if args.config else None
     run_dir = args.run_dir or (cfg.path(cfg.output.dir) if cfg else load_config(None).path("data/processed"))
+    args.reads.append(Path(run_dir))
     result = export_result(args.table, args.out, run_dir=run_dir, force=args.force, threshold=args.threshold,
                            method=args.method, config=cfg)
     e = result.export
@@ -272,10 +268,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     example: ncpm demo-data --out /tmp/demo
     """
-    from ncpm.demo.generate import write_demo
-    from ncpm.pipeline.batch import demo_dir
-
-    out = Path(args.out) if args.out else demo_dir()
+    out = Path(args.out) if args.out else project.demo_dir()
+    args.writes.append(out)
     for path in write_demo(out):
         print(f"wrote {path}")
     return EXIT_OK
@@ -294,8 +288,6 @@ def _encoding(text: str) -> str:
 
 def _month(text: str) -> str:
     """``--as-of``: a month, YYYY-MM (a usage error, exit 2, otherwise)."""
-    from ncpm.core.periods import to_month
-
     try:
         return str(to_month(text))
     except ValueError:
@@ -304,8 +296,6 @@ def _month(text: str) -> str:
 
 def _quarter(text: str) -> str:
     """``--quarter``: a financial quarter, e.g. "Q1 2023/24" (a usage error, exit 2, otherwise)."""
-    from ncpm.core.periods import parse_quarter
-
     try:
         return str(parse_quarter(text))
     except ValueError as exc:
@@ -314,8 +304,6 @@ def _quarter(text: str) -> str:
 
 def _force_name(text: str) -> str:
     """``--force``: a force's name in any common spelling (a usage error, exit 2, naming close matches otherwise)."""
-    from ncpm.core.forces import canonical_force
-
     try:
         return canonical_force(text)
     except NcpmError as exc:
@@ -425,6 +413,30 @@ def _configure_logging(args: argparse.Namespace) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr, force=True)
 
 
+def _under(name: str | None, places: list[Path]) -> bool:
+    """Whether the file ``name`` is one of ``places`` or inside one of them."""
+    if not name:
+        return False
+    path = Path(name).resolve()
+    return any(path == p or p in path.parents for p in (place.resolve() for place in places))
+
+
+def _os_error(exc: OSError, args: argparse.Namespace) -> tuple[int, str]:
+    """The exit code and message for a folder where a file was wanted, or a path this user may not read or write:
+    on the output (a folder or file the command writes) a configuration problem, exit 2; on an input file an input
+    problem, exit 1. Both name the path."""
+    name = exc.filename or str(exc)
+    output = _under(exc.filename, args.writes) and not _under(exc.filename, args.reads)
+    if isinstance(exc, IsADirectoryError):  # a folder where a file name was wanted (ncpm export --out FOLDER)
+        if _under(exc.filename, args.reads) and not output:
+            return EXIT_INPUT, f"ncpm: input error: {name} is a folder where a file was expected"
+        return EXIT_USAGE, f"ncpm: error: {name} is a folder: give a file name"
+    if output:
+        return EXIT_USAGE, (f"ncpm: configuration error: {name}: permission denied writing the output (check who "
+                            "owns the output folder and its mode, or give another --out)")
+    return EXIT_INPUT, f"ncpm: input error: {name}: permission denied (check who owns it and its mode)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -433,6 +445,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print(f"ncpm: error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    args.reads = [Path(p) for p in getattr(args, "paths", [])]  # what the command reads and writes: _os_error
+    args.writes = [Path(args.out)] if getattr(args, "out", None) else []
     try:
         return args.func(args)
     except (ConfigError, RunLocked) as exc:  # a bad key, or another run holds the lock: nothing ran
@@ -451,13 +465,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of our output went away (ncpm validate ... | head): end as a Unix tool does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except IsADirectoryError as exc:  # a folder where a file name was wanted (ncpm export --out FOLDER)
-        print(f"ncpm: error: {exc.filename} is a folder: give a file name", file=sys.stderr)
-        return EXIT_USAGE
-    except PermissionError as exc:  # a file or folder this user may not read or write: the user can mend it
-        print(f"ncpm: input error: {exc.filename or exc}: permission denied (check who owns it and its mode)",
-              file=sys.stderr)
-        return EXIT_INPUT
+    except (IsADirectoryError, PermissionError) as exc:
+        code, message = _os_error(exc, args)
+        print(message, file=sys.stderr)
+        return code
     except Exception as exc:  # an internal error: the traceback goes to a log file, not the terminal
         with tempfile.NamedTemporaryFile("w", prefix="ncpm-error-", suffix=".log", delete=False) as fh:
             traceback.print_exc(file=fh)

@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 
 from ncpm.io.runstate import LOCK_NAME, MANIFEST_NAME, RunLock, published_dir, sha256_file
-from ncpm.pipeline.batch import data_sources, run
+from ncpm.pipeline.assemble import data_sources
 from ncpm.pipeline.config import load_config
+from ncpm.pipeline.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"
@@ -286,7 +287,7 @@ def test_report_names_no_local_path_and_states_its_provenance(done):
     import datetime
 
     from ncpm import __version__
-    from ncpm.pipeline.batch import config_hash
+    from ncpm.pipeline.assemble import config_hash
     from ncpm.words.report import long_date
 
     out = done / "out"
@@ -359,7 +360,8 @@ def test_the_demo_report_model_in_word_draft_and_final(done):
 
     import ncpm
     from ncpm.core.catalogue import priorities
-    from ncpm.pipeline.batch import PRINT_DPI, load_demo, report_model
+    from ncpm.pipeline.assemble import PRINT_DPI, report_model
+    from ncpm.pipeline.project import load_demo
     from ncpm.words.commentary import PLACEHOLDER
     from ncpm.words.report_docx import FIGURE_WIDTH, render_docx
 

@@ -186,7 +186,8 @@ def test_export_errors_name_what_is_available(project, tmp_path):
 
 def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeypatch, capsys):
     """``ncpm demo`` = ``run`` on demo_config() + the notebooks (here a one-cell stand-in, for speed)."""
-    import ncpm.pipeline.batch as batch
+    from ncpm.pipeline import notebooks as nbs
+    from ncpm.pipeline import project as demo
     from ncpm.pipeline.config import load_config
 
     pytest.importorskip("nbclient")
@@ -198,9 +199,9 @@ def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeyp
     nbformat.write(nb, notebooks / "ncpm_quarter.ipynb")
     cfg = load_config(project / "ncpm.toml")
     cfg = dataclasses.replace(cfg, output=dataclasses.replace(cfg.output, notebooks=True))
-    monkeypatch.setattr(batch, "demo_config", lambda: cfg)
-    real_render = batch.render_notebooks
-    monkeypatch.setattr(batch, "render_notebooks", lambda out, **kw: real_render(out, source=notebooks, **kw))
+    monkeypatch.setattr(demo, "demo_config", lambda: cfg)
+    real_render = nbs.render_notebooks
+    monkeypatch.setattr(nbs, "render_notebooks", lambda out, **kw: real_render(out, source=notebooks, **kw))
     out = tmp_path / "demo"
     code = cli.main(["demo", "--out", str(out), "-q"])
     assert code == 0

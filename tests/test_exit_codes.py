@@ -88,3 +88,35 @@ def test_help_gives_each_command_its_whole_first_sentence_without_markup(tmp_pat
             "the notebooks executed and rendered to HTML beside the report") in text
     assert "validate Check raw files without writing anything: exit 0 when clean, 1 when problems were found, 2 on " \
            "usage errors" in text
+
+
+@pytest.mark.parametrize("where, code, fragment", [
+    ("out/runs", 2, "configuration error: "),  # the output folder may not be written: the configuration's to mend
+    ("raw/volumes.csv", 1, "input error: "),  # an input may not be read: an input problem
+], ids=["output folder", "input file"])
+def test_a_path_that_may_not_be_written_or_read_says_whose_problem_it_is(tmp_path, monkeypatch, capsys, where, code,
+                                                                         fragment):
+    from ncpm import cli
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "volumes.csv").write_text(VOLUMES, encoding="utf-8")
+    (tmp_path / "ncpm.toml").write_text(BASE + OUTPUT, encoding="utf-8")
+    denied = tmp_path / where
+
+    def run(*args, **kwargs):  # the run meets the error as its reader or writer would
+        raise PermissionError(13, "Permission denied", str(denied))
+
+    monkeypatch.setattr(cli, "run", run)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["run", "--config", "ncpm.toml", "-q"]) == code
+    err = capsys.readouterr().err
+    assert f"ncpm: {fragment}{denied}: permission denied" in err and "internal error" not in err
+
+
+def test_a_folder_where_the_store_writes_a_file_is_a_configuration_error(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "volumes.csv").write_text(VOLUMES, encoding="utf-8")
+    (tmp_path / "out" / "volumes.parquet").mkdir(parents=True)
+    done = ncpm("ingest", "raw/volumes.csv", "--out", "out", "-q", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "volumes.parquet is a folder: give a file name" in done.stderr and "Traceback" not in done.stderr

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from ncpm.io.runstate import MANIFEST_NAME, published_dir
-from ncpm.pipeline.batch import run
 from ncpm.pipeline.config import load_config
+from ncpm.pipeline.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"

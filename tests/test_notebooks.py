@@ -66,8 +66,8 @@ def kernel_dirs(tmp_path_factory):
 def demo_run(tmp_path_factory):
     """A project folder after ``ncpm run`` on the demo data (Warwickshire, the default quarter, the fast engine):
     ``data/raw/demo`` (the committed data) and ``data/processed`` (the run), as ``make demo`` leaves a checkout."""
-    from ncpm.pipeline.batch import run
     from ncpm.pipeline.config import load_config_text
+    from ncpm.pipeline.run import run
 
     project = tmp_path_factory.mktemp("project")
     (project / "data" / "raw").mkdir(parents=True)
@@ -153,7 +153,7 @@ def _stderr(nb) -> list[str]:
 
 
 def test_the_notebooks_are_the_ones_the_report_renders():
-    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(EXPECTED) == sorted(ncpm.pipeline.batch.NOTEBOOKS)
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(EXPECTED) == sorted(ncpm.pipeline.notebooks.NOTEBOOKS)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -274,7 +274,7 @@ def test_runs_on_police_uk_files(name, kernel_dirs, tmp_path):
     raw = write_police_uk(tmp_path / "raw", _months("2022-07", 12))
     nb = _execute(_inject(_read(name), DATA=str(raw), ENGINE=TEST_ENGINE), kernel_dirs)
     text = _text(nb)
-    frames = ncpm.pipeline.batch.frames_by_kind(ncpm.pipeline.batch.read_inputs([raw]))
+    frames = ncpm.pipeline.ingest.frames_by_kind(ncpm.pipeline.ingest.read_inputs([raw]))
     res = ncpm.compute_quarter(frames, DEFAULT_FORCE, quarter=DEFAULT_QUARTER,
                                options=ncpm.QuarterOptions(forecast_engine=TEST_ENGINE))
     measures, _ = EXPECTED[name]

@@ -20,8 +20,8 @@ import pytest
 from ncpm.core.errors import ConfigError
 from ncpm.io import publish
 from ncpm.io.runstate import MANIFEST_NAME, published_dir, read_manifest, sha256_file
-from ncpm.pipeline.batch import run
 from ncpm.pipeline.config import load_config
+from ncpm.pipeline.run import run
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 
@@ -188,7 +188,7 @@ def test_without_symbolic_links_the_pointer_is_a_file(done, tmp_path, monkeypatc
 
 
 def test_notebooks_are_never_written_through_a_link_planted_in_the_output_folder(tmp_path):
-    from ncpm.pipeline.batch import render_notebooks
+    from ncpm.pipeline.notebooks import render_notebooks
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

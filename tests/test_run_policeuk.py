@@ -17,8 +17,8 @@ import pytest
 
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.errors import ConfigError
-from ncpm.pipeline.batch import run
 from ncpm.pipeline.config import load_config
+from ncpm.pipeline.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

@@ -1,3 +1,5 @@
-"""The scheduled job: configuration (``config``), reading the inputs, the incremental run with its cache and
-manifest, publishing, export and the notebooks (``batch``), and a finished run read back (``results``).
+"""The scheduled job, one idea a module: ``config`` (the configuration), ``ingest`` (reading the inputs, ``ncpm.load``),
+``run`` (the incremental run: stages, cache, manifest), ``assemble`` (figures, data sources, disclosure tables, the
+report's model), ``export``, ``commentary`` (the OPCC template), ``notebooks``, ``project`` (the project folder and
+the demo), ``layout`` (the names of a run's files) and ``results`` (a finished run read back).
 Imports every layer below it; only ``ncpm.cli`` imports it."""

@@ -25,7 +25,17 @@ from pathlib import Path
 import pandas as pd
 
 from ncpm.core import schema
-from ncpm.quarter import QuarterOptions, QuarterResults
+from ncpm.core.errors import ConfigError
+from ncpm.core.forces import canonical_force
+from ncpm.core.periods import month_label, parse_quarter
+from ncpm.io.runstate import published_dir, read_manifest
+from ncpm.io.store import read_store, read_table
+from ncpm.pipeline.assemble import source_label
+from ncpm.pipeline.ingest import load
+from ncpm.pipeline.layout import RUN_VOLUMES, STORE, slug
+from ncpm.pipeline.project import DEMO_SOURCE, load_demo, project_root
+from ncpm.quarter import Omission, QuarterOptions, QuarterResults, compute_quarter, coverage, omission_lines
+from ncpm.words.statements import Statement
 
 DEFAULT_RUN = Path("data") / "processed"  # where ``ncpm demo`` and ``ncpm run`` write by default
 
@@ -44,18 +54,13 @@ class RunResults(QuarterResults):
     def frames(self) -> dict[str, pd.DataFrame]:
         """The canonical input frames the results were computed from (a run's: its parquet store)."""
         if self._frames is None:
-            from ncpm.io.store import read_store
-
-            store = Path(self.folder) / "store"
+            store = Path(self.folder) / STORE
             self._frames = {p.stem: read_store(store, p.stem) for p in sorted(store.glob("*.parquet"))}
         return self._frames
 
     def about(self) -> str:
         """What a notebook prints first: force, quarter and months, where the results come from, the notes and the
         report's "Not in this report" list."""
-        from ncpm.core.periods import month_label
-        from ncpm.quarter import omission_lines
-
         lines = [f"{self.force}, {self.quarter}: data to {month_label(self.month)}; "
                  f"forecast origin {month_label(self.quarter.origin)}", self.origin]
         lines += [f"Note: {n}" for n in self.notes]
@@ -71,13 +76,6 @@ def load_run(out_dir: str | Path = DEFAULT_RUN, force: str | None = None, *, qua
     ``quarter``: the quarter expected (a ConfigError if the run reports another). A ConfigError too when the folder
     holds no finished run, or the force is not in it.
     """
-    from ncpm.core.errors import ConfigError
-    from ncpm.core.forces import canonical_force
-    from ncpm.core.periods import parse_quarter
-    from ncpm.io.runstate import published_dir, read_manifest
-    from ncpm.io.store import read_table
-    from ncpm.quarter import Omission, coverage
-
     folder = published_dir(Path(out_dir))
     manifest = read_manifest(folder)
     if not manifest.get("outputs"):
@@ -96,9 +94,7 @@ def load_run(out_dir: str | Path = DEFAULT_RUN, force: str | None = None, *, qua
     entry = results[chosen]
     if quarter is not None and str(parse_quarter(quarter)) != entry["quarter"]:
         raise ConfigError(f"the run in {out_dir} reports {entry['quarter']}, not {parse_quarter(quarter)}")
-    from ncpm.pipeline.batch import RUN_VOLUMES, _slug
-
-    prefix = f"{_slug(chosen)}/"
+    prefix = f"{slug(chosen)}/"
     tables = {Path(rel).stem: read_table(folder / rel) for rel in manifest["outputs"]
               if rel.startswith(f"{prefix}tables/") and rel.endswith(".parquet")}
     if RUN_VOLUMES[0] in tables:  # the force's volumes the measures read (the run's name for its table)
@@ -124,19 +120,8 @@ def open_quarter(force: str = "Warwickshire", quarter=None, *, data=None, run: s
     it holds this force and quarter, read with :func:`load_run`, so the notebook shows the report's figures and
     statements; otherwise (no run there yet, or another quarter) computed here from the run's inputs (the demo
     data when there is no run), with the ``engine`` forecast engine. ``data`` a file or folder ncpm reads: computed
-    here from it. ``origin`` says which.
+    here from it (:func:`ncpm.load`). ``origin`` says which.
     """
-    from ncpm.core.errors import ConfigError
-    from ncpm.pipeline.batch import (
-        DEMO_SOURCE,
-        frames_by_kind,
-        load_demo,
-        project_root,
-        read_inputs,
-        source_label,
-    )
-    from ncpm.quarter import compute_quarter
-
     why = ""
     if data is None:
         run_dir = Path(run) if run is not None else project_root() / DEFAULT_RUN
@@ -152,9 +137,9 @@ def open_quarter(force: str = "Warwickshire", quarter=None, *, data=None, run: s
             frames, where = load_demo(), "from the demo data"
             options = QuarterOptions(forecast_engine=engine, source=DEMO_SOURCE)
     else:
-        results = read_inputs([data])
-        frames, where = frames_by_kind(results), f"from {data}"
-        options = QuarterOptions(forecast_engine=engine, source=source_label(results))
+        loaded = load(data)
+        frames, where = loaded.frames, f"from {data}"
+        options = QuarterOptions(forecast_engine=engine, source=source_label(loaded.results))
     computed = compute_quarter(frames, force, quarter=quarter, options=options)
     values = {f.name: getattr(computed, f.name) for f in dataclasses.fields(QuarterResults)}
     origin = f"Computed here {where} with the {engine} forecast engine" + (f" ({why})." if why else ".")
@@ -169,8 +154,6 @@ def _options(values: dict) -> QuarterOptions:
 
 def _statement(record: dict):
     """A statement of ``statements.json`` as the object the library builds (months as periods)."""
-    from ncpm.words.statements import Statement
-
     fields = {f.name for f in dataclasses.fields(Statement)}
     values = {k: v for k, v in record.items() if k in fields}
     values[schema.MONTH] = pd.Period(values[schema.MONTH], freq="M")
