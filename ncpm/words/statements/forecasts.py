@@ -1,5 +1,5 @@
 """The forecast statement: whether volumes are predicted to rise, fall or remain broadly stable in the next
-quarter (S4), from ``ncpm.methods.forecast.forecast``; METHODS.md, "Forecasts"."""
+quarter (S4), from ``ncpm.methods.forecast.forecast``; METHODS.md, "Seasonal forecasts"."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Statements on rates: the 'action taken' outcome rate with its caution for small numbers (S4), and the rolling
 victim satisfaction rate against its target with its run (S9).
 
-Built from ``ncpm.methods.measures`` (``outcome_rate``, ``rolling_rate``); METHODS.md, "Outcome rate",
-"Satisfaction".
+Built from ``ncpm.methods.measures`` (``outcome_rate``, ``rolling_rate``); METHODS.md, "Outcome
+('action taken') rate" and "Victim satisfaction: rolling k-month rate".
 """
 
 from __future__ import annotations

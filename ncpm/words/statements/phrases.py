@@ -9,9 +9,7 @@ from ncpm.core import catalogue
 from ncpm.core.periods import month_label, to_month
 from ncpm.words.style import count_words
 
-LPA = "LPA"
-
-
+LPA = "LPA"  # a local policing area, short; area_phrase(..., long=True) spells it out
 _LPA_LONG = "Local Policing Area (LPA)"
 
 

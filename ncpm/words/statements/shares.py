@@ -2,7 +2,8 @@
 whole percentage; compared with the month before; over a threshold in each local policing area. A share below
 force level is withheld when it would publish a small count (disclosure control, ``ncpm.methods.disclosure``).
 
-Built from ``ncpm.methods.measures.share``; METHODS.md, "Shares".
+Built from ``ncpm.methods.measures.share``; METHODS.md, "Window ranks, changes and
+shares".
 """
 
 from __future__ import annotations

@@ -84,11 +84,14 @@ def optional(row: pd.Series, column: str) -> object | None:
 
 
 def as_number(value: object) -> float:
+    """A value as a float, NaN when missing."""
     return float("nan") if is_missing(value) else float(value)
 
 
 def make_statement(kind: str, force: str, measure: str, month: pd.Period, text: str, facts: dict,
-               *, area: str = schema.WHOLE_FORCE, id: str | None = None, priority: int | None = None) -> Statement:
+                   *, area: str = schema.WHOLE_FORCE, id: str | None = None, priority: int | None = None) -> Statement:
+    """A :class:`Statement` of ``kind``, with the seed report's id for its measure (else the measure id) and the
+    measure's NCPM priority (0 for a measure the catalogue does not know), unless given."""
     return Statement(id=id or SEED_IDS.get(measure, measure), priority=_priority(measure) if priority is None
                      else priority, measure=measure, month=month, text=text, kind=kind, force=force, area=area,
                      facts=facts)

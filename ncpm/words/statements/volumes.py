@@ -2,8 +2,8 @@
 S6, S8), its change on the month before or the year before (S4), the last months against the same months a year
 earlier (S1), and which local policing areas rose and which fell (S8).
 
-Built from the result frames of ``ncpm.methods.measures`` and ``ncpm.methods.forecast``; METHODS.md, "3-year
-average", "Window rank", "Changes".
+Built from the result frames of ``ncpm.methods.measures`` and ``ncpm.methods.forecast``; METHODS.md, "Baseline:
+the 3-year average" and "Window ranks, changes and shares".
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ from ncpm.words.style import count_words, percent
 
 
 def count_at(volumes: pd.DataFrame, force: str, area: str, measure: str, month: pd.Period) -> int:
+    """The count of one month of one series in canonical volumes (:class:`InputError` when not exactly one row)."""
     return int(one_row(volumes, "volumes", force=force, area=area, measure=measure, month=month)[schema.COUNT])
 
 
