@@ -21,6 +21,8 @@ nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
 import ncpm  # noqa: E402
+import ncpm.pipeline.ingest  # noqa: E402
+import ncpm.pipeline.notebooks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
