@@ -61,9 +61,8 @@ def ncpm_counts(path: Path, lsoa: bool):
 
 
 def ncpm_counter(frame: pd.DataFrame, lsoa: bool) -> Counter:
-    f = frame
-    keys = zip(f["force"], f["area"] if lsoa else ["Force"] * len(f), f["measure"], f["month"].astype(str),
-               strict=True)
+    f = frame if lsoa else frame[frame["area"] == "Force"]  # by force: the whole-force rows (districts add up to them)
+    keys = zip(f["force"], f["area"], f["measure"], f["month"].astype(str), strict=True)
     return Counter(dict(zip(keys, f["count"].astype(int), strict=True)))
 
 
