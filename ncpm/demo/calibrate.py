@@ -55,7 +55,6 @@ def seasonal_naive_bounds(series: np.ndarray, origin: int, h: int, z: float = 1.
     return mean - z * sigma, mean + z * sigma
 
 
-
 def _series(volumes: pd.DataFrame, measure: str, area: str = schema.WHOLE_FORCE,
             force: str = WARWICKSHIRE) -> pd.Series:
     rows = volumes[(volumes[schema.FORCE] == force) & (volumes[schema.AREA] == area)

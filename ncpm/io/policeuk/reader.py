@@ -47,11 +47,11 @@ FORMAT = "police_uk"
 
 
 def _month_code(codes: Codes) -> Callable[[str], int]:
+    """The check of a Month text: its month's code, -2 when unreadable."""
     def fn(value: str) -> int:
         month = _month_text(value)
         return -2 if month is None else codes.code("month", month)
     return fn
-
 
 
 class Reader:
@@ -74,6 +74,7 @@ class Reader:
 
     # ---- the codes of distinct texts
     def required(self, kind: str) -> tuple[str, ...]:
+        """The columns a file of ``kind`` must have."""
         if kind == "street":
             return STREET_REQUIRED + ((LAST_OUTCOME,) if self.last_outcomes else ())
         return OUTCOMES_REQUIRED
@@ -227,7 +228,7 @@ class Reader:
             part.keys.append(pack(*code[good].T))
             part.rows_in += n
             part.rejected.extend(checks.rejections())
-        assert part is not None  # _exact_tables yields at least one (possibly empty) table
+        assert part is not None  # exact_tables yields at least one (possibly empty) table
         return part
 
     def read(self, members: list[Member], progress: bool) -> None:
