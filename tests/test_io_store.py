@@ -7,8 +7,9 @@ from fixtures_io import EXTRACTS, write_extract, write_home_office, write_ons_p1
 
 from ncpm.core import schema
 from ncpm.core.errors import InputError
+from ncpm.io.atomic import atomic_write, atomic_write_bytes
 from ncpm.io.detect import read_any
-from ncpm.io.store import atomic_write, atomic_write_bytes, read_store, write_store
+from ncpm.io.store import read_store, write_store
 
 
 @pytest.fixture
