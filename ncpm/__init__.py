@@ -41,7 +41,7 @@ _PUBLIC = {
     # peers
     "rates_per_1000": "methods.peers", "msg_compare": "methods.peers", "national_rank": "methods.peers",
     "rank_change": "words.peers",
-    # figures, statements, report, batch
+    # figures, statements, report, the scheduled run
     "volume_chart": "words.plots", "lpa_chart": "words.plots", "msg_chart": "words.plots",
     "rate_chart": "words.plots",
     "Statement": "words.statements", "compute_quarter": "quarter", "QuarterOptions": "quarter",

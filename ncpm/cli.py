@@ -26,8 +26,8 @@ from ncpm.core.forces import canonical_force
 from ncpm.core.periods import parse_quarter, to_month
 from ncpm.demo.generate import write_demo
 from ncpm.io._common import SHEET_LABEL
+from ncpm.io.atomic import atomic_write_bytes
 from ncpm.io.runstate import RunLocked
-from ncpm.io.store import atomic_write_bytes
 from ncpm.pipeline import notebooks, project
 from ncpm.pipeline.commentary import commentary_template
 from ncpm.pipeline.config import load_config

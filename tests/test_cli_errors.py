@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ncpm import cli
-from ncpm.io.store import atomic_write_bytes
+from ncpm.io.atomic import atomic_write_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "raw" / "demo"

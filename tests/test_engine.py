@@ -14,8 +14,8 @@ from pandas.testing import assert_frame_equal
 
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
+from ncpm.methods.baseline import three_year_average
 from ncpm.methods.forecast import backtest, forecast
-from ncpm.methods.measures import three_year_average
 from ncpm.methods.spc import spc
 from ncpm.quarter import engine as eng
 from ncpm.quarter.engine import EngineOptions, canonical_order, map_series, series_chunks, start_engine

@@ -23,7 +23,7 @@ from ncpm.core.catalogue import measure_for_police_uk, outcome_table
 from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
 from ncpm.io.policeuk import NO_LSOA, UNMATCHED, read_police_uk, reader, records
-from ncpm.methods.measures import outcome_rate
+from ncpm.methods.outcomes import outcome_rate
 
 
 def _measure(crime_type):

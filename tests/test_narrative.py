@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ncpm.core.errors import ConfigError, InputError
-from ncpm.methods import measures
+from ncpm.methods.volumes import quarter_profile
 from ncpm.words import statements as nv
 
 F = "Warwickshire"
@@ -404,7 +404,7 @@ def quarter_forecast(means, half=15.0):
 
 def test_stable_but_above_the_preceding_months_the_average_and_the_forecast():
     b = profile_rows([60, 62, 58, 90, 95, 92], [60.0, 60.0, 60.0, 70.0, 70.0, 70.0])
-    profile = measures.quarter_profile(b, quarter_forecast([65.0, 66.0, 67.0]), F, "theft_from_person", JUN)
+    profile = quarter_profile(b, quarter_forecast([65.0, 66.0, 67.0]), F, "theft_from_person", JUN)
     s = nv.quarter_profile_statement(profile, F, "theft_from_person", JUN)
     assert s.text == ("In Q1 2023/24, theft from the person volumes remained stable month to month but were "
                       "substantially above the preceding three months and the 3-year average, and above the "
@@ -415,7 +415,7 @@ def test_stable_but_above_the_preceding_months_the_average_and_the_forecast():
 
 def test_a_falling_quarter_in_line_with_its_references():
     b = profile_rows([80, 75, 78, 100, 70, 60], [80.0, 80.0, 80.0, 76.0, 74.0, 72.0])
-    profile = measures.quarter_profile(b, quarter_forecast([80.0, 72.0, 70.0], half=25.0), F, "theft_from_person",
+    profile = quarter_profile(b, quarter_forecast([80.0, 72.0, 70.0], half=25.0), F, "theft_from_person",
                                        JUN)
     s = nv.quarter_profile_statement(profile, F, "theft_from_person", JUN)
     assert s.text == ("In Q1 2023/24, theft from the person volumes fell during the quarter and were in line with "
@@ -425,14 +425,14 @@ def test_a_falling_quarter_in_line_with_its_references():
 
 def test_the_quarter_so_far_and_without_a_forecast_or_preceding_months():
     b = profile_rows([60, 62, 58, 90, 95, 92], [60.0, 60.0, 60.0, 70.0, 70.0, 70.0]).iloc[2:5]  # Mar to May
-    profile = measures.quarter_profile(b, None, F, "theft_from_person", "2023-05")
+    profile = quarter_profile(b, None, F, "theft_from_person", "2023-05")
     assert (profile["months"], profile["complete"], profile["quarter_count"]) == (2, False, 185)
     assert "preceding_label" not in profile and "forecast_label" not in profile
     s = nv.quarter_profile_statement(profile, F, "theft_from_person", "2023-05")
     assert s.text == ("In Q1 2023/24 to date, theft from the person volumes remained stable month to month but were "
                       "substantially above the 3-year average.")
     with pytest.raises(InputError, match="no count for .* in 2023-06"):
-        measures.quarter_profile(b, None, F, "theft_from_person", JUN)
+        quarter_profile(b, None, F, "theft_from_person", JUN)
 
 
 # --- S9: rolling satisfaction ---------------------------------------------------------------------------------

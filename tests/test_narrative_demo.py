@@ -17,7 +17,10 @@ F = "Warwickshire"
 JUN, MAY = pd.Period("2023-06", "M"), pd.Period("2023-05", "M")
 ORIGIN = pd.Period("2023-03", "M")  # the forecast origin of Q1 2023/24
 
-measures = pytest.importorskip("ncpm.methods.measures")
+baseline_m = pytest.importorskip("ncpm.methods.baseline")
+outcomes_m = pytest.importorskip("ncpm.methods.outcomes")
+satisfaction_m = pytest.importorskip("ncpm.methods.satisfaction")
+volumes_m = pytest.importorskip("ncpm.methods.volumes")
 forecast = pytest.importorskip("ncpm.methods.forecast")
 peers = pytest.importorskip("ncpm.words.peers")
 if not (DEMO / "volumes.csv").exists():
@@ -43,17 +46,17 @@ def ours(vol):
 
 @pytest.fixture(scope="module")
 def baseline(ours):
-    return measures.three_year_average(ours)
+    return baseline_m.three_year_average(ours)
 
 
 @pytest.fixture(scope="module")
 def changes(ours):
-    return measures.changes(ours)
+    return volumes_m.changes(ours)
 
 
 @pytest.fixture(scope="module")
 def outcome_rates(ours):
-    return measures.outcome_rate(_csv("outcomes.csv", schema.OUTCOMES), ours)
+    return outcomes_m.outcome_rate(_csv("outcomes.csv", schema.OUTCOMES), ours)
 
 
 def _one_series(frame, measure, area="Force"):
@@ -62,25 +65,25 @@ def _one_series(frame, measure, area="Force"):
 
 
 def test_s1_homicide(ours):
-    comparison = measures.period_comparison(ours, JUN, months=6)
+    comparison = volumes_m.period_comparison(ours, JUN, months=6)
     s = nv.period_change_statement(ours, comparison, F, "homicide", JUN)
     assert s.text == ("There were no recorded homicide offences in June 2023, with one recorded during the last six "
                       "months, a 50% reduction on the same period last year.")
 
 
 def test_s2_firearms(ours):
-    s = nv.quarter_statement(measures.quarter_totals(ours), ours, F, "firearms", JUN)
+    s = nv.quarter_statement(volumes_m.quarter_totals(ours), ours, F, "firearms", JUN)
     assert s.text == "In Q1 2023/24, there were 26 firearms offences recorded, with 17 in June 2023."
 
 
 def test_s3_knife_crime(ours, baseline):
-    s = nv.volume_statement(baseline, measures.window_rank(ours, window=12), F, "knife_crime", MAY)
+    s = nv.volume_statement(baseline, volumes_m.window_rank(ours, window=12), F, "knife_crime", MAY)
     assert s.text == ("In May 2023, there were 50 knife crime offences recorded, the highest figure in the last 12 "
                       "months and substantially above the 3-year average.")
 
 
 def test_s4_violence_with_injury(ours, changes, outcome_rates):
-    s = nv.change_statement(changes, measures.window_rank(ours, window=36), F, "violence_with_injury", JUN,
+    s = nv.change_statement(changes, volumes_m.window_rank(ours, window=36), F, "violence_with_injury", JUN,
                             basis="year")
     assert s.text == ("In June 2023, Violence with Injury offences increased by 12% on June 2022 (n=481), the highest total in "
                       "the last 3 years, most notably in the North Local Policing Area (LPA).")
@@ -97,7 +100,7 @@ def test_s5_robbery(ours, baseline, outcome_rates):
     s = nv.volume_statement(baseline, None, F, "robbery_personal", JUN)
     assert s.facts["comparison"] == "in line with"
     assert s.text.endswith("in line with the 3-year average.")
-    share = measures.share(ours, "robbery_personal_knife", "robbery_personal")
+    share = volumes_m.share(ours, "robbery_personal_knife", "robbery_personal")
     knife = nv.share_statement(share, F, "robbery_personal_knife", "robbery_personal", JUN)
     assert knife.facts["words"] == "a third" and knife.facts["n"] == 10
     assert "accounted for a third (n=10) of Robbery Personal offences" in knife.text
@@ -106,7 +109,7 @@ def test_s5_robbery(ours, baseline, outcome_rates):
 
 
 def test_s6_burglary_residential(ours, baseline, outcome_rates):
-    s = nv.volume_statement(baseline, measures.window_rank(ours, window=12), F, "burglary_residential", JUN)
+    s = nv.volume_statement(baseline, volumes_m.window_rank(ours, window=12), F, "burglary_residential", JUN)
     assert s.text.endswith("the second lowest figure in the last 12 months and below the 3-year average.")
     rate = nv.outcome_rate_statement(outcome_rates, F, "burglary_residential", MAY)
     assert rate.text.startswith("In May 2023, the 'action taken' outcome rate for Burglary Residential was 4.3%")
@@ -115,14 +118,14 @@ def test_s6_burglary_residential(ours, baseline, outcome_rates):
 def test_s7_theft_from_the_person(ours, baseline):
     series = _one_series(ours, "theft_from_person")
     made = forecast.forecast(series, horizon=3, origin=ORIGIN)
-    s = nv.quarter_profile_statement(measures.quarter_profile(baseline, made, F, "theft_from_person", JUN), F,
+    s = nv.quarter_profile_statement(volumes_m.quarter_profile(baseline, made, F, "theft_from_person", JUN), F,
                                      "theft_from_person", JUN)
     assert s.facts["stable"] is True
     assert s.facts["preceding_label"] in ("above", "substantially above")
     assert s.facts["baseline_label"] in ("above", "substantially above")
     assert s.facts["forecast_label"] == "above"
     assert s.text.startswith("In Q1 2023/24, theft from the person volumes remained stable month to month but were")
-    share = measures.share(ours, "theft_from_person_pickpocket", "theft_from_person")
+    share = volumes_m.share(ours, "theft_from_person_pickpocket", "theft_from_person")
     lpas = nv.lpa_share_statement(share, F, "theft_from_person_pickpocket", "theft_from_person", JUN)
     assert lpas.facts["over"] == ["East", "North", "South"]
     assert lpas.text.startswith("In Q1 2023/24, pickpocketing accounted for over half of theft from the person "
@@ -138,7 +141,7 @@ def test_s8_vehicle_crime(vol, ours, baseline, changes, outcome_rates):
     lpas = nv.lpa_change_statement(changes, F, "vehicle_crime", JUN)
     assert lpas.text == ("In June 2023, vehicle crime offences decreased in the East and South LPAs but increased in "
                          "the North LPA by 23 offences (n=126).")
-    share = measures.share(ours, "vehicle_motorcycle_theft", "vehicle_crime")
+    share = volumes_m.share(ours, "vehicle_motorcycle_theft", "vehicle_crime")
     moto = nv.share_statement(share, F, "vehicle_motorcycle_theft", "vehicle_crime", JUN, area="North")
     assert moto.text.startswith("In June 2023, motorcycle theft accounted for 21% (n=")
     rate = nv.outcome_rate_statement(outcome_rates, F, "vehicle_crime", MAY)
@@ -164,7 +167,7 @@ def test_s8_vehicle_crime(vol, ours, baseline, changes, outcome_rates):
 
 def test_s9_domestic_abuse_satisfaction():
     survey = _csv("survey.csv", schema.SURVEY_RESPONSES)
-    rolling = measures.rolling_rate(survey, window=6, target=0.8)
+    rolling = satisfaction_m.rolling_rate(survey, window=6, target=0.8)
     s = nv.satisfaction_statement(rolling, F, "da_whole_experience", JUN)
     assert s.text.startswith("In June 2023, the rolling 6-month 'whole experience satisfaction' rate stood at 77%, "
                              "below the target of 80%")

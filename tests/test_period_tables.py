@@ -10,6 +10,7 @@ from ncpm import quarter as q
 from ncpm.core.errors import InputError
 from ncpm.core.forces import territorial_forces
 from ncpm.methods import prc
+from ncpm.quarter.coverage import monthly_ranks_complete
 from ncpm.words import peers
 from ncpm.words import statements as narrative
 
@@ -315,7 +316,7 @@ def test_monthly_data_of_every_force_take_precedence_over_ons_tables():
     res = q.compute_quarter(frames, "Warwickshire", quarter="Q1 2023/24", options=FAST)
     kinds = [s.kind for s in res.statements if s.measure == "vehicle_crime"]
     assert "peers" in kinds and "period_peers" not in kinds
-    assert q._monthly_ranks_complete(res, "vehicle_crime")
+    assert monthly_ranks_complete(res, "vehicle_crime")
 
 
 def test_no_monthly_data_of_other_forces_and_no_ons_tables_says_what_is_needed():
@@ -390,8 +391,8 @@ PEERS = ["Wiltshire", "West Mercia", "Staffordshire"]
     ((("2020/21", 3), ("2021/22", 4), ("2022/23", 5)), False),  # Q1 2023/24 not yet published
 ])
 def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
-    from ncpm.pipeline.batch import run
     from ncpm.pipeline.config import load_config
+    from ncpm.pipeline.run import run
 
     forces = _write_inputs(tmp_path, prc_quarters=prc_quarters)
     (tmp_path / "ncpm.toml").write_text(

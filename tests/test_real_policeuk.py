@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ncpm.io.policeuk import read_police_uk
-from ncpm.methods.measures import outcome_rate
+from ncpm.methods.outcomes import outcome_rate
 from ncpm.methods.series import NO_LOCATION, map_areas
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "police-uk-real"

@@ -10,7 +10,7 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.catalogue import priorities
 from ncpm.methods.disclosure import DisclosurePolicy
-from ncpm.pipeline.batch import measure_tables
+from ncpm.pipeline.assemble import measure_tables
 from ncpm.words import report
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAfbLI3wAAAABJRU5ErkJggg==")

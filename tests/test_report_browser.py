@@ -48,8 +48,8 @@ def chromium():
 
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory, chromium):
-    from ncpm.pipeline.batch import run
     from ncpm.pipeline.config import load_config_text
+    from ncpm.pipeline.run import run
 
     out = tmp_path_factory.mktemp("browser")
     cfg = load_config_text(f'[inputs]\npaths = ["{ROOT / "data" / "raw" / "demo"}"]\n[forecast]\nengine = "fast"\n'

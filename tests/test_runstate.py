@@ -55,7 +55,7 @@ def test_missing_or_broken_manifest_reads_as_empty(tmp_path):
 def test_read_inputs_and_the_fingerprint_agree_on_what_is_data(tmp_path):
     """A lower-case readme in an input folder is neither fingerprinted nor read (it was read, and refused)."""
     from ncpm.io.runstate import input_files
-    from ncpm.pipeline.batch import read_inputs
+    from ncpm.pipeline.ingest import read_inputs
 
     (tmp_path / "volumes.csv").write_text("force,area,measure,month,count\nWarwickshire,Force,knife_crime,2023-05,50\n")
     (tmp_path / "readme.md").write_text("# notes about these extracts\n")

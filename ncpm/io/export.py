@@ -8,7 +8,7 @@ OWASP recommends. Numbers stored as numbers are left alone: ``-3`` in a numeric 
 
 Other rules: months are written as "YYYY-MM"; when a disclosure policy is given it is applied first (see
 :mod:`ncpm.methods.disclosure`) and suppressed cells are written as its marker ("[c]"); the file appears complete or not
-at all (:func:`ncpm.io.store.atomic_write`: a temporary file in the same folder, moved into place with
+at all (:func:`ncpm.io.atomic.atomic_write`: a temporary file in the same folder, moved into place with
 ``os.replace``). CSV files are UTF-8 with a byte-order mark so that Excel reads accented place names correctly.
 
 >>> import tempfile, pandas as pd

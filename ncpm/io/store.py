@@ -22,10 +22,7 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.errors import InputError
 from ncpm.io import LoadResult
-from ncpm.io.atomic import (
-    atomic_write,
-    atomic_write_bytes,  # noqa: F401  TEMP-SHIM issue 13 (now ncpm.io.atomic)
-)
+from ncpm.io.atomic import atomic_write
 
 
 def _frames_by_kind(items: Iterable[LoadResult] | Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str,

@@ -38,6 +38,11 @@ BASELINE_YEARS = 3  # the "3-year average"
 TRAILING_MONTHS = 36  # trailing_36: y(t-1) .. y(t-36)
 
 
+#: the side of the baseline each comparison label is on (+1 above, -1 below, 0 in line), so that a reader of the
+#: labels (which departures are notable) looks its direction up instead of parsing the words
+COMPARISON_SIDES = {"substantially above": 1, "above": 1, "in line with": 0, "below": -1, "substantially below": -1}
+
+
 def comparison_label(z: float, in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL) -> str:
     """The comparison of a count with its baseline from its Poisson-scale z (a finite number)."""
     if abs(z) < in_line:

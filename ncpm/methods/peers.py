@@ -48,6 +48,7 @@ from ncpm.core.schema import (  # noqa: E402  result columns are named once, in 
     MSG_AVERAGE,
     MSG_AVERAGE_METHOD,
     MSG_DIRECTION,
+    MSG_MAX_SIZE,
     MSG_POSITION,
     MSG_SD,
     MSG_SIZE,
@@ -67,7 +68,6 @@ from ncpm.core.schema import (  # noqa: E402  result columns are named once, in 
 PER_POPULATION = 1000  # rates "per 1,000 population", as in ONS and HMICFRS tables
 WINDOW_MONTHS = 12  # "12 months ending" (ONS year-ending tables)
 POISSON_LEVEL = 0.95  # exact Poisson (Garwood 1936) confidence interval
-MSG_MAX_SIZE = 8  # HMIC Most Similar Groups: a force and at most seven most similar forces
 POPULATION_YEARS = ("end", "centre", "published")
 # "published": the mid-year estimate the publisher pairs with a period (ONS Table P3's own year). ONS publishes a
 # mid-year estimate (reference date 30 June) about 12 months after that date, and a police force area table uses

@@ -85,6 +85,11 @@ class XmrLimits:
         return self.n < TRIAL_POINTS
 
 
+#: the variation an XmR point shows (NHS England, "Making data count"): no rule fired; a rule fired, in the direction
+#: that is better, worse, or with no better direction given
+COMMON_CAUSE, IMPROVED, CONCERN, SPECIAL_CAUSE = "common cause", "improvement", "concern", "special cause"
+
+
 def moving_ranges(values: np.ndarray) -> np.ndarray:
     """MR(t) = |y(t) - y(t-1)| on a dense monthly series (NaN for the first point and next to a gap)."""
     values = np.asarray(values, dtype=float)
@@ -268,12 +273,12 @@ def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "d
         if np.isnan(y[i]):
             variation.append(None)
         elif first is None:
-            variation.append("common cause")
+            variation.append(COMMON_CAUSE)
         elif improvement is None:
-            variation.append("special cause")
+            variation.append(SPECIAL_CAUSE)
         else:
             good = -1 if improvement == "decrease" else 1
-            variation.append("improvement" if flags[first][i] == good else "concern")
+            variation.append(IMPROVED if flags[first][i] == good else CONCERN)
     out[schema.SIGNAL] = schema.text(signal)
     out[schema.VARIATION] = schema.text(variation)
     return out

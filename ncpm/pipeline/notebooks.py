@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ncpm.io.store import atomic_write_bytes
+from ncpm.io.atomic import atomic_write_bytes
 from ncpm.pipeline.project import project_root
 
 log = logging.getLogger("ncpm")

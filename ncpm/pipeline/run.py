@@ -28,7 +28,7 @@ from ncpm import quarter as q
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.core.forces import canonical_force
-from ncpm.io import publish, runstate, store
+from ncpm.io import atomic, publish, runstate, store
 from ncpm.methods.series import map_areas
 from ncpm.pipeline import assemble
 from ncpm.pipeline.config import Config, check_areas, check_scope, load_config
@@ -123,7 +123,7 @@ class Outputs:
 
     def data(self, data: bytes, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        store.atomic_write_bytes(path, data)
+        atomic.atomic_write_bytes(path, data)
         self.record(path)
 
     def keep(self, relative: str, digest: str) -> None:
@@ -494,14 +494,14 @@ def _finish(c: _RunContext, generation, request: str, inputs_record: dict, repor
             # the same content (touched files, another spelling of the configuration): only the sizes and
             # times the next no-op check compares are brought up to date, in the published manifest
             updated = previous.manifest | stats | {"inputs": previous.manifest["inputs"] | {"stats": input_stat}}
-            store.atomic_write_bytes(prev_dir / runstate.MANIFEST_NAME,
+            atomic.atomic_write_bytes(prev_dir / runstate.MANIFEST_NAME,
                                      (json.dumps(updated, indent=2, default=str) + "\n").encode())
             summary.manifest = updated
         return
     manifest["timings_seconds"] = {k: round(v, 3) for k, v in ledger.timings.items()}
     manifest["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")  # local time, as "up to date" says it
     manifest["output_stats"] = runstate.output_stats(generation.dir, manifest["outputs"])
-    store.atomic_write_bytes(generation.dir / runstate.MANIFEST_NAME,
+    atomic.atomic_write_bytes(generation.dir / runstate.MANIFEST_NAME,
                              (json.dumps(manifest, indent=2, default=str) + "\n").encode())
     publish.kill_point("publish:manifest")  # test hook: the new run complete, not yet published
     generation.publish()  # the one switch: readers now see this run, all of it

@@ -1,5 +1,5 @@
 """One quarter for one force, in memory: every measure, forecast and peer comparison, the statements in the
-report's wording, and the figures. Pure: canonical frames in, results out; ``ncpm.pipeline.batch`` does the files.
+report's wording, and the figures. Pure: canonical frames in, results out; ``ncpm.pipeline`` does the files.
 
 The modules, in the order a quarter runs:
 
@@ -59,8 +59,6 @@ from ncpm.quarter.statements import (
 )
 from ncpm.quarter.summary import summary_table
 from ncpm.quarter.tables import FORECAST_TABLES, MEASURE_TABLES, PEER_TABLES, PERIOD_TABLES
-
-_monthly_ranks_complete = monthly_ranks_complete  # TEMP-SHIM issue 13: tests/test_period_tables.py's old name
 
 __all__ = ["QuarterOptions", "QuarterResults", "Omission", "coverage", "report_measures",
            "omission_lines", "priority_omissions", "measure_omissions", "compute_quarter", "start_quarter",

@@ -25,7 +25,7 @@ has them. The compute functions already return that order (``forecast``, ``three
 ``f(v)`` sorted by :func:`canonical_order`.
 
 >>> import pandas as pd
->>> from ncpm.methods.measures import three_year_average
+>>> from ncpm.methods.baseline import three_year_average
 >>> v = pd.DataFrame({"force": "F", "area": ["E01000001"] * 40 + ["E01000002"] * 40, "measure": "burglary",
 ...                   "month": list(pd.period_range("2020-01", periods=40, freq="M")) * 2, "count": 5})
 >>> out = map_series(three_year_average, v, EngineOptions("single"))
@@ -257,7 +257,7 @@ def map_series(func: Callable[..., pd.DataFrame], frame: pd.DataFrame,
     ``options`` is an :class:`EngineOptions` (the engine is started and stopped around this one call) or a running
     :class:`Engine` from :func:`start_engine` (reused). ``func`` must be importable by name on the workers (a
     module-level function such as ``ncpm.methods.forecast.forecast``, ``ncpm.methods.forecast.backtest``,
-    ``ncpm.methods.measures.three_year_average`` or ``ncpm.methods.spc.spc``) and must treat series independently. The result is
+    ``ncpm.methods.baseline.three_year_average`` or ``ncpm.methods.spc.spc``) and must treat series independently. The result is
     the concatenation of the chunk results in :func:`canonical_order`.
 
     >>> import pandas as pd

@@ -16,8 +16,11 @@ from ncpm.core import schema
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.periods import month_label
+from ncpm.methods.baseline import COMPARISON_SIDES
 from ncpm.methods.disclosure import FLAG, DisclosurePolicy, protect
+from ncpm.methods.forecast.labels import FORECAST_SIDES
 from ncpm.methods.series import select_rows
+from ncpm.methods.spc import COMMON_CAUSE, CONCERN, IMPROVED, SPECIAL_CAUSE
 from ncpm.quarter import tables as T
 from ncpm.quarter.coverage import LPA_FIGURES, PEER_FIGURES, ensure_coverage, has_msg_average, report_measures
 from ncpm.quarter.lookup import force_rows, has_forecast, has_lpas
@@ -32,6 +35,8 @@ from ncpm.words.statements import Statement
 VOLUMES_FIGURE, LPA_FIGURE, MSG_FIGURE, RATE_FIGURE = FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")
 NOTABLE_KINDS = ("volume", "quarter_profile")  # statements that compare a month (or the quarter) with expectations
 _SUBSTANTIAL = ("substantially above", "substantially below")
+_SIDES = {**COMPARISON_SIDES, **FORECAST_SIDES}
+_SPC_VARIATION = (CONCERN, IMPROVED, COMMON_CAUSE, SPECIAL_CAUSE)
 
 
 def published_lpa_volumes(volumes: pd.DataFrame, force: str, measure: str,
@@ -86,15 +91,17 @@ class Notability:
 
 def _direction_counts(label: object, options: QuarterOptions) -> bool:
     """Whether a comparison label ("substantially above", "below the forecast") or an SPC variation ("concern",
-    "improvement") is a departure that ``options.notable_direction`` counts."""
-    if not isinstance(label, str) or not label or label.startswith("in line") or label == "common cause":
+    "improvement") is a departure that ``options.notable_direction`` counts. The labels' sides are looked up in the
+    methods' own tables (:data:`~ncpm.methods.baseline.COMPARISON_SIDES`, :data:`~ncpm.methods.forecast.FORECAST_SIDES`),
+    never read from the words."""
+    if label in _SPC_VARIATION:
+        return label == CONCERN if options.notable_direction != "both" else label != COMMON_CAUSE
+    side = _SIDES.get(label, 0) if isinstance(label, str) else 0
+    if side == 0:
         return False
     if options.notable_direction == "both":
         return True
-    if label in ("concern", "improvement"):
-        return label == "concern"
-    worse = "above" if options.improvement == "decrease" else "below"
-    return label.split(" the ")[0].split()[-1] == worse
+    return side == (1 if options.improvement == "decrease" else -1)
 
 
 def _spc_reasons(res: QuarterResults, measure: str, months: list[pd.Period]) -> list[str]:

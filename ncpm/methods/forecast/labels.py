@@ -13,6 +13,8 @@ from ncpm.methods.forecast.options import MIN_MONTHS
 ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST = ("above the forecast", "below the forecast",
                                                     "in line with the forecast")
 ABOVE, BELOW, IN_LINE = ABOVE_FORECAST, BELOW_FORECAST, IN_LINE_FORECAST
+#: the side of the forecast interval each label is on (+1 above, -1 below, 0 inside it)
+FORECAST_SIDES = {ABOVE_FORECAST: 1, IN_LINE_FORECAST: 0, BELOW_FORECAST: -1}
 SNAIVE = "seasonal naive"
 FALLBACK = "fallback"  # a seasonal naive forecast made in place of the model asked for: "seasonal naive (fallback: ...)"
 POSITIVE_ONLY = "multiplicative seasonality needs a strictly positive series"
