@@ -34,6 +34,7 @@ BASELINE_METHODS = {  # the "3-year average" choices and how a footnote describe
     "same_month": "mean of the same month in the previous 3 years",
     "trailing_36": "mean of the previous 36 months",
 }
+DEFAULT_BASELINE = "same_month"  # METHODS.md, Baseline: the same calendar month in each of the previous 3 years
 BASELINE_YEARS = 3  # the "3-year average"
 TRAILING_MONTHS = 36  # trailing_36: y(t-1) .. y(t-36)
 
@@ -83,7 +84,7 @@ def excluded_months(exclude) -> np.ndarray:
     return np.array(sorted(out), dtype=np.int64)
 
 
-def baseline_kernel(ordinals: np.ndarray, values: np.ndarray, method: str = "same_month",
+def baseline_kernel(ordinals: np.ndarray, values: np.ndarray, method: str = DEFAULT_BASELINE,
                     excluded: np.ndarray | None = None) -> tuple[np.ndarray, list[str | None]]:
     """The 3-year average B(t) of one series (METHODS.md, Baseline), with a note per month where exclusions applied.
 
@@ -175,7 +176,7 @@ def compare_to_baseline(y: np.ndarray, baseline: np.ndarray, in_line: float = Z_
     return z, labels
 
 
-def three_year_average(volumes: pd.DataFrame, method: str = "same_month", exclude=None,
+def three_year_average(volumes: pd.DataFrame, method: str = DEFAULT_BASELINE, exclude=None,
                        in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL) -> pd.DataFrame:
     """Each month against its 3-year average (METHODS.md, Baseline: the "3-year average").
 

@@ -62,6 +62,8 @@ ROUNDED = "rounded"
 DEFAULT_THRESHOLD = 5  # counts of 1 to 4 protected: a common UK public-sector small-number rule (the issue's default)
 CONFIDENTIAL = "[c]"  # Government Analysis Function, "Symbols in tables": [c] = confidential
 METHODS = ("suppress", "round")
+DEFAULT_METHOD = "suppress"  # primary and secondary suppression (the module docstring; the issue's default)
+DEFAULT_BASE = DEFAULT_THRESHOLD  # method "round": counts to the nearest 5, the threshold's base
 
 
 def disclosive(counts, threshold: int, zeros: bool = False):
@@ -100,22 +102,24 @@ class DisclosurePolicy:
     """
 
     threshold: int = DEFAULT_THRESHOLD
-    method: str = "suppress"
-    base: int = DEFAULT_THRESHOLD
+    method: str = DEFAULT_METHOD
+    base: int = DEFAULT_BASE
     apply_to_force_level: bool = False
     marker: str = CONFIDENTIAL
     suppress_zeros: bool = False
     area_level: str = "sub-force"
 
     def __post_init__(self) -> None:
+        # the one check of the [disclosure] options: the configuration constructs a policy to check its section
         if self.method not in METHODS:
-            raise ConfigError(f"disclosure method must be one of {', '.join(METHODS)}, not {self.method!r}")
+            raise ConfigError(f"disclosure.method must be one of {', '.join(sorted(METHODS))}; not {self.method!r}")
         for key in ("threshold", "base"):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ConfigError(f"disclosure {key} must be a whole number of at least 1, not {value!r}")
+                raise ConfigError(f"disclosure.threshold and disclosure.base must be at least 1 (whole numbers); "
+                                  f"{key} is {value!r}")
         if not isinstance(self.marker, str) or not self.marker.strip():
-            raise ConfigError(f"disclosure marker must be non-empty text, not {self.marker!r}")
+            raise ConfigError(f"disclosure.marker must be non-empty text, not {self.marker!r}")
 
     def protect(self, frame: pd.DataFrame, **kwargs) -> ProtectedTable:
         """``protect(frame, self, **kwargs)``: lets writers apply a policy without importing this module."""

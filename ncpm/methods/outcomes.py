@@ -28,6 +28,7 @@ from ncpm.methods.series import checked_volumes, rolling_sum, safe_ratio, series
 # "Caution: small numbers" thresholds (METHODS.md, Outcome rate)
 MIN_N = 50  # denominator under 50 offences
 MAX_WIDTH = 0.10  # Wilson interval wider than 10 percentage points
+OUTCOME_WINDOW = 1  # months pooled in one rate: the month on its own (METHODS.md, Outcome rate)
 
 
 def _normalise_code(code: object) -> str:
@@ -64,7 +65,7 @@ def action_set(action_taken: Iterable[str] | None = None, include_diversionary: 
 
 
 def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: Iterable[str] | None = None,
-                 window: int = 1, include_diversionary: bool = False, min_n: int = MIN_N,
+                 window: int = OUTCOME_WINDOW, include_diversionary: bool = False, min_n: int = MIN_N,
                  max_width: float = MAX_WIDTH, outcome_table: OutcomeTable | None = None) -> pd.DataFrame:
     """Action-taken rate: outcomes in the action-taken set recorded in the period / offences recorded in the period
     (METHODS.md, Outcome rate). The outcomes need not attach to the same crimes, so the rate can exceed 1.

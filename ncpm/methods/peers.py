@@ -77,6 +77,9 @@ MID_YEAR_MONTH = 6  # mid-year population estimates refer to 30 June
 PUBLICATION_LAG_MONTHS = 12  # ONS mid-year estimates appear about a year after their reference date
 PERIOD_TABLE_POPULATION_YEAR = "published"  # the rule ncpm uses for ONS period tables in a run (publisher's pairing)
 AVERAGES = ("simple", "weighted")
+DEFAULT_AVERAGE = "simple"  # the MSG average: the simple mean, as HMIC's comparator (METHODS.md, MSG section)
+K_SD = 1.0  # descriptive outlier band: the MSG mean +/- 1 SD (METHODS.md, MSG section)
+DEFAULT_POPULATION_YEAR = "end"  # the mid-year estimate of the calendar year of the window's end (rates_per_1000)
 _NO_GROUP_REASON = {
     CITY_OF_LONDON: "its resident population is too small and unusual for a most similar group",
 }
@@ -218,7 +221,7 @@ def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population
 
 
 def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int = WINDOW_MONTHS, *,
-                   population_year: str = "end", per: float = PER_POPULATION) -> pd.DataFrame:
+                   population_year: str = DEFAULT_POPULATION_YEAR, per: float = PER_POPULATION) -> pd.DataFrame:
     """Crimes per 1,000 population over the ``window`` months ending at each month (METHODS.md, MSG section).
 
     ``count`` is the total of the ``window`` months ending at ``month`` (missing where any of those months is
@@ -265,7 +268,8 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     return out[RATE_COLUMNS]
 
 
-def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *, population_year: str = "end",
+def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *,
+                     population_year: str = DEFAULT_POPULATION_YEAR,
                      per: float = PER_POPULATION) -> pd.DataFrame:
     """Rates per 1,000 for counts over a table's own period (ONS police force area tables: "year ending June 2025").
 
@@ -384,7 +388,7 @@ def _force_rates(rates: pd.DataFrame, required: list[str], source: str) -> pd.Da
     return out.reset_index(drop=True)
 
 
-def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = "simple", k: float = 1.0, *,
+def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_AVERAGE, k: float = K_SD, *,
                 version: str | None = None, per: float = PER_POPULATION) -> pd.DataFrame:
     """Each force's rate against its Most Similar Group, per measure and month (METHODS.md, MSG section).
 
@@ -611,7 +615,7 @@ def _period_words(end: pd.Period) -> str:
 
 def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, month: object = None, *,
                       msg: pd.DataFrame | None = None, forces: list[str] | None = None,
-                      exclude_city_of_london: bool = False, average: str = "simple", k: float = 1.0,
+                      exclude_city_of_london: bool = False, average: str = DEFAULT_AVERAGE, k: float = K_SD,
                       msg_version: str | None = None,
                       population_year: str = PERIOD_TABLE_POPULATION_YEAR) -> PeriodComparison:
     """National rank, rank change and MSG comparison from ONS 12-month period tables (Table P1, area "Force").

@@ -30,6 +30,8 @@ from ncpm.core.periods import to_month
 NO_LOCATION = schema.NO_LOCATION
 
 MONTHS_PER_YEAR = 12  # y(t-12) is the same month last year
+CLOSE_MATCHES = 3  # at most this many close matches suggested for a district name not in the data
+CLOSE_CUTOFF = 0.6  # difflib's default similarity for a close match
 
 
 def checked_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
@@ -124,6 +126,20 @@ def latest_origin(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def unknown_districts(listed: Iterable[str], seen: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The names in ``listed`` (an area's districts, as an area mapping lists them) that are not in ``seen`` (the
+    districts the data hold), each with its close matches among ``seen``, best first (up to CLOSE_MATCHES; difflib's
+    similarity of at least CLOSE_CUTOFF), in the order listed: what :func:`map_areas` and the configuration's
+    ``[areas]`` check (``ncpm.pipeline.config.check_areas``) word as their errors.
+
+    >>> unknown_districts(["Rugbi", "Warwick", "Nowhere"], {"Rugby", "Warwick"})
+    {'Rugbi': ('Rugby',), 'Nowhere': ()}
+    """
+    known = sorted(set(seen))
+    return {name: tuple(difflib.get_close_matches(name, known, n=CLOSE_MATCHES, cutoff=CLOSE_CUTOFF))
+            for name in dict.fromkeys(listed) if name not in known}
+
+
 def map_areas(frame: pd.DataFrame, mapping: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """Re-aggregate a frame's areas: each key of ``mapping`` becomes an area, the sum of the areas it lists (e.g. a
     force's local policing areas from the local authority districts of ``ncpm.io.policeuk.read_police_uk``).
@@ -150,13 +166,14 @@ def map_areas(frame: pd.DataFrame, mapping: Mapping[str, Sequence[str]]) -> pd.D
                              file="area mapping")
         if name in reserved:
             raise InputError(f"area {name!r} cannot be mapped to: it is kept as it is", file="area mapping")
+        unknown = unknown_districts(parts, seen)
         for part in parts:
             if part in reserved:
                 raise InputError(f"area {name!r} lists {part!r}, which is kept as it is", file="area mapping")
             if part in target:
                 raise InputError(f"{part!r} is listed in both {target[part]!r} and {name!r}", file="area mapping")
-            if part not in seen:
-                close = difflib.get_close_matches(part, seen, n=1, cutoff=0.6)
+            if part in unknown:
+                close = unknown[part]
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise InputError(f"area {name!r} lists {part!r}, which is not in the data{hint}; areas seen: "
                                  f"{', '.join(seen) or 'none'}", file="area mapping")

@@ -60,8 +60,10 @@ SCREEN_SCALE = 3.267  # D4 for n = 2: moving ranges >= 3.267 x mean(MR) are scre
 NEAR_LIMIT = 2 / 3  # "2 sigma" is two thirds of the way from the centre to a process limit
 TRIAL_POINTS = 12  # fewer points than this: limits are trial limits (Making Data Count)
 RUN_LENGTHS = (6, 7)  # trend and shift: 7 points by default, 6 allowed
+RUN_LENGTH = 7  # the default of RUN_LENGTHS (METHODS.md, Exceptions; NHS Making Data Count)
 RULES = (schema.OUTSIDE_LIMITS, schema.TREND, schema.TWO_OF_THREE, schema.SHIFT)  # in METHODS.md order
 IMPROVEMENT = ("decrease", "increase", None)
+DEFAULT_IMPROVEMENT = "decrease"  # fewer crimes is better (METHODS.md, Exceptions)
 _TOLERANCE = 1e-9  # relative: a value within this of the mean is on the mean (floating-point residuals)
 
 
@@ -138,7 +140,7 @@ def _runs(signs: np.ndarray) -> list[tuple[int, int, int]]:
     return out
 
 
-def xmr_rules(values, limits: XmrLimits, run_length: int = 7) -> dict[str, np.ndarray]:
+def xmr_rules(values, limits: XmrLimits, run_length: int = RUN_LENGTH) -> dict[str, np.ndarray]:
     """The four rules on a dense series: for each rule a direction per point (+1 high, -1 low, 0 not flagged).
 
     >>> r = xmr_rules(np.array([1.0, 2, 3, 4, 5, 6, 7]), xmr_limits(np.array([1.0, 2, 3, 4, 5, 6, 7])))
@@ -211,7 +213,8 @@ def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np
     return validated, values.to_numpy(dtype=float)[order]
 
 
-def spc(volumes: pd.DataFrame, run_length: int = 7, improvement: str | None = "decrease", seasonal: bool = False,
+def spc(volumes: pd.DataFrame, run_length: int = RUN_LENGTH, improvement: str | None = DEFAULT_IMPROVEMENT,
+        seasonal: bool = False,
         screen: bool = True, rules: Sequence[str] = RULES, expected: str = schema.BASELINE) -> pd.DataFrame:
     """XmR chart and rule flags per series (METHODS.md, Exceptions; NHS Making Data Count).
 

@@ -32,6 +32,9 @@ from ncpm.methods.series import (
     series_groups,
 )
 
+COMPARISON_MONTHS = 6  # period_comparison: the last six months against the same six a year earlier
+PRECEDING_MONTHS = 3  # quarter_profile: the quarter against the three months before it (S7)
+
 _ORDINAL_WORDS = ["", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                   "eleventh", "twelfth"]
 
@@ -169,7 +172,7 @@ def quarter_totals(volumes: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_q_start")[[*schema.SERIES_KEY, schema.QUARTER, schema.COUNT, schema.MONTHS]]
 
 
-def period_comparison(volumes: pd.DataFrame, end, months: int = 6) -> pd.DataFrame:
+def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTHS) -> pd.DataFrame:
     """The ``months`` months ending at ``end`` against the same months a year earlier (e.g. the last six months).
 
     Returns per series: force, area, measure, ``end``, ``months``, ``current`` (sum of the months ending at
@@ -209,7 +212,7 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = 6) -> pd.DataFra
 
 
 def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str, month, *,
-                    area: str = schema.WHOLE_FORCE, preceding: int = 3, in_line: float = Z_IN_LINE,
+                    area: str = schema.WHOLE_FORCE, preceding: int = PRECEDING_MONTHS, in_line: float = Z_IN_LINE,
                     substantial: float = Z_SUBSTANTIAL) -> dict[str, object]:
     """The financial quarter to ``month`` as a whole, for one series (S7): its statistics, for ``narrative`` to word.
 

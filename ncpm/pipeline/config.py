@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +31,10 @@ from ncpm.core.forces import canonical_force, close_matches, find_force
 from ncpm.core.periods import parse_quarter, to_month
 from ncpm.methods import peers, spc
 from ncpm.methods.baseline import BASELINE_METHODS, excluded_months
-from ncpm.methods.disclosure import METHODS as DISCLOSURE_METHODS
 from ncpm.methods.disclosure import DisclosurePolicy
 from ncpm.methods.forecast import ENGINES, parse_method
-from ncpm.quarter.engine import KINDS as ENGINE_KINDS
-from ncpm.quarter.engine import EngineOptions
+from ncpm.methods.series import unknown_districts
+from ncpm.quarter.engine import LOCAL_CLUSTER, ONE_PER_CORE, EngineOptions
 from ncpm.quarter.figures import FIGURE_SUFFIXES
 from ncpm.quarter.options import FIGURE_RULES, NOTABLE_DIRECTIONS, OTHER_FIGURES, QuarterOptions
 
@@ -109,8 +107,8 @@ class Spc:
 @dataclass(frozen=True)
 class Engine:
     kind: str = _ENGINE.kind  # where per-series work runs: "single", "processes" (this machine) or "dask"
-    workers: int = 0  # processes or local Dask workers; 0 = one per core
-    address: str = ""  # an existing Dask scheduler, e.g. "tcp://scheduler:8786"; empty = a local cluster
+    workers: int = ONE_PER_CORE  # processes or local Dask workers; 0 = one per core
+    address: str = LOCAL_CLUSTER  # an existing Dask scheduler, e.g. "tcp://scheduler:8786"; empty = a local cluster
 
 
 @dataclass(frozen=True)
@@ -186,14 +184,12 @@ class Config:
         return {}
 
 
-CHOICES = {  # each option's choices, as the method that uses it lists them
+CHOICES = {  # each option's choices, as the method that uses it lists them ([engine], [disclosure]: _check)
     "baseline.method": set(BASELINE_METHODS),
     "forecast.engine": set(ENGINES),
     "peers.average": set(peers.AVERAGES),
     "spc.run_length": set(spc.RUN_LENGTHS),
     "spc.improvement": set(spc.IMPROVEMENT) - {None},
-    "engine.kind": set(ENGINE_KINDS),
-    "disclosure.method": set(DISCLOSURE_METHODS),
     "report.other_figures": set(OTHER_FIGURES),
     "report.notable_direction": set(NOTABLE_DIRECTIONS),
 }
@@ -301,12 +297,11 @@ def check_areas(cfg: Config, force: str, seen: set[str]) -> None:
         if canonical_force(name) != canonical_force(force):
             continue
         for lpa, districts in table.items():
-            for d in districts:
-                if d not in seen:
-                    close = difflib.get_close_matches(d, known, n=3, cutoff=0.6)
-                    hint = f"; close matches: {', '.join(close)}" if close else f"; districts seen: {', '.join(known) or 'none'}"
-                    raise ConfigError(f"{cfg.source}: areas.{name}.{lpa}: no district {d!r} in the data for "
-                                      f"{canonical_force(force)}{hint}")
+            for d, close in unknown_districts(districts, seen).items():
+                hint = (f"; close matches: {', '.join(close)}" if close
+                        else f"; districts seen: {', '.join(known) or 'none'}")
+                raise ConfigError(f"{cfg.source}: areas.{name}.{lpa}: no district {d!r} in the data for "
+                                  f"{canonical_force(force)}{hint}")
 
 
 #: figure formats the run can write (matplotlib's, without extra packages)
@@ -382,10 +377,7 @@ def _check(cfg: Config) -> None:
         raise ConfigError(f"forecast.method: {exc}") from None
     if cfg.forecast.horizon < 1:
         raise ConfigError("forecast.horizon must be at least 1")
-    if cfg.engine.workers < 0:
-        raise ConfigError("engine.workers must be 0 (one per core) or more")
-    if cfg.engine.address and cfg.engine.kind != "dask":
-        raise ConfigError("engine.address is for engine.kind = \"dask\"")
+    _by_the_method(cfg, EngineOptions, cfg.engine)
     for i, fmt in enumerate(cfg.output.figure_formats):
         if fmt.lower() not in FIGURE_FORMATS:
             raise ConfigError(f"output.figure_formats[{i}]: unknown figure format {fmt!r} (known: "
@@ -393,12 +385,20 @@ def _check(cfg: Config) -> None:
     check_scope(cfg.scope.as_of, cfg.scope.quarter)
     if cfg.output.previous_runs < 0:
         raise ConfigError("output.previous_runs must be 0 or more (complete runs kept besides the published one)")
-    if cfg.disclosure.threshold < 1 or cfg.disclosure.base < 1:
-        raise ConfigError("disclosure.threshold and disclosure.base must be at least 1")
+    _by_the_method(cfg, DisclosurePolicy, cfg.disclosure)
     _check_figures(cfg.report.figures)
     _check_proxy_measures(cfg.report.proxy_measures)
     if not 0 < cfg.satisfaction.target < 1:
         raise ConfigError("satisfaction.target must be a proportion between 0 and 1 (0.8 for 80%)")
+
+
+def _by_the_method(cfg: Config, options: type, section: Any) -> None:
+    """A section the method's options check (``EngineOptions``, ``DisclosurePolicy``: the one check of those keys,
+    worded with the key): built from the section's values, its error names the configuration file too."""
+    try:
+        options(**dataclasses.asdict(section))
+    except ConfigError as exc:
+        raise ConfigError(f"{cfg.source}: {exc}") from None
 
 
 def _check_figures(figures: tuple[str, ...]) -> None:

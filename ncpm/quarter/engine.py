@@ -50,6 +50,10 @@ from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
 
 KINDS = ("single", "processes", "dask")
+DEFAULT_KIND = "single"  # this process, one call on the whole frame (issue 8: the default engine)
+CHUNK_SERIES = 200  # at most this many whole series per task
+ONE_PER_CORE = 0  # the configuration's spelling of workers=None: one worker per core
+LOCAL_CLUSTER = ""  # the configuration's spelling of address=None: a local cluster
 LOOPBACK = "127.0.0.1"  # a local cluster listens on loopback only
 DASK_HINT = "the Dask engine needs the optional extra: pip install 'ncpm[dask]'"
 ORDER_COLUMNS = (schema.MONTH, schema.ORIGIN)  # after the key, in this order, where the result has them
@@ -70,28 +74,30 @@ class EngineOptions:
     'dask'
     """
 
-    kind: str = "single"
+    kind: str = DEFAULT_KIND
     workers: int | None = None
     address: str | None = None
-    chunk_series: int = 200
+    chunk_series: int = CHUNK_SERIES
 
     def __post_init__(self) -> None:
+        # the one check of the [engine] options (the configuration constructs options to check its section);
         # the config file's spelling of the defaults: workers = 0 (one per core), address = "" (a local cluster)
-        if self.workers == 0 and not isinstance(self.workers, bool):
+        if self.workers == ONE_PER_CORE and not isinstance(self.workers, bool):
             object.__setattr__(self, "workers", None)
-        if self.address == "":
+        if self.address == LOCAL_CLUSTER:
             object.__setattr__(self, "address", None)
         if self.kind not in KINDS:
-            raise ConfigError(f"engine.kind: unknown engine {self.kind!r}; known: {', '.join(KINDS)}")
+            raise ConfigError(f"engine.kind must be one of {', '.join(sorted(KINDS))}; not {self.kind!r}")
         if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int)
                                          or self.workers < 1):
-            raise ConfigError(f"engine.workers: expected a whole number of at least 1, got {self.workers!r}")
+            raise ConfigError(f"engine.workers must be a whole number, {ONE_PER_CORE} (one per core) or more; "
+                              f"not {self.workers!r}")
         if isinstance(self.chunk_series, bool) or not isinstance(self.chunk_series, int) or self.chunk_series < 1:
             raise ConfigError(f"engine.chunk_series: expected a whole number of at least 1, got "
                               f"{self.chunk_series!r}")
         if self.address is not None:
             if self.kind != "dask":
-                raise ConfigError(f"engine.address: a scheduler address needs kind = \"dask\", not {self.kind!r}")
+                raise ConfigError(f"engine.address is for engine.kind = \"dask\", not {self.kind!r}")
             if not isinstance(self.address, str) or not self.address.strip():
                 raise ConfigError(f"engine.address: expected an address such as \"tcp://host:8786\", got "
                                   f"{self.address!r}")

@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ncpm.core.catalogue import outcome_table
-from ncpm.methods.baseline import Z_IN_LINE, Z_SUBSTANTIAL
+from ncpm.methods import peers, spc
+from ncpm.methods.baseline import DEFAULT_BASELINE, Z_IN_LINE, Z_SUBSTANTIAL
 from ncpm.methods.disclosure import DEFAULT_THRESHOLD
+from ncpm.methods.forecast import options as forecast_options
 from ncpm.methods.outcomes import MAX_WIDTH, MIN_N
 from ncpm.methods.satisfaction import SATISFACTION_WINDOW
 
@@ -49,13 +51,13 @@ def _scope_measures(cfg) -> tuple[str, ...]:
 class QuarterOptions:
     """Every method choice of a quarterly run, with METHODS.md's defaults."""
 
-    baseline_method: str = "same_month"
+    baseline_method: str = DEFAULT_BASELINE
     exclude: tuple[str, ...] = ()
     in_line: float = Z_IN_LINE
     substantial: float = Z_SUBSTANTIAL
-    forecast_method: str = "auto"
-    forecast_engine: str = "statsmodels"
-    horizon: int = 3  # months of the forward look from the latest month
+    forecast_method: str = forecast_options.DEFAULT_METHOD
+    forecast_engine: str = forecast_options.DEFAULT_ENGINE
+    horizon: int = forecast_options.DEFAULT_HORIZON  # months of the forward look from the latest month
     include_diversionary: bool = False
     min_n: int = MIN_N
     max_width: float = MAX_WIDTH
@@ -63,13 +65,13 @@ class QuarterOptions:
     survey: str = "da_whole_experience"
     satisfaction_window: int = SATISFACTION_WINDOW
     target: float = 0.80
-    msg_average: str = "simple"
-    k: float = 1.0
+    msg_average: str = peers.DEFAULT_AVERAGE
+    k: float = peers.K_SD
     msg_version: str | None = None
     exclude_city_of_london: bool = False
     rank_lag: int = 3
-    run_length: int = 7
-    improvement: str = "decrease"
+    run_length: int = spc.RUN_LENGTH
+    improvement: str = spc.DEFAULT_IMPROVEMENT
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
     suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
     area_noun: str = "LPA"  # how statements and charts name a local area; "" = by its name alone (districts)

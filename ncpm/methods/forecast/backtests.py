@@ -10,7 +10,16 @@ from ncpm.core import schema
 from ncpm.core.periods import to_month
 from ncpm.methods.forecast.grid import prepare
 from ncpm.methods.forecast.labels import FALLBACK
-from ncpm.methods.forecast.options import DEFAULT_INTERVALS, RARE_COUNT, SEASONAL_PERIOD, hi_col, lo_col
+from ncpm.methods.forecast.options import (
+    DEFAULT_ENGINE,
+    DEFAULT_HORIZON,
+    DEFAULT_INTERVALS,
+    DEFAULT_METHOD,
+    RARE_COUNT,
+    SEASONAL_PERIOD,
+    hi_col,
+    lo_col,
+)
 from ncpm.methods.forecast.versus_actual import forecast_vs_actual
 
 COVERAGE = {80: schema.COVERAGE_80, 95: schema.COVERAGE_95}  # interval level -> share of actuals inside it
@@ -25,8 +34,8 @@ def seasonal_scale(y: np.ndarray) -> float:
     return float(d.mean()) if d.size else np.nan
 
 
-def backtest(volumes: pd.DataFrame, horizon: int = 3, origins=None, method: str = "auto",
-             engine: str = "statsmodels", intervals: str = DEFAULT_INTERVALS,
+def backtest(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origins=None, method: str = DEFAULT_METHOD,
+             engine: str = DEFAULT_ENGINE, intervals: str = DEFAULT_INTERVALS,
              rare_count: int | None = RARE_COUNT) -> pd.DataFrame:
     """Rolling-origin evaluation: one forecast per origin, compared with what happened.
 

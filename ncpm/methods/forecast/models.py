@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from ncpm.methods.forecast.intervals import normal_quantiles
-from ncpm.methods.forecast.options import RARE_COUNT, SEASONAL_PERIOD
+from ncpm.methods.forecast.options import DEFAULT_LEVELS, RARE_COUNT, SEASONAL_PERIOD
 
 RARE_WINDOW = 24  # two whole years, so every calendar month weighs the same in the rare-count rate
 JEFFREYS = 0.5  # Gamma(1/2, 0) prior on a Poisson rate (Jeffreys): the predictive is negative binomial
 
 
-def seasonal_naive(y: np.ndarray, horizon: int, levels=(80, 95)):
+def seasonal_naive(y: np.ndarray, horizon: int, levels=DEFAULT_LEVELS):
     """Seasonal naive kernel: (mean, {level: lo}, {level: hi}) for the months after ``y`` (NaN = missing month).
 
     The forecast for month n + h is the latest observed value a whole number of years earlier.
@@ -55,7 +55,7 @@ def is_rare(y: np.ndarray, rare_count: int | None = RARE_COUNT) -> bool:
     return bool(recent.size) and bool(np.mean(recent <= rare_count) >= 0.5)
 
 
-def rare_counts(y: np.ndarray, horizon: int, levels=(80, 95)):
+def rare_counts(y: np.ndarray, horizon: int, levels=DEFAULT_LEVELS):
     """Count-model kernel for rare series: (mean, {level: lo}, {level: hi}) for the months after ``y``.
 
     The monthly count is Poisson with one rate for every month (a rare series cannot support a seasonal estimate);

@@ -17,6 +17,10 @@ from ncpm.methods.forecast import ets_fast
 SEASONAL_PERIOD = 12  # monthly data
 MIN_MONTHS = 24  # METHODS.md: seasonal naive for series shorter than two years
 ENGINES = ("statsmodels", "fast")
+DEFAULT_HORIZON = 3  # months of the forward look from the latest month (METHODS.md, Seasonal forecasts)
+DEFAULT_METHOD = "auto"  # ETS chosen by AICc among the candidates (METHODS.md, Seasonal forecasts)
+DEFAULT_ENGINE = "statsmodels"  # the reference engine; "fast" gives the same models with batched kernels
+DEFAULT_LEVELS = (80, 95)  # the 80% and 95% prediction intervals (METHODS.md, Seasonal forecasts)
 INTERVALS = ("calibrated", "model")
 # "model" until the demo is recalibrated: calibrated intervals turn S7 and S8 "in line" (README, Forecasts)
 DEFAULT_INTERVALS = "model"
@@ -53,7 +57,7 @@ class Options:
         return (spec,) if spec else ()
 
 
-def parse_method(method: str, engine: str = "statsmodels") -> str:
+def parse_method(method: str, engine: str = DEFAULT_ENGINE) -> str:
     """The canonical name of a forecast method: "auto" ("ets" too), "sarima", "snaive" or an ETS model name such
     as "ETS(A,Ad,A)"; :class:`ConfigError` for any other, or "sarima" with the fast engine (the configuration's
     ``[forecast] method`` is checked with this)."""

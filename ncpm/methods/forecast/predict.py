@@ -11,7 +11,11 @@ from ncpm.core import schema
 from ncpm.methods.forecast.engines import run_fast, run_statsmodels
 from ncpm.methods.forecast.grid import CutSeries, prepare
 from ncpm.methods.forecast.options import (
+    DEFAULT_ENGINE,
+    DEFAULT_HORIZON,
     DEFAULT_INTERVALS,
+    DEFAULT_LEVELS,
+    DEFAULT_METHOD,
     RARE_COUNT,
     Options,
     check_options,
@@ -48,8 +52,8 @@ def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
     return out
 
 
-def forecast(volumes: pd.DataFrame, horizon: int = 3, origin=None, method: str = "auto",
-             level=(80, 95), engine: str = "statsmodels", intervals: str = DEFAULT_INTERVALS,
+def forecast(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origin=None, method: str = DEFAULT_METHOD,
+             level=DEFAULT_LEVELS, engine: str = DEFAULT_ENGINE, intervals: str = DEFAULT_INTERVALS,
              rare_count: int | None = RARE_COUNT) -> pd.DataFrame:
     """Forecast every series (force, area, measure) of a volumes frame ``horizon`` months past ``origin``.
 

@@ -16,7 +16,7 @@ from ncpm.methods.forecast.intervals import (
     normal_quantiles,
 )
 from ncpm.methods.forecast.labels import SHORT_FOR_CALIBRATION
-from ncpm.methods.forecast.options import SEASONAL_PERIOD
+from ncpm.methods.forecast.options import DEFAULT_INTERVALS, DEFAULT_LEVELS, SEASONAL_PERIOD
 
 SARIMA_ORDER = (0, 1, 1)
 SARIMA_SEASONAL_ORDER = (0, 1, 1, SEASONAL_PERIOD)  # the "airline" model, Box & Jenkins
@@ -44,8 +44,8 @@ def _sm_predict(res, n: int, horizon: int):
                               rng=np.random.default_rng(SIMULATION_SEED))
 
 
-def ets_statsmodels(y: pd.Series, horizon: int, levels=(80, 95), specs=ets_fast.CANDIDATES,
-                    intervals: str = "model"):
+def ets_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS, specs=ets_fast.CANDIDATES,
+                    intervals: str = DEFAULT_INTERVALS):
     """Reference ETS kernel for one series (``pd.Series`` with a monthly ``PeriodIndex``): fit each candidate with
     statsmodels ``ETSModel`` (error additive, period 12), keep the minimum AICc, predict with intervals
     (``intervals``: "model", statsmodels' own, or "calibrated", see :func:`calibration_scale`).
@@ -101,7 +101,7 @@ def _sm_calibration(y: pd.Series, spec: ets_fast.EtsSpec, horizon: int) -> float
     return calibration_scale(np.concatenate(z)) if z else None
 
 
-def sarima_statsmodels(y: pd.Series, horizon: int, levels=(80, 95)):
+def sarima_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS):
     """SARIMA(0,1,1)(0,1,1)12 kernel for one series: (mean, {level: lo}, {level: hi}, name, notes)."""
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 

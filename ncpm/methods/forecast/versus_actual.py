@@ -8,12 +8,21 @@ import pandas as pd
 
 from ncpm.core import schema
 from ncpm.methods.forecast.labels import forecast_label
-from ncpm.methods.forecast.options import DEFAULT_INTERVALS, RARE_COUNT, hi_col, lo_col
+from ncpm.methods.forecast.options import (
+    DEFAULT_ENGINE,
+    DEFAULT_HORIZON,
+    DEFAULT_INTERVALS,
+    DEFAULT_LEVELS,
+    DEFAULT_METHOD,
+    RARE_COUNT,
+    hi_col,
+    lo_col,
+)
 from ncpm.methods.forecast.predict import forecast
 
 
-def forecast_vs_actual(volumes: pd.DataFrame, origin, horizon: int = 3, method: str = "auto",
-                       engine: str = "statsmodels", level=(80, 95), intervals: str = DEFAULT_INTERVALS,
+def forecast_vs_actual(volumes: pd.DataFrame, origin, horizon: int = DEFAULT_HORIZON, method: str = DEFAULT_METHOD,
+                       engine: str = DEFAULT_ENGINE, level=DEFAULT_LEVELS, intervals: str = DEFAULT_INTERVALS,
                        rare_count: int | None = RARE_COUNT) -> pd.DataFrame:
     """Each month after ``origin`` against the forecast made at ``origin`` (METHODS.md, forecast vs actual).
 
