@@ -70,16 +70,20 @@ def concat_sources(kind: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def write_store(results_or_frames: Iterable[LoadResult] | Iterable[tuple[str, pd.DataFrame]]
-                | Mapping[str, pd.DataFrame], out_dir: str | Path) -> dict[str, Path]:
+                | Mapping[str, pd.DataFrame], out_dir: str | Path, *, checked: bool = False) -> dict[str, Path]:
     """Concatenate the frames of each kind, validate them (``schema.validate``: a key loaded from two files is an
     error naming the files), and write ``<kind>.parquet`` under ``out_dir`` atomically. Returns kind -> path.
+
+    ``checked``: every frame given is validated already (``ncpm.pipeline.ingest.validated_frames``): a kind given
+    as one frame is written as it is, not validated again (the frames of a kind from several sources are still
+    concatenated and validated together).
     """
     out_dir = Path(out_dir)
     written: dict[str, Path] = {}
     for kind, parts in _frames_by_kind(results_or_frames).items():
         spec = schema.SPECS[kind]
         sources = ", ".join(dict.fromkeys(s for s, _ in parts))
-        frames = [schema.validate(f, spec, source=s) for s, f in parts if len(f)]
+        frames = [f.copy() if checked else schema.validate(f, spec, source=s) for s, f in parts if len(f)]
         if len(frames) > 1:  # a key in two files with other values is an error naming them; one frame is validated
             frame = schema.validate(concat_sources(kind, frames), spec, source=sources)
         else:

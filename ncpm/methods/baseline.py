@@ -177,7 +177,8 @@ def compare_to_baseline(y: np.ndarray, baseline: np.ndarray, in_line: float = Z_
 
 
 def three_year_average(volumes: pd.DataFrame, method: str = DEFAULT_BASELINE, exclude=None,
-                       in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL) -> pd.DataFrame:
+                       in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL, *,
+                       checked: bool = False) -> pd.DataFrame:
     """Each month against its 3-year average (METHODS.md, Baseline: the "3-year average").
 
     Adds ``baseline`` (B), ``baseline_method``, ``baseline_note`` (which months replaced excluded ones, or why the
@@ -194,7 +195,7 @@ def three_year_average(volumes: pd.DataFrame, method: str = DEFAULT_BASELINE, ex
     >>> bool(np.isnan(three_year_average(v, exclude="2020-05").iloc[-1]["baseline"]))  # 2019-05 is not there
     True
     """
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     excluded = excluded_months(exclude)
     n = len(frame)
     base = np.full(n, np.nan)

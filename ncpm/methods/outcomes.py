@@ -23,7 +23,7 @@ from ncpm.core import catalogue, periods, schema
 from ncpm.core.catalogue import OutcomeTable
 from ncpm.core.errors import ConfigError
 from ncpm.methods.intervals import wilson_interval
-from ncpm.methods.series import checked_volumes, rolling_sum, safe_ratio, series_groups
+from ncpm.methods.series import checked_frame, checked_volumes, rolling_sum, safe_ratio, series_groups
 
 # "Caution: small numbers" thresholds (METHODS.md, Outcome rate)
 MIN_N = 50  # denominator under 50 offences
@@ -66,7 +66,8 @@ def action_set(action_taken: Iterable[str] | None = None, include_diversionary: 
 
 def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: Iterable[str] | None = None,
                  window: int = OUTCOME_WINDOW, include_diversionary: bool = False, min_n: int = MIN_N,
-                 max_width: float = MAX_WIDTH, outcome_table: OutcomeTable | None = None) -> pd.DataFrame:
+                 max_width: float = MAX_WIDTH, outcome_table: OutcomeTable | None = None, *,
+                 checked: bool = False) -> pd.DataFrame:
     """Action-taken rate: outcomes in the action-taken set recorded in the period / offences recorded in the period
     (METHODS.md, Outcome rate). The outcomes need not attach to the same crimes, so the rate can exceed 1.
 
@@ -94,8 +95,8 @@ def outcome_rate(outcomes: pd.DataFrame, volumes: pd.DataFrame, action_taken: It
     window = int(window)
     if window < 1:
         raise ConfigError(f"window must be at least 1 month, not {window}")
-    vol = checked_volumes(volumes)
-    out_f = schema.validate(outcomes, schema.OUTCOMES, source="outcomes")
+    vol = checked_volumes(volumes, checked=checked)
+    out_f = checked_frame(outcomes, schema.OUTCOMES, source="outcomes", checked=checked)
     types = out_f[schema.OUTCOME_TYPE]
     out_f[schema.OUTCOME_TYPE] = types.map({v: _outcome_code(v, ref) for v in pd.unique(types.to_numpy(dtype=object))})
     keys = [*schema.SERIES_KEY, schema.MONTH]

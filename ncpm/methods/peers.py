@@ -64,6 +64,7 @@ from ncpm.core.schema import (  # noqa: E402  result columns are named once, in 
     STATISTICAL_OUTLIER,
     WINDOW,
 )
+from ncpm.methods.series import checked_frame, checked_volumes
 
 PER_POPULATION = 1000  # rates "per 1,000 population", as in ONS and HMICFRS tables
 WINDOW_MONTHS = 12  # "12 months ending" (ONS year-ending tables)
@@ -176,9 +177,9 @@ def _wanted_year(end: pd.Series, window: pd.Series, population_year: str) -> pd.
 
 
 def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population_year: str,
-                       per: float) -> pd.DataFrame:
+                       per: float, checked: bool = False) -> pd.DataFrame:
     """Add population, population_year, population_note, rate and its interval to frame (needs count, month, window)."""
-    pop = schema.validate(population, schema.POPULATIONS, source="population")
+    pop = checked_frame(population, schema.POPULATIONS, source="population", checked=checked)
     out = frame.copy()
     wanted = _wanted_year(out[schema.MONTH], out[WINDOW], population_year)
     out["_wanted"] = wanted.to_numpy()
@@ -221,7 +222,8 @@ def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population
 
 
 def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int = WINDOW_MONTHS, *,
-                   population_year: str = DEFAULT_POPULATION_YEAR, per: float = PER_POPULATION) -> pd.DataFrame:
+                   population_year: str = DEFAULT_POPULATION_YEAR, per: float = PER_POPULATION,
+                   checked: bool = False) -> pd.DataFrame:
     """Crimes per 1,000 population over the ``window`` months ending at each month (METHODS.md, MSG section).
 
     ``count`` is the total of the ``window`` months ending at ``month`` (missing where any of those months is
@@ -249,10 +251,10 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     (600, 2023, 1.0)
     """
     if schema.PERIOD_START in volumes.columns:
-        return rates_for_period(volumes, population, population_year=population_year, per=per)
+        return rates_for_period(volumes, population, population_year=population_year, per=per, checked=checked)
     window = _check_window(window)
     _check_population_year(population_year)
-    v = schema.validate(volumes, schema.VOLUMES, source="volumes")
+    v = checked_volumes(volumes, checked=checked)
     totals = np.full(len(v), np.nan)
     ordinal_month = (v[schema.MONTH].dt.year * 12 + v[schema.MONTH].dt.month).to_numpy()
     counts = v[schema.COUNT].to_numpy()
@@ -264,13 +266,13 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     out = v[[schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH]].copy()
     out[WINDOW] = window
     out[schema.COUNT] = pd.array(np.where(np.isnan(totals), None, totals), dtype="Int64")
-    out = _attach_population(out, population, population_year, per)
+    out = _attach_population(out, population, population_year, per, checked)
     return out[RATE_COLUMNS]
 
 
 def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *,
                      population_year: str = DEFAULT_POPULATION_YEAR,
-                     per: float = PER_POPULATION) -> pd.DataFrame:
+                     per: float = PER_POPULATION, checked: bool = False) -> pd.DataFrame:
     """Rates per 1,000 for counts over a table's own period (ONS police force area tables: "year ending June 2025").
 
     Same definition and output columns as :func:`rates_per_1000`; ``month`` is the period's last month, ``window``
@@ -287,7 +289,7 @@ def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *,
     (5.0, 12, 2020)
     """
     _check_population_year(population_year)
-    pc = schema.validate(period_counts, schema.PERIOD_COUNTS, source="period_counts")
+    pc = checked_frame(period_counts, schema.PERIOD_COUNTS, source="period_counts", checked=checked)
     lengths = np.array([(e - s).n + 1 for s, e in zip(pc[schema.PERIOD_START], pc[schema.PERIOD_END],
                                                        strict=True)], dtype=int)
     if (lengths < 1).any():
@@ -302,7 +304,7 @@ def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *,
         WINDOW: lengths,
         schema.COUNT: pd.array(pc[schema.COUNT], dtype="Int64"),
     })
-    out = _attach_population(out, population, population_year, per)
+    out = _attach_population(out, population, population_year, per, checked)
     return out[RATE_COLUMNS].sort_values([schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH], kind="stable",
                                          ignore_index=True)
 
@@ -312,7 +314,7 @@ def rates_for_period(period_counts: pd.DataFrame, population: pd.DataFrame, *,
 
 
 def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version: str | None = None,
-                 source: str = "msg") -> pd.DataFrame:
+                 source: str = "msg", checked: bool = False) -> pd.DataFrame:
     """Check an MSG membership table (force, peer, version) and return it with canonical force names.
 
     Membership is data (METHODS.md): a force and up to seven peers, groups need not be symmetric. Refused, with an
@@ -326,7 +328,8 @@ def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version:
     >>> validate_msg(m)["peer"].tolist()
     ['West Mercia', 'Wiltshire']
     """
-    schema.validate(msg, schema.MSG, source=source)  # columns present, no missing values, no duplicate rows
+    if not checked:  # checked: the caller ran schema.validate already
+        schema.validate(msg, schema.MSG, source=source)  # columns present, no missing values, no duplicate rows
     raw = msg[[schema.FORCE, schema.PEER, schema.VERSION]].reset_index(drop=True)
     allowed = None if forces is None else {canonical_force(f) for f in forces}
     names: dict[str, list[str]] = {schema.FORCE: [], schema.PEER: []}
@@ -389,7 +392,8 @@ def _force_rates(rates: pd.DataFrame, required: list[str], source: str) -> pd.Da
 
 
 def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_AVERAGE, k: float = K_SD, *,
-                version: str | None = None, per: float = PER_POPULATION) -> pd.DataFrame:
+                version: str | None = None, per: float = PER_POPULATION,
+                checked: bool = False) -> pd.DataFrame:
     """Each force's rate against its Most Similar Group, per measure and month (METHODS.md, MSG section).
 
     The group is the force and its peers (from ``msg``, checked by :func:`validate_msg`; groups may be asymmetric).
@@ -422,7 +426,7 @@ def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_A
         raise ConfigError(f"average must be one of {', '.join(AVERAGES)}, not {average!r}")
     if not np.isfinite(k) or k < 0:
         raise ConfigError(f"k must be a non-negative number of standard deviations, not {k!r}")
-    groups = validate_msg(msg, version=version)
+    groups = msg if checked else validate_msg(msg, version=version)  # checked: validate_msg's table already
     group_version = groups[schema.VERSION].iloc[0] if len(groups) else None
     r = _force_rates(rates, [schema.FORCE, schema.MEASURE, schema.MONTH, schema.COUNT, schema.POPULATION, RATE,
                              RATE_LO, RATE_HI], "rates")
@@ -617,7 +621,8 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
                       msg: pd.DataFrame | None = None, forces: list[str] | None = None,
                       exclude_city_of_london: bool = False, average: str = DEFAULT_AVERAGE, k: float = K_SD,
                       msg_version: str | None = None,
-                      population_year: str = PERIOD_TABLE_POPULATION_YEAR) -> PeriodComparison:
+                      population_year: str = PERIOD_TABLE_POPULATION_YEAR,
+                      checked: bool = False) -> PeriodComparison:
     """National rank, rank change and MSG comparison from ONS 12-month period tables (Table P1, area "Force").
 
     - The period used is the latest 12-month period in ``period_counts`` ending no later than ``month`` (the
@@ -646,7 +651,7 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
     >>> int(kent["population_year"]), int(kent["rank"]), int(kent["earlier_rank"]), int(kent["places"])
     (2017, 1, 2, 1)
     """
-    pc = schema.validate(period_counts, schema.PERIOD_COUNTS, source="period_counts")
+    pc = checked_frame(period_counts, schema.PERIOD_COUNTS, source="period_counts", checked=checked)
     pc = pc[pc[schema.AREA] == schema.WHOLE_FORCE]
     length = np.array([(e - s).n + 1 for s, e in zip(pc[schema.PERIOD_START], pc[schema.PERIOD_END], strict=True)],
                       dtype=int)
@@ -671,7 +676,8 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
     period = ends[-1]
     earlier = ends[-2] if len(ends) > 1 else None
     used = pc[pc[schema.PERIOD_END].isin([e for e in (period, earlier) if e is not None])]
-    rates = rates_for_period(used, population, population_year=population_year)
+    population = checked_frame(population, schema.POPULATIONS, source="population", checked=checked)
+    rates = rates_for_period(used, population, population_year=population_year, checked=True)
     ranks = national_rank(rates, forces=forces, exclude_city_of_london=exclude_city_of_london)
     table = rates[rates[schema.MONTH] == period].drop(columns=[schema.AREA])
     table = table.merge(ranks[[schema.FORCE, schema.MEASURE, schema.MONTH, RANK, N_FORCES, RANK_NOTE]],
@@ -684,7 +690,7 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
         notes.append(f"one ONS period only ({_period_words(period)}): no change in national rank")
     compared = None
     if msg is not None and len(msg):
-        compared = msg_compare(rates, msg, average=average, k=k, version=msg_version)
+        compared = msg_compare(rates, msg, average=average, k=k, version=msg_version, checked=checked)
         keep = [c for c in compared.columns if c not in (RATE, RATE_LO, RATE_HI)]
         table = table.merge(compared[keep], on=[schema.FORCE, schema.MEASURE, schema.MONTH], how="left")
     table.insert(table.columns.get_loc(schema.MONTH), schema.PERIOD_START,

@@ -24,6 +24,7 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError
 from ncpm.core.periods import FyQuarter, parse_quarter
+from ncpm.methods.series import checked_frame
 
 YEARS = 3  # the report's "3-year average": the same quarter in each of the previous three years
 SOURCE = "Home Office police recorded crime (PRC) open data tables"
@@ -32,7 +33,7 @@ COLUMNS = [schema.FORCE, schema.MEASURE, schema.QUARTER, schema.COUNT, schema.PR
            schema.DIFFERENCE, schema.PCT_DIFFERENCE, schema.REASON]
 
 
-def quarter_totals(quarterly: pd.DataFrame) -> pd.DataFrame:
+def quarter_totals(quarterly: pd.DataFrame, *, checked: bool = False) -> pd.DataFrame:
     """Counts per force, measure and quarter: the sum over the offence codes that count towards the measure.
 
     >>> q = pd.DataFrame({"force": "Kent", "measure": "burglary_residential", "offence_code": ["28E", "28F"],
@@ -40,11 +41,12 @@ def quarter_totals(quarterly: pd.DataFrame) -> pd.DataFrame:
     >>> quarter_totals(q)["count"].tolist()
     [42]
     """
-    q = schema.validate(quarterly, schema.QUARTERLY, source="quarterly")
+    q = checked_frame(quarterly, schema.QUARTERLY, source="quarterly", checked=checked)
     return q.groupby([schema.FORCE, schema.MEASURE, schema.QUARTER], as_index=False, sort=True)[schema.COUNT].sum()
 
 
-def same_quarter_average(quarterly: pd.DataFrame, quarter: str | FyQuarter, *, years: int = YEARS) -> pd.DataFrame:
+def same_quarter_average(quarterly: pd.DataFrame, quarter: str | FyQuarter, *, years: int = YEARS,
+                         checked: bool = False) -> pd.DataFrame:
     """Each force's and measure's count in ``quarter`` against the mean of the same quarter in the ``years`` years
     before (the quarterly "3-year average"; Home Office PRC counts, summed over a measure's offence codes).
 
@@ -64,7 +66,7 @@ def same_quarter_average(quarterly: pd.DataFrame, quarter: str | FyQuarter, *, y
         raise ConfigError(f"years must be a whole number >= 1, not {years!r}")
     target = parse_quarter(quarter)
     earlier = [target.shift(-4 * k) for k in range(int(years), 0, -1)]
-    totals = quarter_totals(quarterly)
+    totals = quarter_totals(quarterly, checked=checked)
     rows = []
     for (force, measure), frame in totals.groupby([schema.FORCE, schema.MEASURE], sort=True):
         counts = dict(zip(frame[schema.QUARTER], frame[schema.COUNT], strict=True))

@@ -19,19 +19,19 @@ import pandas as pd
 from ncpm.core import periods, schema
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.methods.intervals import two_proportion_z, wilson_interval
-from ncpm.methods.series import MONTHS_PER_YEAR, rolling_sum, safe_ratio, series_groups
+from ncpm.methods.series import MONTHS_PER_YEAR, checked_frame, rolling_sum, safe_ratio, series_groups
 
 SATISFACTION_WINDOW = 6  # rolling k-month satisfaction rate, k = 6 by default (METHODS.md)
 SIGNIFICANCE = 0.05  # a change is significant when the two-proportion z-test gives p < 0.05
 
 
-def _survey(survey: pd.DataFrame) -> pd.DataFrame:
+def _survey(survey: pd.DataFrame, checked: bool = False) -> pd.DataFrame:
     """The canonical survey frame plus ``_valid`` (responses - dont_know; dont_know absent or missing = 0). A row
     with satisfied + dont_know > responses is an :class:`InputError` naming the row (0-based, as
     ``schema.validate``) and the column ``dont_know``."""
     if schema.DONT_KNOW in survey.columns and survey[schema.DONT_KNOW].isna().any():
         survey = survey.assign(**{schema.DONT_KNOW: survey[schema.DONT_KNOW].fillna(0)})
-    frame = schema.validate(survey, schema.SURVEY_RESPONSES, source="survey")
+    frame = checked_frame(survey, schema.SURVEY_RESPONSES, source="survey", checked=checked)
     if schema.DONT_KNOW not in frame.columns:
         return frame.assign(_valid=frame[schema.RESPONSES])
     counts = {c: pd.to_numeric(survey[c]).to_numpy(dtype=np.int64)  # whole numbers: validated above
@@ -64,7 +64,8 @@ def run_kernel(rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return run, d
 
 
-def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target: float | None = None) -> pd.DataFrame:
+def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target: float | None = None, *,
+                 checked: bool = False) -> pd.DataFrame:
     """Rolling k-month satisfaction rate, pooled not averaged (METHODS.md, Victim satisfaction).
 
     p(t) = sum(satisfied) / sum(responses - dont_know) over the ``window`` months ending at t; every month of the
@@ -97,7 +98,7 @@ def rolling_rate(survey: pd.DataFrame, window: int = SATISFACTION_WINDOW, target
         raise ConfigError(f"window must be at least 1 month, not {window}")
     if target is not None and not 0 <= target <= 1:
         raise ConfigError(f"target must be a fraction between 0 and 1 (0.8 for 80%), not {target}")
-    frame = _survey(survey)
+    frame = _survey(survey, checked)
     key = [schema.FORCE, schema.SURVEY]
     parts = []
     for idx in series_groups(frame, key):

@@ -34,9 +34,20 @@ CLOSE_MATCHES = 3  # at most this many close matches suggested for a district na
 CLOSE_CUTOFF = 0.6  # difflib's default similarity for a close match
 
 
-def checked_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
-    """The canonical volumes frame (``schema.validate``; sorted on the series key, so each series is in month order)."""
-    return schema.validate(volumes, schema.VOLUMES, source="volumes")
+def checked_frame(frame: pd.DataFrame, spec: schema.FrameSpec, *, source: str = "frame",
+                  checked: bool = False) -> pd.DataFrame:
+    """``frame`` as ``schema.validate`` returns it. With ``checked`` the caller has validated it already (a frame
+    ``schema.validate`` returned, rows taken out of one, or a method's table built on one, still sorted on the key):
+    its canonical columns on a fresh index, a copy, not checked again (validated once at the edge)."""
+    if not checked:
+        return schema.validate(frame, spec, source=source)
+    return frame[spec.columns + [c for c in spec.optional if c in frame.columns]].reset_index(drop=True)
+
+
+def checked_volumes(volumes: pd.DataFrame, *, checked: bool = False) -> pd.DataFrame:
+    """The canonical volumes frame (``schema.validate``; sorted on the series key, so each series is in month order);
+    ``checked``: already validated by the caller (:func:`checked_frame`)."""
+    return checked_frame(volumes, schema.VOLUMES, source="volumes", checked=checked)
 
 
 def series_groups(frame: pd.DataFrame, key: Sequence[str] = tuple(schema.SERIES_KEY)) -> Iterable[np.ndarray]:

@@ -195,16 +195,19 @@ def _check(run_length: int, improvement: str | None, rules: Sequence[str]) -> No
         raise ConfigError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(RULES)}")
 
 
-def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """The validated volumes and, aligned with them, the expected values (baseline or forecast) for the residuals."""
+def _with_expected(frame: pd.DataFrame, expected: str, checked: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+    """The validated volumes and, aligned with them, the expected values (baseline or forecast) for the residuals
+    (``checked``: ``frame`` is sorted and valid already, a method's table built on validated volumes)."""
     if expected not in frame.columns:
         raise InputError(f"seasonal=True needs a column {expected!r} with the expected value of each month: pass the "
                          "output of ncpm.methods.baseline.three_year_average, or name a forecast column with expected=",
                          file="volumes", column=expected)
-    validated = checked_volumes(frame)
+    validated = checked_volumes(frame, checked=checked)
     original = frame.reset_index(drop=True)
-    order = schema.validate(original.assign(**{schema.COUNT: np.arange(len(original))}), schema.VOLUMES,
-                            source="volumes")[schema.COUNT].to_numpy()  # validated row i is original row order[i]
+    order = np.arange(len(original))  # validated row i is original row order[i]
+    if not checked:
+        order = schema.validate(original.assign(**{schema.COUNT: order}), schema.VOLUMES,
+                                source="volumes")[schema.COUNT].to_numpy()
     values = pd.to_numeric(original[expected], errors="coerce")
     bad = values.isna() & original[expected].notna()
     if bad.any():
@@ -215,7 +218,8 @@ def _with_expected(frame: pd.DataFrame, expected: str) -> tuple[pd.DataFrame, np
 
 def spc(volumes: pd.DataFrame, run_length: int = RUN_LENGTH, improvement: str | None = DEFAULT_IMPROVEMENT,
         seasonal: bool = False,
-        screen: bool = True, rules: Sequence[str] = RULES, expected: str = schema.BASELINE) -> pd.DataFrame:
+        screen: bool = True, rules: Sequence[str] = RULES, expected: str = schema.BASELINE, *,
+        checked: bool = False) -> pd.DataFrame:
     """XmR chart and rule flags per series (METHODS.md, Exceptions; NHS Making Data Count).
 
     Adds ``centre``, ``moving_range``, ``lower``, ``upper``, ``trial_limits`` (fewer than 12 points),
@@ -237,12 +241,12 @@ def spc(volumes: pd.DataFrame, run_length: int = RUN_LENGTH, improvement: str | 
     run_length = int(run_length)
     _check(run_length, improvement, rules)
     if seasonal:
-        frame, b = _with_expected(volumes, expected)
+        frame, b = _with_expected(volumes, expected, checked)
         frame[expected] = b
         frame[schema.RESIDUAL] = frame[schema.COUNT] - b
         value_column = schema.RESIDUAL
     else:
-        frame = checked_volumes(volumes)
+        frame = checked_volumes(volumes, checked=checked)
         value_column = schema.COUNT
     n = len(frame)
     cols = {c: np.full(n, np.nan) for c in (schema.CENTRE, schema.MOVING_RANGE, schema.LOWER, schema.UPPER)}

@@ -85,7 +85,7 @@ def window_rank_kernel(dense: np.ndarray, window: int) -> tuple[np.ndarray, ...]
     return n_in, rank_high, rank_low, tied
 
 
-def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR) -> pd.DataFrame:
+def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR, *, checked: bool = False) -> pd.DataFrame:
     """Position of each month among the last ``window`` months including it (METHODS.md, Window ranks).
 
     Adds ``window``, ``n_in_window`` (months present), ``rank_high`` (1 = highest), ``rank_low`` (1 = lowest),
@@ -100,7 +100,7 @@ def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR) -> pd.Data
     """
     if int(window) < 2:
         raise ConfigError(f"window must be at least 2 months, not {window}")
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     n = len(frame)
     cols = {c: np.full(n, np.nan) for c in ("n_in", "high", "low")}
     tied = np.zeros(n, dtype=bool)
@@ -122,7 +122,7 @@ def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR) -> pd.Data
     return out
 
 
-def changes(volumes: pd.DataFrame) -> pd.DataFrame:
+def changes(volumes: pd.DataFrame, *, checked: bool = False) -> pd.DataFrame:
     """Month on month and same month last year, as counts and percentages (METHODS.md, Change).
 
     Adds ``previous`` (y(t-1)), ``mom_change``, ``mom_pct``, ``last_year`` (y(t-12)), ``yoy_change`` and
@@ -133,7 +133,7 @@ def changes(volumes: pd.DataFrame) -> pd.DataFrame:
     >>> float(changes(v).iloc[-1]["mom_pct"])
     0.12
     """
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     n = len(frame)
     prev, last = np.full(n, np.nan), np.full(n, np.nan)
     ords = periods.month_ordinals(frame[schema.MONTH])
@@ -152,7 +152,7 @@ def changes(volumes: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def quarter_totals(volumes: pd.DataFrame) -> pd.DataFrame:
+def quarter_totals(volumes: pd.DataFrame, *, checked: bool = False) -> pd.DataFrame:
     """Totals per financial-year quarter (METHODS.md, Calendar: Q1 = April-June, label "Q1 2023/24").
 
     Returns force, area, measure, ``quarter`` (label), ``count`` (sum of the months present) and ``months`` (how
@@ -163,7 +163,7 @@ def quarter_totals(volumes: pd.DataFrame) -> pd.DataFrame:
     >>> quarter_totals(v)[["quarter", "count", "months"]].values.tolist()
     [['Q1 2023/24', 15, 3]]
     """
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     quarters = [periods.fy_quarter(m) for m in frame[schema.MONTH]]
     frame["_q_start"] = periods.month_ordinals(pd.Series(pd.PeriodIndex([q.first_month for q in quarters], freq="M")))
     out = (frame.groupby([*schema.SERIES_KEY, "_q_start"], sort=True)
@@ -172,7 +172,8 @@ def quarter_totals(volumes: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="_q_start")[[*schema.SERIES_KEY, schema.QUARTER, schema.COUNT, schema.MONTHS]]
 
 
-def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTHS) -> pd.DataFrame:
+def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTHS, *,
+                      checked: bool = False) -> pd.DataFrame:
     """The ``months`` months ending at ``end`` against the same months a year earlier (e.g. the last six months).
 
     Returns per series: force, area, measure, ``end``, ``months``, ``current`` (sum of the months ending at
@@ -189,7 +190,7 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTH
     months = int(months)
     if months < 1:
         raise ConfigError(f"months must be at least 1, not {months}")
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     current_months = periods.months_ending(end, months)
     previous_months = periods.months_ending(end - MONTHS_PER_YEAR, months)
     rows = []
@@ -285,7 +286,7 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
     return out
 
 
-def share(volumes: pd.DataFrame, part: str, whole: str | None = None) -> pd.DataFrame:
+def share(volumes: pd.DataFrame, part: str, whole: str | None = None, *, checked: bool = False) -> pd.DataFrame:
     """Share of a sub-measure in its parent: part / whole, with n (METHODS.md, Share).
 
     ``part`` and ``whole`` are measure ids; ``whole`` defaults to the part's parent in the catalogue (e.g.
@@ -302,7 +303,7 @@ def share(volumes: pd.DataFrame, part: str, whole: str | None = None) -> pd.Data
         whole = catalogue.measure(part).parent
         if whole is None:
             raise ConfigError(f"measure {part!r} has no parent in the catalogue; name the whole")
-    frame = checked_volumes(volumes)
+    frame = checked_volumes(volumes, checked=checked)
     keys = [schema.FORCE, schema.AREA, schema.MONTH]
     p = frame.loc[frame[schema.MEASURE] == part, [*keys, schema.COUNT]].rename(columns={schema.COUNT: schema.PART})
     w = frame.loc[frame[schema.MEASURE] == whole, [*keys, schema.COUNT]].rename(columns={schema.COUNT: schema.WHOLE})

@@ -285,7 +285,7 @@ def _update_store(frames: dict[str, pd.DataFrame], folder: Path, previous: Path 
     file's hash; a kind whose content equals the previous run's file (in ``previous``) is that file, hard-linked (so
     that a changed survey file leaves ``volumes.parquet`` untouched: same file, same time)."""
     written = {}
-    for kind, path in store.write_store(frames, folder).items():
+    for kind, path in store.write_store(frames, folder, checked=True).items():  # validated by ingest
         digest = runstate.sha256_file(path)
         old = previous / f"{kind}.parquet" if previous is not None else None
         if old is not None and old.is_file() and not old.is_symlink() and runstate.sha256_file(old) == digest:
@@ -535,7 +535,7 @@ def apply_areas(frames: dict[str, pd.DataFrame], cfg: Config, forces: Iterable[s
                 raise ConfigError(f"{cfg.source}: [areas.{force}]: {exc.message}") from None
             frame = pd.concat([frame[~mine], mapped], ignore_index=True)
             names = frame[schema.FORCE].astype(str)
-        out[kind] = frame
+        out[kind] = schema.validate(frame, schema.SPECS[kind], source=kind)  # a table built here: validated here
     return out
 
 
@@ -595,7 +595,7 @@ class _CountingEngine(Engine):
 
 def _compute_measures(res, frames, engine) -> None:
     """The measures stage: :func:`ncpm.quarter.compute_measures`, and the force's volumes it read kept as a table."""
-    q.compute_measures(res, frames, engine=engine)
+    q.compute_measures(res, frames, engine=engine, checked=True)
     res.tables[RUN_VOLUMES[0]] = res.tables["volumes"]
 
 
@@ -607,7 +607,8 @@ def _run_force(force: str, c: _RunContext) -> ForceReport:
     options = c.options
     if c.data.districts and not c.cfg.area_mapping(force):
         options = dataclasses.replace(options, area_noun="")  # "in Rugby", not "in the Rugby LPA"
-    res = q.start_quarter(frames, force, month=c.scope.as_of, quarter=c.scope.quarter, options=options)
+    res = q.start_quarter(frames, force, month=c.scope.as_of, quarter=c.scope.quarter, options=options,
+                          checked=True)  # the frames ingest validated (or the store's, validated on reading)
     folder = outputs.out_dir / slug(res.force)
     prefix = f"{folder.name}/"
     opts = dataclasses.asdict(res.options)
@@ -621,7 +622,7 @@ def _run_force(force: str, c: _RunContext) -> ForceReport:
                       lambda: q.compute_forecasts(res, engine=_counted(c, res, calls=len(q.FORECAST_TABLES)))),
         "peers": (runstate.combine(common, opts, digests["volumes"], digests["population"], digests["msg"],
                                    digests["period_counts"], digests["quarterly"]),
-                  q.PEER_TABLES, lambda: q.compute_peers(res, frames)),
+                  q.PEER_TABLES, lambda: q.compute_peers(res, frames, checked=True)),
     }
     any_changed = False
     for stage, (key, tables, compute) in plan.items():

@@ -3,6 +3,12 @@ every measure (:func:`compute_measures`), forecast (:func:`compute_forecasts`) a
 (:func:`compute_peers`), each into ``QuarterResults.tables`` under the names of ``ncpm.quarter.tables``; and
 :func:`compute_quarter`, which runs them all and states the results. Pure: canonical frames in, results out.
 
+Validated once at the edge : :func:`compute_quarter` checks each input frame once
+(:func:`validated_inputs`, ``ncpm.core.schema.validate``) and runs the stages with ``checked=True``; the stages
+call the methods with ``checked=True`` on those frames, rows taken out of them and the methods' own tables built
+on them, so nothing is validated again down the call chain. A stage called with ``checked=False`` (the default)
+validates the kinds it reads itself.
+
 Choices made here, each a named option (:class:`ncpm.quarter.options.QuarterOptions`): the national rank is compared
 with the window ending ``rank_lag`` months earlier; forecasts are made for force-level series, the quarter's at its
 origin (the month before it starts, for the quarter's months) and the forward look from the latest month (for
@@ -42,6 +48,20 @@ from ncpm.quarter.statements import quarter_statements
 from ncpm.words import peers  # the peer tables as published: the numbers with their words
 
 
+def validated_inputs(frames: Mapping[str, pd.DataFrame], kinds: tuple[str, ...] = tuple(schema.SPECS)
+                     ) -> dict[str, pd.DataFrame]:
+    """``frames`` with the frame of each kind in ``kinds`` (default: every canonical kind) validated once
+    (``schema.validate``, the error naming the kind); a kind not given, None or empty is left as it is."""
+    return {kind: schema.validate(frame, schema.SPECS[kind], source=kind)
+            if kind in kinds and frame is not None and len(frame) else frame for kind, frame in frames.items()}
+
+
+def _given(frames: Mapping[str, pd.DataFrame], kind: str) -> pd.DataFrame | None:
+    """The frame of ``kind`` when given with rows, else None."""
+    frame = frames.get(kind)
+    return frame if frame is not None and len(frame) else None
+
+
 def _resolve_month(volumes: pd.DataFrame, month, quarter) -> tuple[pd.Period, FyQuarter]:
     latest = volumes[schema.MONTH].max()
     if quarter is not None:
@@ -59,10 +79,12 @@ def _whole_force(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire", *, month=None, quarter=None,
-                  options: QuarterOptions | None = None) -> QuarterResults:
-    """The force's volumes up to the reported month, and the month and quarter resolved (no computation yet)."""
+                  options: QuarterOptions | None = None, checked: bool = False) -> QuarterResults:
+    """The force's volumes up to the reported month, and the month and quarter resolved (no computation yet).
+    ``checked``: the frames are validated already (:func:`validated_inputs`, or ``ncpm.pipeline.ingest``)."""
     force = canonical_force(force)
-    all_volumes = schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
+    all_volumes = frames["volumes"] if checked else schema.validate(frames["volumes"], schema.VOLUMES,
+                                                                    source="volumes")
     ours = all_volumes[all_volumes[schema.FORCE] == force].reset_index(drop=True)
     if ours.empty:
         raise InputError(f"no volumes for {force}", file="volumes", column=schema.FORCE)
@@ -74,43 +96,52 @@ def start_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshire
 
 
 def _shares(volumes: pd.DataFrame) -> pd.DataFrame:
-    """Each sub-measure's share of its parent, for the sub-measures the data hold with their parent."""
+    """Each sub-measure's share of its parent, for the sub-measures the data hold with their parent (``volumes``
+    validated)."""
     present = present_measures(volumes)
-    parts = [vol.share(volumes, m.id, m.parent) for m in catalogue_measures()
+    parts = [vol.share(volumes, m.id, m.parent, checked=True) for m in catalogue_measures()
              if m.parent and m.id in present and m.parent in present]
     if not parts:  # no sub-measure in the data (police.uk): the share table's columns, no rows
-        parts = [vol.share(volumes.iloc[:0], m.id, m.parent) for m in catalogue_measures() if m.parent][:1]
+        parts = [vol.share(volumes.iloc[:0], m.id, m.parent, checked=True) for m in catalogue_measures()
+                 if m.parent][:1]
     return pd.concat(parts, ignore_index=True)
 
 
-def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, engine=None) -> None:
+def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, engine=None,
+                     checked: bool = False) -> None:
     """Baselines, ranks, changes, quarter totals, exceptions, shares, outcome rates and rolling satisfaction.
 
     ``engine`` (an :class:`ncpm.quarter.engine.Engine` or None for this process) runs the per-series baselines.
+    ``checked``: the frames are validated already (:func:`validated_inputs`); the force's volumes are (rows of the
+    volumes :func:`start_quarter` validated).
     """
     opts, t, ours, month, force = res.options, res.tables, res.tables[T.VOLUMES], res.month, res.force
+    if not checked:
+        frames = validated_inputs(frames, ("outcomes", "survey"))
     t[T.BASELINE] = map_series(three_year_average, ours, engine, method=opts.baseline_method,
-                               exclude=list(opts.exclude) or None, in_line=opts.in_line, substantial=opts.substantial)
+                               exclude=list(opts.exclude) or None, in_line=opts.in_line, substantial=opts.substantial,
+                               checked=True)
     for key in T.RANK_WINDOWS:
-        t[key.name] = vol.window_rank(ours, window=key.parameter)
-    t[T.CHANGES] = vol.changes(ours)
-    t[T.QUARTERS] = vol.quarter_totals(ours)
-    t[T.PERIOD_CHANGE.name] = vol.period_comparison(ours, month, months=T.PERIOD_CHANGE.parameter)
-    t[T.EXCEPTIONS] = spc.spc(_whole_force(t[T.BASELINE]), run_length=opts.run_length,
-                              improvement=opts.improvement, seasonal=True)
+        t[key.name] = vol.window_rank(ours, window=key.parameter, checked=True)
+    t[T.CHANGES] = vol.changes(ours, checked=True)
+    t[T.QUARTERS] = vol.quarter_totals(ours, checked=True)
+    t[T.PERIOD_CHANGE.name] = vol.period_comparison(ours, month, months=T.PERIOD_CHANGE.parameter, checked=True)
+    t[T.EXCEPTIONS] = spc.spc(_whole_force(t[T.BASELINE]), run_length=opts.run_length,  # the baselines: ours, sorted
+                              improvement=opts.improvement, seasonal=True, checked=True)
     t[T.SHARES] = _shares(ours)
-    if frames.get("outcomes") is not None and len(frames["outcomes"]):
-        outcomes = schema.validate(frames["outcomes"], schema.OUTCOMES, source="outcomes")
+    outcomes = _given(frames, "outcomes")
+    if outcomes is not None:
         outcomes = outcomes[(outcomes[schema.FORCE] == force) & (outcomes[schema.MONTH] <= month)]
         for key in T.OUTCOME_WINDOWS if len(outcomes) else ():  # none for this force: coverage() says so
             t[key.name] = outcome_rate(
                 outcomes, ours, window=key.parameter, include_diversionary=opts.include_diversionary,
-                min_n=opts.min_n, max_width=opts.max_width)
-    if frames.get("survey") is not None and len(frames["survey"]):
-        survey = schema.validate(frames["survey"], schema.SURVEY_RESPONSES, source="survey")
+                min_n=opts.min_n, max_width=opts.max_width, checked=True)
+    survey = _given(frames, "survey")
+    if survey is not None:
         survey = survey[(survey[schema.FORCE] == force) & (survey[schema.MONTH] <= month)]
         if len(survey):
-            t[T.SATISFACTION] = rolling_rate(survey, window=opts.satisfaction_window, target=opts.target)
+            t[T.SATISFACTION] = rolling_rate(survey, window=opts.satisfaction_window, target=opts.target,
+                                             checked=True)
 
 
 def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
@@ -123,62 +154,72 @@ def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
     opts, whole = res.options, _whole_force(res.tables[T.VOLUMES])
     res.tables[T.FORECAST_QUARTER] = map_series(fc.forecast_vs_actual, whole, engine, origin=res.quarter.origin,
                                                 horizon=len(res.quarter.months()), method=opts.forecast_method,
-                                                engine=opts.forecast_engine)
+                                                engine=opts.forecast_engine, checked=True)
     res.tables[T.FORECAST_AHEAD] = map_series(fc.forecast, whole, engine, horizon=opts.horizon, origin=res.month,
-                                              method=opts.forecast_method, engine=opts.forecast_engine)
+                                              method=opts.forecast_method, engine=opts.forecast_engine, checked=True)
 
 
-def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
+PEER_KINDS = ("population", "msg", "period_counts", "quarterly")  # the inputs of the peer stage besides volumes
+
+
+def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, checked: bool = False) -> None:
     """Rates per 1,000 for every force, national ranks and their change, and the MSG comparison; then the same
-    from ONS period tables and the Home Office PRC quarter (:func:`compute_period_tables`)."""
-    compute_period_tables(res, frames)
-    if frames.get("population") is None or not len(frames["population"]):
+    from ONS period tables and the Home Office PRC quarter (:func:`compute_period_tables`). ``checked``: the
+    frames are validated already (:func:`validated_inputs`)."""
+    if not checked:
+        frames = validated_inputs(frames, PEER_KINDS)
+    compute_period_tables(res, frames, checked=True)
+    population = _given(frames, "population")
+    if population is None:
         res.notes.append("no population data: rates per 1,000, MSG comparisons and national ranks are left out")
         return
     opts, t = res.options, res.tables
     all_volumes = res.all_volumes if res.all_volumes is not None else \
         schema.validate(frames["volumes"], schema.VOLUMES, source="volumes")
-    population = schema.validate(frames["population"], schema.POPULATIONS, source="population")
     whole = all_volumes[(all_volumes[schema.AREA] == schema.WHOLE_FORCE) & (all_volumes[schema.MONTH] <= res.month)]
-    rates = peers.rates_per_1000(whole, population)
+    rates = peers.rates_per_1000(whole, population, checked=True)
     t[T.RATES] = rates
     ranks = peers.national_rank(rates, exclude_city_of_london=opts.exclude_city_of_london)
     t[T.NATIONAL_RANK] = ranks
     t[T.RANK_CHANGES] = peers.rank_change(ranks, res.month, res.month - opts.rank_lag)
-    if frames.get("msg") is not None and len(frames["msg"]):
-        t[T.MSG_MEMBERSHIP] = peers.validate_msg(frames["msg"], version=opts.msg_version)
-        t[T.MSG] = peers.msg_compare(rates, t[T.MSG_MEMBERSHIP], average=opts.msg_average, k=opts.k)
+    msg = _given(frames, "msg")
+    if msg is not None:
+        t[T.MSG_MEMBERSHIP] = peers.validate_msg(msg, version=opts.msg_version, checked=True)
+        t[T.MSG] = peers.msg_compare(rates, t[T.MSG_MEMBERSHIP], average=opts.msg_average, k=opts.k, checked=True)
 
 
-def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame]) -> None:
+def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, checked: bool = False) -> None:
     """The national rank, rank change and MSG comparison from ONS period tables (kind ``period_counts``, with a
     ``population`` frame: ``peers.period_comparison``, the publisher's population year) into
     ``tables["period_peers"]``, and the report's quarter against the same quarter of the previous three years from
     Home Office PRC counts (kind ``quarterly``: ``prc.same_quarter_average`` with the report's comparison rule,
-    ``baseline.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``."""
+    ``baseline.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``.
+    ``checked``: the frames are validated already (:func:`validated_inputs`)."""
     opts, t = res.options, res.tables
-    counts = frames.get("period_counts")
-    if counts is not None and len(counts):
-        population = frames.get("population")
-        if population is None or not len(population):
+    if not checked:
+        frames = validated_inputs(frames, PEER_KINDS)
+    counts = _given(frames, "period_counts")
+    if counts is not None:
+        population = _given(frames, "population")
+        if population is None:
             res.notes.append("ONS period tables but no population data: no national rank or MSG comparison from them")
         else:
-            msg = frames.get("msg")
+            msg = _given(frames, "msg")
             compared = peers.period_comparison(
-                counts, population, res.month, msg=msg if msg is not None and len(msg) else None,
+                counts, population, res.month,
+                msg=None if msg is None else peers.validate_msg(msg, version=opts.msg_version, checked=True),
                 exclude_city_of_london=opts.exclude_city_of_london, average=opts.msg_average, k=opts.k,
-                msg_version=opts.msg_version)
+                msg_version=opts.msg_version, checked=True)
             res.notes.extend(compared.notes)
             if compared.period is not None:
                 t[T.PERIOD_PEERS] = compared.table
-    quarterly = frames.get("quarterly")
-    if quarterly is not None and len(quarterly):
-        ours = schema.validate(quarterly, schema.QUARTERLY, source="quarterly")
-        ours = ours[ours[schema.FORCE] == res.force]
+    quarterly = _given(frames, "quarterly")
+    if quarterly is not None:
+        ours = quarterly[quarterly[schema.FORCE] == res.force]
         if ours.empty:
             res.notes.append(f"the Home Office PRC tables hold no counts for {res.force}")
             return
-        table = prc.same_quarter_average(ours, res.quarter)
+        table = prc.same_quarter_average(ours, res.quarter, checked=True)
         z, labels = compare_to_baseline(table[schema.COUNT].astype("Float64").to_numpy(float, na_value=math.nan),
                                                  table[schema.BASELINE].to_numpy(float), in_line=opts.in_line,
                                                  substantial=opts.substantial)
@@ -196,9 +237,10 @@ def compute_quarter(frames: Mapping[str, pd.DataFrame], force: str = "Warwickshi
     ``month`` is the latest month reported (default: the latest in the data, capped at the quarter's end when
     ``quarter`` is given, e.g. "Q1 2023/24").
     """
-    res = start_quarter(frames, force, month=month, quarter=quarter, options=options)
-    compute_measures(res, frames)
+    frames = validated_inputs(frames)  # once, here at the edge: the stages and methods trust them
+    res = start_quarter(frames, force, month=month, quarter=quarter, options=options, checked=True)
+    compute_measures(res, frames, checked=True)
     compute_forecasts(res)
-    compute_peers(res, frames)
+    compute_peers(res, frames, checked=True)
     res.statements = quarter_statements(res)
     return res

@@ -60,7 +60,7 @@ def backtest(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origins=None
     for o in origins:
         o = to_month(o)
         res = forecast_vs_actual(frame, o, horizon=horizon, method=method, engine=engine, intervals=intervals,
-                                 rare_count=rare_count)
+                                 rare_count=rare_count, checked=True)  # frame validated above
         scales = {s.key: seasonal_scale(s.y) for s in prepare(frame, o, needs_model=False)}  # the training grid
         for key, g in res.groupby(schema.SERIES_KEY, sort=True):
             a = g[schema.ACTUAL].to_numpy(dtype=float, na_value=np.nan)

@@ -22,6 +22,7 @@ from ncpm.methods.forecast.options import (
     hi_col,
     lo_col,
 )
+from ncpm.methods.series import checked_frame
 
 
 def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
 
 def forecast(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origin=None, method: str = DEFAULT_METHOD,
              level=DEFAULT_LEVELS, engine: str = DEFAULT_ENGINE, intervals: str = DEFAULT_INTERVALS,
-             rare_count: int | None = RARE_COUNT) -> pd.DataFrame:
+             rare_count: int | None = RARE_COUNT, *, checked: bool = False) -> pd.DataFrame:
     """Forecast every series (force, area, measure) of a volumes frame ``horizon`` months past ``origin``.
 
     ``origin`` (a month, e.g. "2023-03") is the last month used; ``None`` means each series' last month.
@@ -69,7 +70,7 @@ def forecast(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origin=None,
     See the module docstring for definitions and an example.
     """
     opts = check_options(horizon, origin, method, level, engine, intervals, rare_count)
-    frame = schema.validate(volumes, schema.VOLUMES)
+    frame = checked_frame(volumes, schema.VOLUMES, checked=checked)
     items = prepare(frame, opts.origin, needs_model=opts.method != "snaive")
     (run_fast if opts.engine == "fast" else run_statsmodels)(items, opts)
     return _assemble(items, opts)

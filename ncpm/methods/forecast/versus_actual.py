@@ -19,11 +19,12 @@ from ncpm.methods.forecast.options import (
     lo_col,
 )
 from ncpm.methods.forecast.predict import forecast
+from ncpm.methods.series import checked_frame
 
 
 def forecast_vs_actual(volumes: pd.DataFrame, origin, horizon: int = DEFAULT_HORIZON, method: str = DEFAULT_METHOD,
                        engine: str = DEFAULT_ENGINE, level=DEFAULT_LEVELS, intervals: str = DEFAULT_INTERVALS,
-                       rare_count: int | None = RARE_COUNT) -> pd.DataFrame:
+                       rare_count: int | None = RARE_COUNT, *, checked: bool = False) -> pd.DataFrame:
     """Each month after ``origin`` against the forecast made at ``origin`` (METHODS.md, forecast vs actual).
 
     ``label`` is "above the forecast" / "below the forecast" when the actual lies outside the 95% interval,
@@ -39,9 +40,9 @@ def forecast_vs_actual(volumes: pd.DataFrame, origin, horizon: int = DEFAULT_HOR
     levels = tuple(int(x) for x in level)
     if 95 not in levels:
         levels = (*levels, 95)
-    frame = schema.validate(volumes, schema.VOLUMES)
+    frame = checked_frame(volumes, schema.VOLUMES, checked=checked)
     fc = forecast(frame, horizon=horizon, origin=origin, method=method, level=levels, engine=engine,
-                  intervals=intervals, rare_count=rare_count)
+                  intervals=intervals, rare_count=rare_count, checked=True)
     actual = frame.rename(columns={schema.COUNT: schema.ACTUAL})[[*schema.SERIES_KEY, schema.MONTH, schema.ACTUAL]]
     out = fc.merge(actual, on=[*schema.SERIES_KEY, schema.MONTH], how="left")
     out[schema.ACTUAL] = out[schema.ACTUAL].astype("Float64")
