@@ -3,7 +3,7 @@ every measure (:func:`compute_measures`), forecast (:func:`compute_forecasts`) a
 (:func:`compute_peers`), each into ``QuarterResults.tables`` under the names of ``ncpm.quarter.tables``; and
 :func:`compute_quarter`, which runs them all and states the results. Pure: canonical frames in, results out.
 
-Validated once at the edge : :func:`compute_quarter` checks each input frame once
+Validated once at the edge: :func:`compute_quarter` checks each input frame once
 (:func:`validated_inputs`, ``ncpm.core.schema.validate``) and runs the stages with ``checked=True``; the stages
 call the methods with ``checked=True`` on those frames, rows taken out of them and the methods' own tables built
 on them, so nothing is validated again down the call chain. A stage called with ``checked=False`` (the default)
@@ -149,7 +149,8 @@ def compute_forecasts(res: QuarterResults, *, engine=None) -> None:
     forward look from the latest month for ``options.horizon`` months.
 
     ``engine`` (an :class:`ncpm.quarter.engine.Engine` or None for this process) runs the per-series fits; the
-    results are the same wherever they run.
+    results are the same wherever they run. The force's volumes are rows of those :func:`start_quarter`
+    validated: the forecasts take them as they are (``checked=True``).
     """
     opts, whole = res.options, _whole_force(res.tables[T.VOLUMES])
     res.tables[T.FORECAST_QUARTER] = map_series(fc.forecast_vs_actual, whole, engine, origin=res.quarter.origin,
