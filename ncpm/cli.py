@@ -28,6 +28,7 @@ from ncpm.demo.generate import write_demo
 from ncpm.io._common import SHEET_LABEL
 from ncpm.io.atomic import atomic_write_bytes
 from ncpm.io.runstate import RunLocked
+from ncpm.methods import disclosure
 from ncpm.pipeline import notebooks, project
 from ncpm.pipeline.commentary import commentary_template
 from ncpm.pipeline.config import load_config
@@ -400,9 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run-dir", dest="run_dir", help="the output folder of the run (default: output.dir)")
     p.add_argument("--config", help="TOML configuration (for output.dir)")
     p.add_argument("--force", help="whose table, when the run has several forces")
-    p.add_argument("--threshold", type=_positive_int, help="suppress sub-force counts below this (default 5); "
-                   "with --method round, the rounding base")
-    p.add_argument("--method", choices=("suppress", "round"), help="disclosure method (default suppress)")
+    p.add_argument("--threshold", type=_positive_int, help="suppress sub-force counts below this (default "
+                   f"{disclosure.DEFAULT_THRESHOLD}); with --method round, the rounding base")
+    p.add_argument("--method", choices=disclosure.METHODS,
+                   help=f"disclosure method (default {disclosure.DEFAULT_METHOD})")
     p = add("demo-data", cmd_demo_data)
     p.add_argument("--out", help="folder (default data/raw/demo)")
     return parser
