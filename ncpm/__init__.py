@@ -32,7 +32,7 @@ _PUBLIC = {
     "read_extract": "io.extracts", "read_any": "io.detect", "read_store": "io.store", "write_store": "io.store",
     "load": "pipeline.ingest", "load_demo": "pipeline.project",
     # measures and exceptions
-    "three_year_average": "methods.baseline", "window_rank": "methods.volumes", "changes": "methods.volumes",
+    "three_year_average": "methods.baseline", "window_rank": "words.ranks", "changes": "methods.volumes",
     "quarter_totals": "methods.volumes", "period_comparison": "methods.volumes", "share": "methods.volumes",
     "outcome_rate": "methods.outcomes", "rolling_rate": "methods.satisfaction", "window_extreme": "methods.satisfaction",
     "compare_windows": "methods.satisfaction", "wilson_interval": "methods.intervals",

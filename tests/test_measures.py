@@ -16,7 +16,8 @@ from ncpm.methods.baseline import compare_to_baseline, three_year_average
 from ncpm.methods.intervals import wilson_interval
 from ncpm.methods.outcomes import outcome_rate
 from ncpm.methods.satisfaction import compare_windows, rolling_rate, window_extreme
-from ncpm.methods.volumes import changes, period_comparison, quarter_totals, share, window_rank
+from ncpm.methods.volumes import changes, period_comparison, quarter_totals, share
+from ncpm.words.ranks import window_rank
 
 M = pd.Period
 

@@ -8,7 +8,8 @@ import pytest
 from ncpm.methods.baseline import compare_to_baseline, three_year_average
 from ncpm.methods.outcomes import outcome_rate
 from ncpm.methods.satisfaction import rolling_rate, window_extreme
-from ncpm.methods.volumes import changes, period_comparison, quarter_totals, share, window_rank
+from ncpm.methods.volumes import changes, period_comparison, quarter_totals, share
+from ncpm.words.ranks import window_rank
 
 FORCE = "Warwickshire"
 MAY, JUNE = pd.Period("2023-05", "M"), pd.Period("2023-06", "M")

@@ -11,6 +11,7 @@ import pytest
 
 from ncpm.core import schema
 from ncpm.words import statements as nv
+from ncpm.words.ranks import window_rank
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 F = "Warwickshire"
@@ -77,13 +78,13 @@ def test_s2_firearms(ours):
 
 
 def test_s3_knife_crime(ours, baseline):
-    s = nv.volume_statement(baseline, volumes_m.window_rank(ours, window=12), F, "knife_crime", MAY)
+    s = nv.volume_statement(baseline, window_rank(ours, window=12), F, "knife_crime", MAY)
     assert s.text == ("In May 2023, there were 50 knife crime offences recorded, the highest figure in the last 12 "
                       "months and substantially above the 3-year average.")
 
 
 def test_s4_violence_with_injury(ours, changes, outcome_rates):
-    s = nv.change_statement(changes, volumes_m.window_rank(ours, window=36), F, "violence_with_injury", JUN,
+    s = nv.change_statement(changes, window_rank(ours, window=36), F, "violence_with_injury", JUN,
                             basis="year")
     assert s.text == ("In June 2023, Violence with Injury offences increased by 12% on June 2022 (n=481), the highest total in "
                       "the last 3 years, most notably in the North Local Policing Area (LPA).")
@@ -109,7 +110,7 @@ def test_s5_robbery(ours, baseline, outcome_rates):
 
 
 def test_s6_burglary_residential(ours, baseline, outcome_rates):
-    s = nv.volume_statement(baseline, volumes_m.window_rank(ours, window=12), F, "burglary_residential", JUN)
+    s = nv.volume_statement(baseline, window_rank(ours, window=12), F, "burglary_residential", JUN)
     assert s.text.endswith("the second lowest figure in the last 12 months and below the 3-year average.")
     rate = nv.outcome_rate_statement(outcome_rates, F, "burglary_residential", MAY)
     assert rate.text.startswith("In May 2023, the 'action taken' outcome rate for Burglary Residential was 4.3%")

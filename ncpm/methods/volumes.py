@@ -35,28 +35,6 @@ from ncpm.methods.series import (
 COMPARISON_MONTHS = 6  # period_comparison: the last six months against the same six a year earlier
 PRECEDING_MONTHS = 3  # quarter_profile: the quarter against the three months before it (S7)
 
-_ORDINAL_WORDS = ["", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                  "eleventh", "twelfth"]
-
-
-def rank_label(rank_high: int, rank_low: int) -> str:
-    """ "highest", "second highest", ..., "second lowest", "lowest": the nearer end wins (high on a tie).
-
-    >>> rank_label(1, 12), rank_label(11, 2), rank_label(15, 20)
-    ('highest', 'second lowest', '15th highest')
-    """
-    high = rank_high <= rank_low
-    r = rank_high if high else rank_low
-    word = _ORDINAL_WORDS[r - 1] if r <= len(_ORDINAL_WORDS) else _ordinal_number(r)
-    end = "highest" if high else "lowest"
-    return f"{word} {end}".strip()
-
-
-def _ordinal_number(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def window_rank_kernel(dense: np.ndarray, window: int) -> tuple[np.ndarray, ...]:
     """Rank of y(t) among the ``window`` months ending at t, for a dense monthly series.
 
@@ -88,15 +66,17 @@ def window_rank_kernel(dense: np.ndarray, window: int) -> tuple[np.ndarray, ...]
 def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR, *, checked: bool = False) -> pd.DataFrame:
     """Position of each month among the last ``window`` months including it (METHODS.md, Window ranks).
 
-    Adds ``window``, ``n_in_window`` (months present), ``rank_high`` (1 = highest), ``rank_low`` (1 = lowest),
-    ``tied`` and ``rank_label`` ("highest", "second highest", ..., "second lowest", "lowest"; the nearer end wins).
-    All ``window`` months (found by month arithmetic) must exist, else the ranks and label are NA. Ties share the
+    Adds ``window``, ``n_in_window`` (months present), ``rank_high`` (1 = highest), ``rank_low`` (1 = lowest) and
+    ``tied``: numbers only; :func:`ncpm.words.ranks.window_rank` adds their words (``rank_label``: "highest",
+    "second highest", ..., "lowest"). All ``window`` months (found by month arithmetic) must exist, else the ranks
+    are NA. Ties share the
     better position: two months equal highest both have rank_high 1 and ``tied`` True.
 
     >>> v = pd.DataFrame({"force": "F", "area": "Force", "measure": "m",
     ...                   "month": pd.period_range("2022-07", "2023-06", freq="M"), "count": range(12, 0, -1)})
-    >>> window_rank(v).iloc[-1]["rank_label"]
-    'lowest'
+    >>> last = window_rank(v).iloc[-1]
+    >>> int(last["rank_high"]), int(last["rank_low"])
+    (12, 1)
     """
     if int(window) < 2:
         raise ConfigError(f"window must be at least 2 months, not {window}")
@@ -116,9 +96,6 @@ def window_rank(volumes: pd.DataFrame, window: int = MONTHS_PER_YEAR, *, checked
     out[schema.RANK_HIGH] = pd.array(np.where(np.isnan(cols["high"]), None, cols["high"]), dtype="Int64")
     out[schema.RANK_LOW] = pd.array(np.where(np.isnan(cols["low"]), None, cols["low"]), dtype="Int64")
     out[schema.TIED] = tied
-    labels = [None if np.isnan(h) else rank_label(int(h), int(lo)) for h, lo in zip(cols["high"], cols["low"],
-                                                                                   strict=True)]
-    out[schema.RANK_LABEL] = schema.text(labels)
     return out
 
 

@@ -45,7 +45,10 @@ from ncpm.quarter.lookup import present_measures
 from ncpm.quarter.options import QuarterOptions
 from ncpm.quarter.results import QuarterResults
 from ncpm.quarter.statements import quarter_statements
-from ncpm.words import peers  # the peer tables as published: the numbers with their words
+from ncpm.words import (  # the peer and window-rank tables as published: the numbers with their words
+    peers,
+    ranks,
+)
 
 
 def validated_inputs(frames: Mapping[str, pd.DataFrame], kinds: tuple[str, ...] = tuple(schema.SPECS)
@@ -122,7 +125,7 @@ def compute_measures(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *,
                                exclude=list(opts.exclude) or None, in_line=opts.in_line, substantial=opts.substantial,
                                checked=True)
     for key in T.RANK_WINDOWS:
-        t[key.name] = vol.window_rank(ours, window=key.parameter, checked=True)
+        t[key.name] = ranks.window_rank(ours, window=key.parameter, checked=True)
     t[T.CHANGES] = vol.changes(ours, checked=True)
     t[T.QUARTERS] = vol.quarter_totals(ours, checked=True)
     t[T.PERIOD_CHANGE.name] = vol.period_comparison(ours, month, months=T.PERIOD_CHANGE.parameter, checked=True)

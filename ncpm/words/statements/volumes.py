@@ -139,7 +139,7 @@ def volume_statement(baseline: pd.DataFrame, ranks: pd.DataFrame | None, force: 
     S5, S6, S8).
 
     ``baseline``: ``measures.three_year_average`` output (``count``, ``baseline``, ``comparison``); ``ranks``:
-    ``measures.window_rank`` output, named only when the month is within ``rank_top`` of either end of the window;
+    ``ncpm.words.ranks.window_rank`` output, named only when the month is within ``rank_top`` of either end of the window;
     ``forecast``: ``forecast.forecast`` (the month outside the 95% interval is "above/below the forecast") or
     ``forecast.forecast_vs_actual`` (its ``label``). "back in line with" when the previous month was not.
 
@@ -191,7 +191,7 @@ def change_statement(changes: pd.DataFrame, ranks: pd.DataFrame | None, force: s
     rank in the window, and the local policing area (LPA) that moved most in the same direction (S4).
 
     ``changes``: ``measures.changes(volumes)`` over the force and its LPAs (rows with ``area`` other than "Force");
-    ``ranks``: ``measures.window_rank(volumes, window=36)`` for "in the last 3 years".
+    ``ranks``: ``ncpm.words.ranks.window_rank(volumes, window=36)`` for "in the last 3 years".
 
     Example: "In June 2023, Violence with Injury offences increased by 12% (n=481), the highest total in the last
     3 years, most notably in the North Local Policing Area (LPA)."
