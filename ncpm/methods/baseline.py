@@ -39,17 +39,21 @@ BASELINE_YEARS = 3  # the "3-year average"
 TRAILING_MONTHS = 36  # trailing_36: y(t-1) .. y(t-36)
 
 
-#: the side of the baseline each comparison label is on (+1 above, -1 below, 0 in line), so that a reader of the
-#: labels (which departures are notable) looks its direction up instead of parsing the words
-COMPARISON_SIDES = {"substantially above": 1, "above": 1, "in line with": 0, "below": -1, "substantially below": -1}
+#: the comparison labels (METHODS.md, Baseline), and the side of the baseline each is on (+1 above, -1 below, 0 in
+#: line), so that a reader of the labels (which departures are notable) looks its direction up instead of parsing words
+IN_LINE, ABOVE, BELOW = "in line with", "above", "below"
+SUBSTANTIALLY_ABOVE, SUBSTANTIALLY_BELOW = "substantially above", "substantially below"
+SUBSTANTIAL = (SUBSTANTIALLY_ABOVE, SUBSTANTIALLY_BELOW)
+COMPARISON_SIDES = {SUBSTANTIALLY_ABOVE: 1, ABOVE: 1, IN_LINE: 0, BELOW: -1, SUBSTANTIALLY_BELOW: -1}
 
 
 def comparison_label(z: float, in_line: float = Z_IN_LINE, substantial: float = Z_SUBSTANTIAL) -> str:
     """The comparison of a count with its baseline from its Poisson-scale z (a finite number)."""
     if abs(z) < in_line:
-        return "in line with"
-    side = "above" if z > 0 else "below"
-    return f"substantially {side}" if abs(z) >= substantial else side
+        return IN_LINE
+    if abs(z) >= substantial:
+        return SUBSTANTIALLY_ABOVE if z > 0 else SUBSTANTIALLY_BELOW
+    return ABOVE if z > 0 else BELOW
 
 
 def excluded_months(exclude) -> np.ndarray:

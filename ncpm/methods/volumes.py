@@ -19,7 +19,15 @@ import pandas as pd
 
 from ncpm.core import catalogue, periods, schema
 from ncpm.core.errors import ConfigError, InputError
-from ncpm.methods.baseline import Z_IN_LINE, Z_SUBSTANTIAL, compare_to_baseline, comparison_label
+from ncpm.methods.baseline import (
+    ABOVE,
+    BELOW,
+    IN_LINE,
+    Z_IN_LINE,
+    Z_SUBSTANTIAL,
+    compare_to_baseline,
+    comparison_label,
+)
 from ncpm.methods.series import (
     MONTHS_PER_YEAR,
     checked_volumes,
@@ -192,7 +200,7 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTH
 def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str, month, *,
                     area: str = schema.WHOLE_FORCE, preceding: int = PRECEDING_MONTHS, in_line: float = Z_IN_LINE,
                     substantial: float = Z_SUBSTANTIAL) -> dict[str, object]:
-    """The financial quarter to ``month`` as a whole, for one series (S7): its statistics, for ``narrative`` to word.
+    """The financial quarter to ``month`` as a whole, for one series (S7): its statistics, for ``ncpm.words.statements`` to word.
 
     Tests, all on the Poisson scale with the baseline's thresholds (METHODS.md, Baseline):
 
@@ -258,8 +266,8 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
         half = float(np.sqrt((((rows[schema.HI_95].astype(float) - rows[schema.LO_95].astype(float)) / 2) ** 2).sum()))
         total = y.sum()
         out.update({"forecast_total": mean, "forecast_half_width": half,
-                    "forecast_label": "above" if total > mean + half else "below" if total < mean - half
-                    else "in line with"})
+                    "forecast_label": ABOVE if total > mean + half else BELOW if total < mean - half
+                    else IN_LINE})
     return out
 
 

@@ -134,7 +134,7 @@ class Output:
 @dataclass(frozen=True)
 class Report:
     # figures in the body of the report: "notable" (those of measures whose statements are notable: see
-    # ncpm.quarter.notability), "all", or a list of measure ids and figure names, which may include "notable"
+    # ncpm.quarter.figures.notability), "all", or a list of measure ids and figure names, which may include "notable"
     figures: tuple[str, ...] = _METHODS.figures
     other_figures: str = _METHODS.other_figures  # the figures not in the body: "appendix" (at the end) or "none"
     notable_direction: str = _METHODS.notable_direction  # departures that make a statement notable: "concern"

@@ -16,7 +16,7 @@ from ncpm.core import schema
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.periods import month_label
-from ncpm.methods.baseline import COMPARISON_SIDES
+from ncpm.methods.baseline import ABOVE, BELOW, COMPARISON_SIDES, SUBSTANTIAL
 from ncpm.methods.disclosure import FLAG, DisclosurePolicy, protect
 from ncpm.methods.forecast.labels import FORECAST_SIDES
 from ncpm.methods.series import select_rows
@@ -34,7 +34,7 @@ from ncpm.words.statements import Statement
 
 VOLUMES_FIGURE, LPA_FIGURE, MSG_FIGURE, RATE_FIGURE = FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")
 NOTABLE_KINDS = ("volume", "quarter_profile")  # statements that compare a month (or the quarter) with expectations
-_SUBSTANTIAL = ("substantially above", "substantially below")
+_SUBSTANTIAL = SUBSTANTIAL
 _SIDES = {**COMPARISON_SIDES, **FORECAST_SIDES}
 _SPC_VARIATION = (CONCERN, IMPROVED, COMMON_CAUSE, SPECIAL_CAUSE)
 
@@ -92,7 +92,7 @@ class Notability:
 def _direction_counts(label: object, options: QuarterOptions) -> bool:
     """Whether a comparison label ("substantially above", "below the forecast") or an SPC variation ("concern",
     "improvement") is a departure that ``options.notable_direction`` counts. The labels' sides are looked up in the
-    methods' own tables (:data:`~ncpm.methods.baseline.COMPARISON_SIDES`, :data:`~ncpm.methods.forecast.FORECAST_SIDES`),
+    methods' own tables (:data:`~ncpm.methods.baseline.COMPARISON_SIDES`, :data:`~ncpm.methods.forecast.labels.FORECAST_SIDES`),
     never read from the words."""
     if label in _SPC_VARIATION:
         return label == CONCERN if options.notable_direction != "both" else label != COMMON_CAUSE
@@ -125,7 +125,7 @@ def _statement_reasons(res: QuarterResults, s: Statement) -> list[str]:
         if f.get("comparison") in _SUBSTANTIAL and _direction_counts(f["comparison"], o):
             out.append(f"{f['comparison']} the 3-year average in {when}")
         label = f.get("forecast_label")
-        if isinstance(label, str) and label.endswith(" the forecast") and _direction_counts(label, o):
+        if FORECAST_SIDES.get(label, 0) and _direction_counts(label, o):
             out.append(f"{label} in {when}")
         out += _spc_reasons(res, s.measure, [s.month])
     elif s.kind == "quarter_profile":
@@ -133,8 +133,9 @@ def _statement_reasons(res: QuarterResults, s: Statement) -> list[str]:
         if f.get("baseline_label") in _SUBSTANTIAL and _direction_counts(f["baseline_label"], o):
             out.append(f"{f['baseline_label']} the 3-year average in {when}")
         label = f.get("forecast_label")
-        if label in ("above", "below", *_SUBSTANTIAL) and _direction_counts(label, o):
-            out.append(f"{label.split()[-1]} the forecast in {when}")
+        if COMPARISON_SIDES.get(label, 0) and _direction_counts(label, o):
+            side = ABOVE if COMPARISON_SIDES[label] > 0 else BELOW
+            out.append(f"{side} the forecast in {when}")
         out += _spc_reasons(res, s.measure, [m for m in res.quarter.months() if m <= res.month])
     return out
 

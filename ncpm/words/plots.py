@@ -1,6 +1,6 @@
 """Figures for the quarterly report, drawn from result frames.
 
-Every function takes result frames (the agreed outputs of ``ncpm.methods.measures``, ``ncpm.methods.forecast`` and ``ncpm.methods.peers``),
+Every function takes result frames (the agreed outputs of ``ncpm.methods``, ``ncpm.methods.forecast`` and ``ncpm.methods.peers``),
 draws on the given Axes (or on a new :class:`matplotlib.figure.Figure`, so no pyplot state and no backend choice
 is involved) and returns the Axes. Nothing is shown or written: the pipeline decides where figures go.
 
@@ -187,7 +187,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
     forecast with its 95% prediction interval, the ``highlight`` month marked (default: the latest, e.g. the month
     a statement headlines) and the latest month's quarter shaded.
 
-    ``volumes_with_baseline``: ``measures.three_year_average`` output (``count``, ``baseline``,
+    ``volumes_with_baseline``: ``baseline.three_year_average`` output (``count``, ``baseline``,
     ``baseline_method``); ``forecast``: ``forecast.forecast`` output (``mean``, ``lo_95``, ``hi_95``, ``method``,
     ``origin``; the latest origin is drawn). The footnote names the baseline method, the forecast method and
     origin, and the source (default: the catalogue's source for the measure).
@@ -359,8 +359,8 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
                label: str | None = None, title: str | None = None, source: str | None = None,
                ax: Axes | None = None) -> Axes:
     """A rate over time with its 95% interval band and, when given (or in the frame's ``target`` column), a
-    target line: the rolling satisfaction rate (``measures.rolling_rate``) or the 'action taken' outcome rate
-    (``measures.outcome_rate``), both with Wilson intervals (``lo``, ``hi``). Rates are drawn as percentages.
+    target line: the rolling satisfaction rate (``satisfaction.rolling_rate``) or the 'action taken' outcome rate
+    (``outcomes.outcome_rate``), both with Wilson intervals (``lo``, ``hi``). Rates are drawn as percentages.
 
     Filter to one series with ``force``/``survey``/``measure``/``area``; ``months`` limits the span to ``month``.
     ``window`` names the rolling window in the footnote (the ``window`` column when the frame has one).

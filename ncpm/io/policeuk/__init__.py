@@ -22,7 +22,7 @@ Outcome records become *outcomes* counted by the month the outcome was recorded,
 is that of the crime (matched on Crime ID to the street records read in the same call), else :data:`UNMATCHED`.
 ``outcome_type`` is the Home Office outcome type the Outcome type text stands for (``ncpm.core.catalogue.
 police_uk_outcome``, the versioned table in ``ncpm/data/outcomes.toml``: "Local resolution" is 8), so
-``ncpm.methods.measures.outcome_rate`` gives "action taken" rates; a text with no type (under investigation, a court result
+``ncpm.methods.outcomes.outcome_rate`` gives "action taken" rates; a text with no type (under investigation, a court result
 after the charge, a text not in the table) is kept as it is, counted, and in no action-taken set; the notes name
 each text not in the table with its count. Street files' "Last outcome category" gives outcomes only when asked
 (``last_outcomes=True``), and then never alongside outcomes files (it would count outcomes twice): each crime's

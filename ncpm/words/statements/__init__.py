@@ -1,6 +1,6 @@
 """Statements in the register of the PCC's quarterly report, built from result frames.
 
-Each builder takes the result frames of ``ncpm.methods.measures``, ``ncpm.methods.forecast`` and
+Each builder takes the result frames of ``ncpm.methods``, ``ncpm.methods.forecast`` and
 ``ncpm.methods.peers`` (the agreed API), a force, a measure and a month, and returns a :class:`Statement`: the
 sentence and the facts it used (measure, month, numbers, labels), so that a report can print the text and a test
 can check the facts. Nothing is looked up or computed from files; every number in a sentence comes from the frames.

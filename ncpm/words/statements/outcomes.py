@@ -1,7 +1,7 @@
 """Statements on rates: the 'action taken' outcome rate with its caution for small numbers (S4), and the rolling
 victim satisfaction rate against its target with its run (S9).
 
-Built from ``ncpm.methods.measures`` (``outcome_rate``, ``rolling_rate``); METHODS.md, "Outcome
+Built from ``ncpm.methods.outcomes.outcome_rate`` and ``ncpm.methods.satisfaction.rolling_rate``; METHODS.md, "Outcome
 ('action taken') rate" and "Victim satisfaction: rolling k-month rate".
 """
 
@@ -38,7 +38,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
                            area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
     """The 'action taken' outcome rate, to one decimal place, with a caution when ``caution`` is set.
 
-    ``rates``: ``measures.outcome_rate`` output (``outcomes``, ``n``, ``rate``, ``lo``, ``hi`` Wilson 95%,
+    ``rates``: ``outcomes.outcome_rate`` output (``outcomes``, ``n``, ``rate``, ``lo``, ``hi`` Wilson 95%,
     ``caution``, ``window``, ``over_100``). METHODS.md, Outcome rate: caution for small numbers.
 
     The rate is compared with the month before, as rounded (one decimal place): the same rounded rate "remains at"
@@ -87,7 +87,7 @@ def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month
                            id: str | None = None) -> Statement:
     """The rolling ``window``-month satisfaction rate (whole percentage) against its target, and its run (S9).
 
-    ``rolling``: ``measures.rolling_rate(survey, window, target)`` (``rate``, ``lo``, ``hi``, ``target``,
+    ``rolling``: ``satisfaction.rolling_rate(survey, window, target)`` (``rate``, ``lo``, ``hi``, ``target``,
     ``target_label``, ``run_length``, ``run_direction``). A run of at least ``min_run`` months is described from
     the rolling rate ``run_length`` months earlier ("from a high of ..." for a fall, "from a low of ..." for a
     rise). ``label`` defaults to the survey id without a "da_" prefix ("whole experience satisfaction").

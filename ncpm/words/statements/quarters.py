@@ -2,7 +2,7 @@
 the 3-year average and the forecast (S7), whether its trend is seen in each local policing area (S7), and the
 quarter against the same quarter of the previous three years from the Home Office PRC tables.
 
-Built from ``ncpm.methods.measures`` (``quarter_totals``, ``quarter_profile``) and ``ncpm.methods.prc``.
+Built from ``ncpm.methods.volumes`` (``quarter_totals``, ``quarter_profile``) and ``ncpm.methods.prc``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str,
                       *, area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
     """The financial quarter's total and the latest month's count (S2).
 
-    ``quarters``: ``measures.quarter_totals(volumes)`` (``quarter`` label, ``count``, ``months``); the quarter is
+    ``quarters``: ``volumes.quarter_totals(volumes)`` (``quarter`` label, ``count``, ``months``); the quarter is
     the one holding ``month``. A quarter with fewer than three months of data is said to be "to date".
 
     Example: "In Q1 2023/24, there were 26 firearms offences recorded, with 17 in June 2023."
@@ -55,7 +55,7 @@ def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str,
 
 def quarter_profile_statement(profile: Mapping[str, object], force: str, measure: str, month: object, *,
                               area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
-    """The quarter to ``month`` as a whole, worded from ``measures.quarter_profile`` (S7): stable or how it moved
+    """The quarter to ``month`` as a whole, worded from ``volumes.quarter_profile`` (S7): stable or how it moved
     month to month, then each comparison made (the preceding months, the 3-year average, the forecast), grouped
     by label.
 
@@ -105,7 +105,7 @@ def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Map
                           id: str | None = None) -> Statement:
     """Whether the force's quarter trend is seen in each LPA (S7: "This trend is observed in all three Local PAs").
 
-    ``force_profile`` and ``lpa_profiles`` (area -> profile): ``measures.quarter_profile`` for the force and for
+    ``force_profile`` and ``lpa_profiles`` (area -> profile): ``volumes.quarter_profile`` for the force and for
     each LPA. The trend is the movement month to month ("stable", "above"/"below" for a rise or fall) and the
     standing against the preceding months ("above", "in line with", "below"; "substantially" counts as the same
     direction): the same trend in every LPA is "observed in all three LPAs", in some "in two of the three LPAs
@@ -143,7 +143,7 @@ def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *,
     burglary in police.uk).
 
     ``comparison``: ``prc.same_quarter_average`` output with the report's comparison label (``comparison``: "in
-    line with", "above", "substantially below" ...; ``ncpm.methods.measures.compare_to_baseline``). A quarter missing from
+    line with", "above", "substantially below" ...; ``ncpm.methods.baseline.compare_to_baseline``). A quarter missing from
     the table, or an earlier quarter missing, raises :class:`InputError` with the table's ``reason``.
 
     Example: "In Q1 2023/24, Warwickshire recorded 260 residential burglary offences (Home Office police recorded

@@ -2,7 +2,7 @@
 whole percentage; compared with the month before; over a threshold in each local policing area. A share below
 force level is withheld when it would publish a small count (disclosure control, ``ncpm.methods.disclosure``).
 
-Built from ``ncpm.methods.measures.share``; METHODS.md, "Window ranks, changes and
+Built from ``ncpm.methods.volumes.share``; METHODS.md, "Window ranks, changes and
 shares".
 """
 
@@ -31,7 +31,7 @@ from ncpm.words.style import SHARE_TOLERANCE, fraction_words, percent
 
 def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filters: object) -> pd.DataFrame:
     rows = select_rows(shares, "shares", force=force, **filters)
-    if schema.MEASURE in rows.columns:  # measures.share names the part in ``measure``
+    if schema.MEASURE in rows.columns:  # volumes.share names the part in ``measure``
         rows = rows[(rows[schema.MEASURE].astype(str) == part).to_numpy()]
     for col, value in ((PART, part), (WHOLE, whole)):
         if col in rows.columns and not pd.api.types.is_numeric_dtype(rows[col]):
@@ -54,7 +54,7 @@ def share_statement(shares: pd.DataFrame, force: str, part: str, whole: str, mon
                     noun: str = LPA, against: str | None = None, id: str | None = None) -> Statement:
     """The share of a sub-measure in its parent, in words near a simple fraction, else a whole percentage (S5, S8).
 
-    ``shares``: ``measures.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
+    ``shares``: ``volumes.share(volumes, part, whole)`` (``share``, ``n`` = part count). METHODS.md, Shares.
     ``suppress_below``: for an LPA, :class:`Withheld` when the part, the rest or the whole is a count from 1 to
     ``suppress_below`` - 1 (disclosure control; 0 = none); with ``against="month"``, the comparison is left out
     (``previous_withheld`` in the facts) when the month before has such a count, as its share and its ``n`` (or
@@ -109,7 +109,7 @@ def lpa_share_statement(shares: pd.DataFrame, force: str, part: str, whole: str,
     """Whether the sub-measure is over ``threshold`` of its parent in each LPA, pooled over the quarter to ``month``
     (``period="quarter"``) or in the month alone (S7).
 
-    ``shares``: ``measures.share`` output for the force's LPAs (``area`` other than "Force"). ``suppress_below``:
+    ``shares``: ``volumes.share`` output for the force's LPAs (``area`` other than "Force"). ``suppress_below``:
     :class:`Withheld` when an LPA's part, rest or whole is a count from 1 to ``suppress_below`` - 1 (disclosure
     control: its percentage would publish it; 0 = none).
 

@@ -2,7 +2,7 @@
 S6, S8), its change on the month before or the year before (S4), the last months against the same months a year
 earlier (S1), and which local policing areas rose and which fell (S8).
 
-Built from the result frames of ``ncpm.methods.measures`` and ``ncpm.methods.forecast``; METHODS.md, "Baseline:
+Built from the result frames of ``ncpm.methods`` and ``ncpm.methods.forecast``; METHODS.md, "Baseline:
 the 3-year average" and "Window ranks, changes and shares".
 """
 
@@ -65,7 +65,7 @@ def period_change_statement(volumes: pd.DataFrame, comparison: pd.DataFrame, for
                             id: str | None = None) -> Statement:
     """The month's count and the last ``months`` months against the same months a year earlier (S1).
 
-    ``volumes``: canonical volumes; ``comparison``: ``measures.period_comparison(volumes, end=month, months=months)``
+    ``volumes``: canonical volumes; ``comparison``: ``volumes.period_comparison(volumes, end=month, months=months)``
     (``current``, ``previous``, ``change``, ``pct_change``). The change is an "increase", a "reduction" or "no
     change"; with none a year earlier the percentage is undefined and the sentence says "up from none".
 
@@ -138,7 +138,7 @@ def volume_statement(baseline: pd.DataFrame, ranks: pd.DataFrame | None, force: 
     """The month's count, its rank in the window, its comparison with the 3-year average and the forecast (S3,
     S5, S6, S8).
 
-    ``baseline``: ``measures.three_year_average`` output (``count``, ``baseline``, ``comparison``); ``ranks``:
+    ``baseline``: ``baseline.three_year_average`` output (``count``, ``baseline``, ``comparison``); ``ranks``:
     ``ncpm.words.ranks.window_rank`` output, named only when the month is within ``rank_top`` of either end of the window;
     ``forecast``: ``forecast.forecast`` (the month outside the 95% interval is "above/below the forecast") or
     ``forecast.forecast_vs_actual`` (its ``label``). "back in line with" when the previous month was not.
@@ -190,7 +190,7 @@ def change_statement(changes: pd.DataFrame, ranks: pd.DataFrame | None, force: s
     """The force's change on the previous month (``basis="month"``) or the same month last year (``"year"``), its
     rank in the window, and the local policing area (LPA) that moved most in the same direction (S4).
 
-    ``changes``: ``measures.changes(volumes)`` over the force and its LPAs (rows with ``area`` other than "Force");
+    ``changes``: ``volumes.changes(volumes)`` over the force and its LPAs (rows with ``area`` other than "Force");
     ``ranks``: ``ncpm.words.ranks.window_rank(volumes, window=36)`` for "in the last 3 years".
 
     Example: "In June 2023, Violence with Injury offences increased by 12% (n=481), the highest total in the last
@@ -231,7 +231,7 @@ def lpa_change_statement(changes: pd.DataFrame, force: str, measure: str, month:
                          suppress_below: int = 0, noun: str = LPA, id: str | None = None) -> Statement:
     """Which LPAs rose and which fell; a direction seen in one LPA only is given with its change and count (S8).
 
-    ``changes``: ``measures.changes(volumes)`` rows for the force's LPAs. The direction with more LPAs is said
+    ``changes``: ``volumes.changes(volumes)`` rows for the force's LPAs. The direction with more LPAs is said
     first (decreases first on a tie). ``suppress_below``: the change and count are left out when the count or the
     one before it is from 1 to ``suppress_below`` - 1 (disclosure control; 0 = none).
 
