@@ -15,7 +15,7 @@ import ncpm
 from ncpm.core import schema
 from ncpm.methods import spc
 from ncpm.methods.baseline import three_year_average
-from ncpm.methods.volumes import window_rank
+from ncpm.words.ranks import window_rank
 
 LEAKED = re.compile(r"\b(?:None|nan|NaN|NaT)\b|<NA>")
 LEAKED_VALUES = {"None", "nan", "NaN", "NaT", "<NA>"}
