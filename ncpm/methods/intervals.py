@@ -1,8 +1,8 @@
-"""Intervals and tests for proportions: the Wilson score interval (every rate's 95% interval) and the two-proportion
-z-test (is a change between two pooled windows significant?). METHODS.md, Outcome rate and Victim satisfaction.
+"""Intervals and tests: the Wilson score interval for a proportion (every rate's 95% interval), the two-proportion
+z-test (is a change between two pooled windows significant?), METHODS.md, Outcome rate and Victim satisfaction; and
+the exact Poisson (Garwood) interval for a count (rates per 1,000 population, METHODS.md, MSG and national rank).
 
-The exact Poisson (Garwood) interval for counts is ``ncpm.methods.peers.poisson_interval``. scipy is imported when an
-interval is computed, not with this module: checking the configuration needs none of it.
+scipy is imported when an interval is computed, not with this module: checking the configuration needs none of it.
 
 >>> lo, hi = wilson_interval(np.array([10]), np.array([30]))
 >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
@@ -68,3 +68,27 @@ def two_proportion_z(x1, n1, x2, n2) -> tuple[np.ndarray, np.ndarray]:
 
     p = 2 * stats.norm.sf(np.abs(z))
     return z, p
+
+
+def poisson_interval(k: np.ndarray | float, level: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) confidence interval for the mean of a Poisson count ``k``.
+
+    lo = chi2.ppf(a/2, 2k) / 2 (0 when k = 0), hi = chi2.ppf(1 - a/2, 2k + 2) / 2, with a = 1 - level
+    (Garwood 1936; the interval used by ONS and Public Health England for counts). Computed here with the equivalent
+    gamma quantiles, Gamma(k, 1).ppf(a/2) and Gamma(k + 1, 1).ppf(1 - a/2). NaN counts give NaN limits.
+
+    >>> lo, hi = poisson_interval(np.array([0, 10]))
+    >>> [round(float(x), 3) for x in lo], [round(float(x), 3) for x in hi]
+    ([0.0, 4.795], [3.689, 18.39])
+    """
+    from scipy import stats  # scipy is heavy: loaded when an interval is wanted, not when ncpm is imported
+
+    k = np.asarray(k, dtype=float)
+    if not 0 < level < 1:
+        raise ConfigError(f"level must be between 0 and 1, not {level}")
+    alpha = 1.0 - level
+    with np.errstate(invalid="ignore"):
+        lo = np.where(k > 0, stats.gamma.ppf(alpha / 2, np.where(k > 0, k, 1.0)), 0.0)
+        hi = stats.gamma.ppf(1 - alpha / 2, k + 1.0)
+    lo = np.where(np.isnan(k), np.nan, lo)
+    return lo, hi
