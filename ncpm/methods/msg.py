@@ -36,9 +36,10 @@ from ncpm.methods.rates import PER_POPULATION, force_rates
 AVERAGES = ("simple", "weighted")
 DEFAULT_AVERAGE = "simple"  # the MSG average: the simple mean, as HMIC's comparator (METHODS.md, MSG section)
 K_SD = 1.0  # descriptive outlier band: the MSG mean +/- 1 SD (METHODS.md, MSG section)
-NO_GROUP_REASON = {
+NO_GROUP_REASON = {  # why a force has no group: the end of its flag_note, and what a statement says
     CITY_OF_LONDON: "its resident population is too small and unusual for a most similar group",
 }
+INCOMPLETE_GROUP = "no MSG comparison"  # a group lacking a peer's rate: the end of its flag_note
 
 
 def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version: str | None = None,
@@ -187,7 +188,7 @@ def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_A
             notes.append(f"{force} has no Most Similar Group" + (f": {reason}" if reason else
                          f" in MSG version {group_version}" if group_version else ""))
         elif not complete[i]:
-            notes.append(f"no rate for {absent[i]} in the group: no MSG comparison")
+            notes.append(f"no rate for {absent[i]} in the group: {INCOMPLETE_GROUP}")
         else:
             notes.append(f"{average} average of {int(out[MSG_SIZE].iloc[i])} forces (MSG version {group_version}); "
                          f"descriptive band average +/- {k:g} SD; statistical: exact Poisson 95% interval")

@@ -25,7 +25,15 @@ from __future__ import annotations
 
 from ncpm.core.schema import MSG_MAX_SIZE
 from ncpm.methods.intervals import poisson_interval
-from ncpm.methods.msg import AVERAGES, DEFAULT_AVERAGE, K_SD, NO_GROUP_REASON, msg_compare, validate_msg
+from ncpm.methods.msg import (
+    AVERAGES,
+    DEFAULT_AVERAGE,
+    INCOMPLETE_GROUP,
+    K_SD,
+    NO_GROUP_REASON,
+    msg_compare,
+    validate_msg,
+)
 from ncpm.methods.period import PeriodComparison, period_comparison
 from ncpm.methods.ranks import national_rank, rank_change
 from ncpm.methods.rates import (
@@ -43,8 +51,8 @@ from ncpm.methods.rates import (
 )
 from ncpm.methods.series import rolling_sum as window_sum  # the 12-month total of rates_per_1000
 
-__all__ = ["AVERAGES", "DEFAULT_AVERAGE", "DEFAULT_POPULATION_YEAR", "K_SD", "MID_YEAR_MONTH", "MSG_MAX_SIZE",
-           "NO_GROUP_REASON", "PERIOD_TABLE_POPULATION_YEAR", "PER_POPULATION", "POPULATION_YEARS",
+__all__ = ["AVERAGES", "DEFAULT_AVERAGE", "DEFAULT_POPULATION_YEAR", "INCOMPLETE_GROUP", "K_SD", "MID_YEAR_MONTH",
+           "MSG_MAX_SIZE", "NO_GROUP_REASON", "PERIOD_TABLE_POPULATION_YEAR", "PER_POPULATION", "POPULATION_YEARS",
            "PUBLICATION_LAG_MONTHS", "RATE_COLUMNS", "WINDOW_MONTHS", "PeriodComparison", "msg_compare",
            "national_rank", "period_comparison", "poisson_interval", "published_population_year", "rank_change",
            "rates_for_period", "rates_per_1000", "validate_msg", "window_sum"]

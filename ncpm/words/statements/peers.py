@@ -18,11 +18,13 @@ from ncpm.core.schema import (
     EARLIER_RANK,
     FLAG_NOTE,
     MSG_AVERAGE,
+    MSG_SIZE,
     PLACES,
     RANK,
     RATE,
     STATISTICAL_OUTLIER,
 )
+from ncpm.methods.msg import INCOMPLETE_GROUP, NO_GROUP_REASON
 from ncpm.methods.series import one_row, select_rows
 from ncpm.words.statements.phrases import measure_label, offences_noun, window_phrase, year_ending
 from ncpm.words.statements.statement import Statement, is_missing, make_statement, optional
@@ -61,7 +63,7 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
 
     if is_missing(row[MSG_AVERAGE]):  # no group (City of London): the rank alone, the reason as given
         note = "" if is_missing(row[FLAG_NOTE]) else str(row[FLAG_NOTE])
-        text = f"{force} has no Most Similar Group (MSG) to compare with" + (f" ({note.split(': ', 1)[-1]})"
+        text = f"{force} has no Most Similar Group (MSG) to compare with" + (f" ({_no_comparison_reason(row, note)})"
                                                                           if note else "")
         facts: dict[str, object] = {"rate": float(row[RATE]), "msg_average": None, "outlier": None,
                                     "flag_note": note or None}
@@ -87,6 +89,14 @@ def peer_statement(msg_result: pd.DataFrame, rank_changes: pd.DataFrame | None, 
         text += f" and has {words}"
         facts.update(rank_facts)
     return make_statement("peers", force, measure, month, text + ".", facts, id=id)
+
+
+def _no_comparison_reason(row: pd.Series, note: str) -> str:
+    """Why a force has no MSG comparison, from the numbers: a group lacking a peer's rate (it has an ``msg_size``),
+    the reason ``ncpm.methods.msg`` gives for a force with no group (City of London), else its ``flag_note``."""
+    if MSG_SIZE in row.index and not is_missing(row[MSG_SIZE]):
+        return INCOMPLETE_GROUP
+    return NO_GROUP_REASON.get(str(row[schema.FORCE]), note)
 
 
 def _rank_change(rank_changes: pd.DataFrame, force: str, measure: str, month: object) -> tuple[str, dict]:
