@@ -29,6 +29,8 @@ from importlib.resources import files
 
 from ncpm.core.errors import ConfigError
 
+SATISFACTION_MEASURE = "da_satisfaction"  # the catalogue's measure for the rolling satisfaction rate (S9)
+
 
 @dataclass(frozen=True)
 class Measure:

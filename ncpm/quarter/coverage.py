@@ -14,15 +14,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ncpm.core import schema
+from ncpm.core.catalogue import SATISFACTION_MEASURE
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.catalogue import measures as catalogue_measures
 from ncpm.core.periods import month_label
 from ncpm.methods.baseline import BASELINE_YEARS
 from ncpm.methods.series import MONTHS_PER_YEAR, select_rows
+from ncpm.quarter import plan as P
 from ncpm.quarter import tables as T
 from ncpm.quarter.lookup import force_value, has_forecast, has_lpas, months_before, present_measures
-from ncpm.quarter.plan import SATISFACTION_MEASURE, uses
 from ncpm.quarter.results import QuarterResults
 from ncpm.words import statements as narrative
 
@@ -118,21 +119,19 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
             missing[m] = (f"needs {need} months before {month_label(month)}, the month reported: {n} supplied"
                           if n < need else f"months it needs before {month_label(month)} are missing or excluded")
     out += _gaps("3-year average", "3-year average", missing, volume_measures)
-    for key, kinds in ((T.RANKS_YEAR, ("volume_notable", "volume_ranked", "volume_full")),
-                       (T.RANKS_3_YEARS, ("change_year",))):
+    for key, need in ((T.RANKS_YEAR, P.RANK_YEAR), (T.RANKS_3_YEARS, P.RANK_3_YEARS)):
         window = key.parameter
-        among = [m for m in volume_measures if uses(m, *kinds)]
+        among = [m for m in volume_measures if P.needs(m, need)]
         missing = {}
         for m in among:
             if pd.isna(force_value(t.get(key.name), m, month, schema.RANK_HIGH)):
                 n = months_before(volumes, m, month) + 1
                 missing[m] = f"needs {window} months to {month_label(month)}: {min(n, window)} supplied"
         out += _gaps(f"rank_{window}", f"rank in the last {narrative.window_phrase(window)}", missing, among)
-    for table, kinds, origin, what in (
-            (T.FORECAST_QUARTER, ("volume_forecast", "volume_full", "quarter_profile"), res.quarter.origin,
-             f"forecast for {res.quarter}"),
-            (T.FORECAST_AHEAD, ("forecast_direction",), month, "forecast for the next quarter")):
-        among = [m for m in volume_measures if uses(m, *kinds)]
+    for table, need, origin, what in (
+            (T.FORECAST_QUARTER, P.QUARTER_FORECAST, res.quarter.origin, f"forecast for {res.quarter}"),
+            (T.FORECAST_AHEAD, P.AHEAD_FORECAST, month, "forecast for the next quarter")):
+        among = [m for m in volume_measures if P.needs(m, need)]
         missing = {}
         for m in among:
             if not has_forecast(t.get(table), m):
@@ -140,28 +139,27 @@ def _method_gaps(res: QuarterResults, volume_measures: list[str]) -> list[Omissi
                 missing[m] = (f"needs {MONTHS_PER_YEAR} months to its origin, {month_label(origin)}: "
                               f"{n} supplied" if n < MONTHS_PER_YEAR else "the model could not be fitted")
         out += _gaps(table, what, missing, among)
-    among = [m for m in volume_measures if uses(m, "outcome_rate")]
+    among = [m for m in volume_measures if P.needs(m, P.OUTCOMES)]
     if among and T.OUTCOMES_MONTH.name not in t:
         out.append(Omission("'action taken' outcome rates", "needs outcomes files: police.uk outcomes files or a "
-                            "force extract", method="outcome_rate"))
+                            "force extract", method=P.OUTCOME_RATE))
     elif among:
         om = res.outcome_month
         offences = {m: force_value(volumes, m, om, schema.COUNT) for m in among}
-        out += _gaps("outcome_rate", "'action taken' outcome rate",
+        out += _gaps(P.OUTCOME_RATE, "'action taken' outcome rate",
                      {m: (f"no outcomes recorded for it in {month_label(om)}" if offences[m] else
                           f"no offences recorded in {month_label(om)}") for m in among
                       if not has_outcome_rate(res, m)}, among)
     # without monthly ranks of every force, the peers statement comes from the ONS period tables or says what
     # it needs (period_peer_statements); these are the gaps of the monthly path
-    among = [m for m in volume_measures if uses(m, "peers") and monthly_ranks_complete(res, m)]
+    among = [m for m in volume_measures if P.needs(m, P.MSG) and monthly_ranks_complete(res, m)]
     if among and T.MSG not in t:
-        out.append(Omission("Most Similar Group comparison", "needs an MSG membership file", method="peers"))
+        out.append(Omission("Most Similar Group comparison", "needs an MSG membership file", method=P.PEERS))
     elif among and not has_msg_average(res, among[0]):
         note = msg_value(res, among[0], schema.FLAG_NOTE)
         out.append(Omission("Most Similar Group comparison", note if isinstance(note, str) and note
-                            else f"no Most Similar Group for {res.force}", method="peers"))
-    among = [m for m in volume_measures if uses(m, "lpa_change", "lpa_share", "share_lpa", "lpa_profile")
-             or m in LPA_FIGURES]
+                            else f"no Most Similar Group for {res.force}", method=P.PEERS))
+    among = [m for m in volume_measures if P.needs(m, P.AREAS) or m in LPA_FIGURES]
     out += _gaps("LPA", "breakdown by local policing area",
                  {m: "the data count the force as a whole only" for m in among if not has_lpas(volumes, m)}, among)
     return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ncpm.core import schema
+from ncpm.core.catalogue import SATISFACTION_MEASURE
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.periods import month_label
@@ -25,12 +26,13 @@ from ncpm.quarter import tables as T
 from ncpm.quarter.coverage import LPA_FIGURES, PEER_FIGURES, ensure_coverage, has_msg_average, report_measures
 from ncpm.quarter.lookup import force_rows, has_forecast, has_lpas
 from ncpm.quarter.options import QuarterOptions
-from ncpm.quarter.plan import SATISFACTION_MEASURE, uses
+from ncpm.quarter.plan import VOLUME_NOTABLE, uses
 from ncpm.quarter.results import QuarterResults
 from ncpm.quarter.statements import notable_month
 from ncpm.words import plots
 from ncpm.words import statements as narrative
 from ncpm.words.statements import Statement
+from ncpm.words.style import AREA_NOUN
 
 VOLUMES_FIGURE, LPA_FIGURE, MSG_FIGURE, RATE_FIGURE = FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")
 NOTABLE_KINDS = ("volume", "quarter_profile")  # statements that compare a month (or the quarter) with expectations
@@ -233,7 +235,7 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
             continue
         if info.kind != "volume" or measure not in ensure_coverage(res):
             continue
-        marked = notable_month(res, measure) if uses(measure, "volume_notable") else m
+        marked = notable_month(res, measure) if uses(measure, VOLUME_NOTABLE) else m
         ahead = t.get(T.FORECAST_QUARTER) if has_forecast(t.get(T.FORECAST_QUARTER), measure) else None
         add(measure, VOLUMES_FIGURE, f"{label} volumes",
             lambda ax, measure=measure, marked=marked, ahead=ahead: plots.volume_chart(
@@ -243,7 +245,7 @@ def quarter_figures(res: QuarterResults, policy: DisclosurePolicy | None = None)
             shown, note = (t[T.VOLUMES], "") if policy is None else published_lpa_volumes(t[T.VOLUMES], f, measure,
                                                                                           policy)
             add(measure, LPA_FIGURE,
-                f"{label} by {'Local Policing Area' if res.options.area_noun == 'LPA' else 'area'}",
+                f"{label} by {'Local Policing Area' if res.options.area_noun == AREA_NOUN else 'area'}",
                 lambda ax, measure=measure, shown=shown, note=note: plots.lpa_chart(
                     shown, f, measure, month=m, source=res.options.source, note=note, noun=res.options.area_noun,
                     ax=ax), False)

@@ -20,6 +20,7 @@ from ncpm.methods.disclosure import DEFAULT_THRESHOLD
 from ncpm.methods.forecast import options as forecast_options
 from ncpm.methods.outcomes import MAX_WIDTH, MIN_N
 from ncpm.methods.satisfaction import SATISFACTION_WINDOW
+from ncpm.words.style import AREA_NOUN
 
 FIGURE_RULES = ("notable", "all")  # [report] figures: the rules, besides measure ids and figure names
 OTHER_FIGURES = ("appendix", "none")  # [report] other_figures: an appendix at the end of the report, or left out
@@ -74,7 +75,7 @@ class QuarterOptions:
     improvement: str = spc.DEFAULT_IMPROVEMENT
     source: str = ""  # the data source named in figure footnotes; "" = each measure's source in the catalogue
     suppress_below: int = DEFAULT_THRESHOLD  # statements never publish an LPA count from 1 to this - 1; 0 = no control
-    area_noun: str = "LPA"  # how statements and charts name a local area; "" = by its name alone (districts)
+    area_noun: str = AREA_NOUN  # how statements and charts name a local area; "" = by its name alone (districts)
     figures: tuple[str, ...] = ("notable",)  # figures with their sections: "notable", "all", or ids (quarter_figures)
     other_figures: str = "appendix"  # the other figures: "appendix" (at the end of the report) or "none"
     notable_direction: str = "concern"  # departures that make a statement notable: "concern" or "both" (Notability)
@@ -122,7 +123,8 @@ class QuarterOptions:
             "Comparison": f"Poisson z = (y - B) / sqrt(B): 'in line with' when |z| < {self.in_line}, "
                           f"'substantially' when |z| >= {self.substantial}",
             "Forecast": f"{self.forecast_method} ({self.forecast_engine} engine), horizon {self.horizon} months, "
-                        "80% and 95% prediction intervals; seasonal naive fallback under 24 months",
+                        f"{' and '.join(f'{level}%' for level in forecast_options.DEFAULT_LEVELS)} prediction intervals; "
+                        f"seasonal naive fallback under {forecast_options.MIN_MONTHS} months",
             "Outcome rate": "action-taken outcomes recorded in the month / offences recorded in the month "
                             f"(outcomes set {outcome_table().version}; outcome 22 "
                             f"{'included' if self.include_diversionary else 'excluded'}), Wilson 95% interval; "

@@ -50,9 +50,10 @@ from ncpm.core.schema import (
     TARGET,
     WINDOW,
 )
-from ncpm.methods.baseline import BASELINE_METHODS
-from ncpm.methods.series import latest_origin, month_column, one_row, select_rows
-from ncpm.words.style import percent
+from ncpm.methods.baseline import BASELINE_METHODS, BASELINE_YEARS
+from ncpm.methods.peers import WINDOW_MONTHS
+from ncpm.methods.series import MONTHS_PER_YEAR, latest_origin, month_column, one_row, select_rows
+from ncpm.words.style import AREA_NOUN, percent
 
 if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn, so importing ncpm loads no plotting library
     from matplotlib.axes import Axes
@@ -84,6 +85,7 @@ SERIES_COLOURS = [PALETTE[c] for c in ("blue", "orange", "bluish_green", "vermil
 AREA_STYLES = [(colour, style) for style in ("-", "--", ":") for colour in SERIES_COLOURS]
 LEGEND_COLUMNS = 5  # legend entries a row: five area names fit the width of a figure
 TITLE_PAD = 20  # points between the plot and its title for each row of the legend between them
+CHART_MONTHS = BASELINE_YEARS * MONTHS_PER_YEAR  # a volume chart shows the 3-year average's window
 FIGSIZE = (8.0, 4.5)  # inches: a full-width figure on an A4 page at 100%
 FONT = {"title": 12, "label": 10, "tick": 9, "legend": 8, "footnote": 7.5}
 
@@ -166,7 +168,7 @@ def _source(measure: str, source: str | None) -> str:
 
 
 def _place(force: str, area: str) -> str:
-    return force if area == schema.WHOLE_FORCE else f"{force}, {area} LPA"
+    return force if area == schema.WHOLE_FORCE else f"{force}, {area} {AREA_NOUN}"
 
 
 def _count_axis(ax: Axes, title: str) -> None:
@@ -180,7 +182,7 @@ def _count_axis(ax: Axes, title: str) -> None:
 
 
 def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | None = None, *, force: str,
-                 area: str = schema.WHOLE_FORCE, measure: str, months: int = 36, month: object | None = None,
+                 area: str = schema.WHOLE_FORCE, measure: str, months: int = CHART_MONTHS, month: object | None = None,
                  highlight: object | None = None, title: str | None = None, source: str | None = None,
                  ax: Axes | None = None) -> Axes:
     """Monthly counts for the last ``months`` months to ``month`` (default: the latest), the 3-year average, the
@@ -248,7 +250,7 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
 
 
 def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 24, month: object | None = None,
-              title: str | None = None, source: str | None = None, note: str = "", noun: str = "LPA",
+              title: str | None = None, source: str | None = None, note: str = "", noun: str = AREA_NOUN,
               ax: Axes | None = None) -> Axes:
     """One line per local policing area (rows with ``area`` other than "Force"), last ``months`` months; ``noun``
     names the areas in the legend and title ("LPA"; "" for areas named alone, such as local authority districts).
@@ -283,17 +285,17 @@ def lpa_chart(volumes: pd.DataFrame, force: str, measure: str, *, months: int = 
                 gid=f"area:{area}")
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))
     _count_axis(ax, title or f"{catalogue.label(measure, capital=True)} by "
-                              f"{'local policing area' if noun == 'LPA' else 'area'}, {force}")
+                              f"{'local policing area' if noun == AREA_NOUN else 'area'}, {force}")
     _legend(ax, ncols=min(len(areas), LEGEND_COLUMNS))
     note = " ".join(filter(None, [note, combined]))
     _style(ax)
-    _footnote(ax, " ".join(filter(None, ["LPA: Local Policing Area." if noun == "LPA" else "",
+    _footnote(ax, " ".join(filter(None, [f"{AREA_NOUN}: Local Policing Area." if noun == AREA_NOUN else "",
                                          note, f"Source: {_source(measure, source)}."])))
     return ax
 
 
 def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure: str, month: object, *,
-              msg: pd.DataFrame | None = None, window: int = 12, title: str | None = None,
+              msg: pd.DataFrame | None = None, window: int = WINDOW_MONTHS, title: str | None = None,
               source: str | None = None, ax: Axes | None = None) -> Axes:
     """The force and its Most Similar Group (MSG): rates per 1,000 population with exact Poisson 95% intervals as
     horizontal bars (lowest rate at the top), the MSG average as a vertical line, the force highlighted.

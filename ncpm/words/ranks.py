@@ -16,19 +16,15 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.methods import volumes
 from ncpm.methods.series import MONTHS_PER_YEAR
-from ncpm.words.style import ordinal
-
-#: positions written as words up to the twelfth, as the report does ("the second highest in 12 months")
-_POSITION_WORDS = ("", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                   "eleventh", "twelfth")
+from ncpm.words.style import position_words
 
 
 def rank_label(rank_high: int, rank_low: int) -> str:
-    """The position counted from the nearer end of the window, high on a tie between the ends."""
+    """The position counted from the nearer end of the window, high on a tie between the ends; in words up to the
+    twelfth, as the report does ("the second highest in 12 months")."""
     high = rank_high <= rank_low
     r = rank_high if high else rank_low
-    word = _POSITION_WORDS[r - 1] if r <= len(_POSITION_WORDS) else ordinal(r)
-    return f"{word} {'highest' if high else 'lowest'}".strip()
+    return f"{position_words(r)} {'highest' if high else 'lowest'}".strip()
 
 
 def window_rank(frame: pd.DataFrame, window: int = MONTHS_PER_YEAR, *, checked: bool = False) -> pd.DataFrame:

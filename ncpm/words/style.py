@@ -5,7 +5,8 @@ House rules (METHODS.md; the seed report's own usage, Appendix B, Q1 2023/24):
 - every percentage ncpm shows (statements, tables, charts) comes from :func:`percent`, halves rounded up;
 - counts from zero to nine in words ("one recorded during the last six months"), larger counts in figures with a
   thousands separator (:func:`count_words`);
-- positions as "1st", "22nd", "43rd" (:func:`ordinal`);
+- positions as "1st", "22nd", "43rd" (:func:`ordinal`); a position from an end as "second", "twelfth", "13th"
+  (:func:`position_words`: "second highest");
 - a share near a quarter, a third, a half, two thirds or three quarters in words (:func:`fraction_words`);
 - a change in national rank from the two ranks: "improved two places to 12th", "fell one place to 3rd", "unchanged
   at 5th" (:func:`rank_change_label`), and after "has" in a statement "improved two places nationally to 12th"
@@ -19,6 +20,9 @@ from decimal import ROUND_HALF_UP, Decimal
 SHARE_TOLERANCE = 0.02  # a share within 2 percentage points of 1/3 is "a third"
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_POSITION_WORDS = ("", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                   "eleventh", "twelfth")  # a position from an end in words; the first is the end itself ("highest")
+AREA_NOUN = "LPA"  # how statements and charts name a local area by default: the Local Policing Area
 _FRACTIONS = ((1 / 4, "a quarter"), (1 / 3, "a third"), (1 / 2, "half"), (2 / 3, "two thirds"),
               (3 / 4, "three quarters"))
 
@@ -54,6 +58,16 @@ def ordinal(n: int) -> str:
     else:
         suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def position_words(n: int) -> str:
+    """A position counted from an end in words, up to the twelfth, then as :func:`ordinal`; "" for the end itself
+    (so "highest", "second highest", "13th highest").
+
+    >>> position_words(1), position_words(2), position_words(12), position_words(13)
+    ('', 'second', 'twelfth', '13th')
+    """
+    return _POSITION_WORDS[n - 1] if n <= len(_POSITION_WORDS) else ordinal(n)
 
 
 def fraction_words(share: float, tolerance: float = SHARE_TOLERANCE) -> str:

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from ncpm.core import schema
+from ncpm.core.catalogue import SATISFACTION_MEASURE
 from ncpm.core.errors import InputError
 from ncpm.core.periods import month_label, to_month
 from ncpm.core.schema import (
@@ -28,6 +29,7 @@ from ncpm.core.schema import (
     WINDOW,
     N,
 )
+from ncpm.methods.satisfaction import SATISFACTION_WINDOW
 from ncpm.methods.series import month_column, one_row, select_rows
 from ncpm.words.statements.phrases import area_phrase, measure_label
 from ncpm.words.statements.statement import Statement, as_number, is_missing, make_statement
@@ -82,8 +84,8 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     return make_statement("outcome_rate", force, measure, month, text, facts, area=area, id=id)
 
 
-def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month: object, *, window: int = 6,
-                           label: str | None = None, min_run: int = 3, measure: str = "da_satisfaction",
+def satisfaction_statement(rolling: pd.DataFrame, force: str, survey: str, month: object, *, window: int = SATISFACTION_WINDOW,
+                           label: str | None = None, min_run: int = 3, measure: str = SATISFACTION_MEASURE,
                            id: str | None = None) -> Statement:
     """The rolling ``window``-month satisfaction rate (whole percentage) against its target, and its run (S9).
 

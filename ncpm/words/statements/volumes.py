@@ -42,6 +42,7 @@ from ncpm.core.schema import (
 from ncpm.methods.disclosure import any_disclosive
 from ncpm.methods.forecast import forecast_label
 from ncpm.methods.series import latest_origin, one_row, select_rows
+from ncpm.methods.volumes import COMPARISON_MONTHS
 from ncpm.words.statements.phrases import (
     LPA,
     area_phrase,
@@ -61,7 +62,7 @@ def count_at(volumes: pd.DataFrame, force: str, area: str, measure: str, month: 
 
 
 def period_change_statement(volumes: pd.DataFrame, comparison: pd.DataFrame, force: str, measure: str,
-                            month: object, *, area: str = schema.WHOLE_FORCE, months: int = 6,
+                            month: object, *, area: str = schema.WHOLE_FORCE, months: int = COMPARISON_MONTHS,
                             id: str | None = None) -> Statement:
     """The month's count and the last ``months`` months against the same months a year earlier (S1).
 
