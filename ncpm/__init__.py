@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     # calendar and reference data
     "parse_quarter": "core.periods", "fy_quarter": "core.periods", "to_month": "core.periods",
-    "month_label": "core.periods",
+    "month_label": "core.periods", "measure_label": "words.statements", "priorities": "core.catalogue",
     "canonical_force": "core.forces", "territorial_forces": "core.forces",
     "validate": "core.schema", "InputError": "core.errors", "ConfigError": "core.errors", "NcpmError": "core.errors",
     # reading files
@@ -43,13 +43,14 @@ _PUBLIC = {
     "rank_change": "words.peers",
     # figures, statements, report, the scheduled run
     "volume_chart": "words.plots", "lpa_chart": "words.plots", "msg_chart": "words.plots",
-    "rate_chart": "words.plots",
+    "rate_chart": "words.plots", "FIGSIZE": "words.plots",
     "Statement": "words.statements", "compute_quarter": "quarter", "QuarterOptions": "quarter",
     "quarter_statements": "quarter", "quarter_figures": "quarter", "summary_table": "quarter",
     "run": "pipeline.run", "load_config": "pipeline.config",
     # a finished run's results, read back (notebooks): tables and statements as the report gives them
     "load_run": "pipeline.results", "open_quarter": "pipeline.results", "table_view": "pipeline.results",
-    "facts_table": "pipeline.results",
+    "facts_table": "pipeline.results", "report_measures": "quarter",
+    "tables": "quarter",  # the names the result tables are stored under: res.tables[ncpm.tables.BASELINE]
 }
 _SUBMODULES = {"core", "io", "methods", "words", "quarter", "pipeline", "demo", "cli"}
 
