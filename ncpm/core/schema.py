@@ -53,6 +53,13 @@ PERIOD_END = "period_end"
 WHOLE_FORCE = "Force"  # the ``area`` value for a force as a whole
 NO_LOCATION = "No location"  # the ``area`` of police.uk records with no LSOA, so that areas add up to the force
 
+# The ``flag`` values of a table protected by disclosure control (ncpm.methods.disclosure), here so that the
+# writers (ncpm.io.export) and the report's tables show a suppressed cell as the policy's marker
+PRIMARY = "suppressed (primary)"
+SECONDARY = "suppressed (secondary)"
+ROUNDED = "rounded"
+SUPPRESSED = (PRIMARY, SECONDARY)
+
 SERIES_KEY = [FORCE, AREA, MEASURE]  # one monthly series
 
 # Result columns: the outputs of the compute modules (measures, spc, forecast, peers, disclosure), named once

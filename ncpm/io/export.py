@@ -44,8 +44,6 @@ FULL_WIDTH_TRIGGERS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
 ESCAPE = "'"
 FORMATS = ("csv", "xlsx")
 CSV_ENCODING = "utf-8-sig"  # the byte-order mark tells Excel the file is UTF-8
-SUPPRESSED_PREFIX = "suppressed"  # flags written by ncpm.methods.disclosure start with this
-_FLAG = "flag"
 EXCEL_MAX_ROWS = 1_048_576  # Excel's worksheet limit, header row included
 EXCEL_MAX_COLUMNS = 16_384
 
@@ -117,8 +115,8 @@ def _cells(frame: pd.DataFrame, marker: str | None, masked: tuple[str, ...]) -> 
     """The header and the columns as plain values, suppressed cells (policy flags) written as the marker."""
     header = [neutralise_cell(str(c)) for c in frame.columns]
     columns = [_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
-    if marker is not None and _FLAG in frame.columns:
-        secret = frame[_FLAG].astype(str).str.startswith(SUPPRESSED_PREFIX).to_numpy()
+    if marker is not None and schema.FLAG in frame.columns:
+        secret = frame[schema.FLAG].astype(str).isin(schema.SUPPRESSED).to_numpy()
         safe_marker = neutralise_cell(marker)
         for i, c in enumerate(frame.columns):
             if c in (schema.COUNT, *masked):

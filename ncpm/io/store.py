@@ -109,7 +109,8 @@ def read_store(out_dir: str | Path, kind: str) -> pd.DataFrame:
     return schema.validate(frame, spec, source=str(path))
 
 
-PERIOD_COLUMNS = (schema.MONTH, "origin", "end", "earlier", "window_end", schema.PERIOD_START, schema.PERIOD_END)
+PERIOD_COLUMNS = (schema.MONTH, schema.ORIGIN, schema.END, schema.EARLIER, schema.WINDOW_END, schema.PERIOD_START,
+                  schema.PERIOD_END)
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -50,14 +50,13 @@ import pandas as pd
 
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
-from ncpm.core.schema import (  # noqa: E402  result columns are named once, in schema.py
+from ncpm.core.schema import (  # noqa: E402  result columns and flag values are named once, in schema.py
     FLAG,
+    PRIMARY,
     REASON,
+    ROUNDED,
+    SECONDARY,
 )
-
-PRIMARY = "suppressed (primary)"
-SECONDARY = "suppressed (secondary)"
-ROUNDED = "rounded"
 
 DEFAULT_THRESHOLD = 5  # counts of 1 to 4 protected: a common UK public-sector small-number rule (the default)
 CONFIDENTIAL = "[c]"  # Government Analysis Function, "Symbols in tables": [c] = confidential

@@ -299,7 +299,7 @@ def measure_tables(res, policy) -> tuple[dict[str, pd.DataFrame], list[str]]:
     protected = protect(cells, policy, derived=())
     shown = protected.frame
     text = shown[schema.COUNT].astype("object").where(shown[schema.COUNT].notna(), policy.marker)
-    text = text.where(~shown[FLAG].astype(str).str.startswith("suppressed"), policy.marker)
+    text = text.where(~shown[FLAG].astype(str).isin(schema.SUPPRESSED), policy.marker)
     shown = shown.assign(**{schema.COUNT: text.map(lambda v: v if isinstance(v, str) else int(v))})
     tables = {}
     for measure, rows in shown.groupby(schema.MEASURE, sort=False):
