@@ -45,6 +45,17 @@ def quarter_totals(quarterly: pd.DataFrame, *, checked: bool = False) -> pd.Data
     return q.groupby([schema.FORCE, schema.MEASURE, schema.QUARTER], as_index=False, sort=True)[schema.COUNT].sum()
 
 
+def earlier_quarters(quarter: str | FyQuarter, years: int = YEARS) -> list[FyQuarter]:
+    """The same quarter in each of the ``years`` financial years before ``quarter``, oldest first: the quarters
+    whose mean is the quarter's baseline (a comparison's ``n`` of them, when it has one).
+
+    >>> [str(q) for q in earlier_quarters("Q1 2023/24")]
+    ['Q1 2020/21', 'Q1 2021/22', 'Q1 2022/23']
+    """
+    target = parse_quarter(quarter)
+    return [target.shift(-4 * k) for k in range(int(years), 0, -1)]
+
+
 def same_quarter_average(quarterly: pd.DataFrame, quarter: str | FyQuarter, *, years: int = YEARS,
                          checked: bool = False) -> pd.DataFrame:
     """Each force's and measure's count in ``quarter`` against the mean of the same quarter in the ``years`` years
@@ -65,7 +76,7 @@ def same_quarter_average(quarterly: pd.DataFrame, quarter: str | FyQuarter, *, y
     if isinstance(years, bool) or not isinstance(years, int | np.integer) or years < 1:
         raise ConfigError(f"years must be a whole number >= 1, not {years!r}")
     target = parse_quarter(quarter)
-    earlier = [target.shift(-4 * k) for k in range(int(years), 0, -1)]
+    earlier = earlier_quarters(target, years)
     totals = quarter_totals(quarterly, checked=checked)
     rows = []
     for (force, measure), frame in totals.groupby([schema.FORCE, schema.MEASURE], sort=True):

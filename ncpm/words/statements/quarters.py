@@ -15,6 +15,7 @@ from ncpm.core import schema
 from ncpm.core.errors import InputError
 from ncpm.core.periods import fy_quarter, month_label, parse_quarter, to_month
 from ncpm.core.schema import BASELINE, COMPARISON, MONTHS, PREVIOUS
+from ncpm.methods import prc
 from ncpm.methods.series import one_row
 from ncpm.words.statements.phrases import (
     LPA,
@@ -156,7 +157,7 @@ def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *,
         raise InputError(str(row[schema.REASON]) if not is_missing(row[schema.REASON])
                          else f"no comparison for {quarter}", file="PRC quarter comparison")
     n, baseline = int(row[schema.COUNT]), float(row[BASELINE])
-    earlier = [part.split(":")[0] for part in str(row[PREVIOUS]).split(", ")]
+    earlier = [str(q) for q in prc.earlier_quarters(quarter, years=int(row[schema.N]))]  # all there: no reason
     text = (f"In {quarter}, {force} recorded {count_words(n)} {offences_noun(measure, n)} ({source}), "
             f"{row[COMPARISON]} the 3-year average for the quarter ({baseline:,.1f}, the mean of "
             f"{join_words(earlier)}).")
