@@ -197,7 +197,8 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
     ``population`` frame: ``peers.period_comparison``, the publisher's population year) into
     ``tables["period_peers"]``, and the report's quarter against the same quarter of the previous three years from
     Home Office PRC counts (kind ``quarterly``: ``prc.same_quarter_average`` with the report's comparison rule,
-    ``baseline.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes``.
+    ``baseline.compare_to_baseline``) into ``tables["prc_quarter"]``. What cannot be computed goes to ``notes`` (and,
+    for the ONS period tables, to ``period_notes`` too: the statements say why the tables were not used).
     ``checked``: the frames are validated already (:func:`validated_inputs`)."""
     opts, t = res.options, res.tables
     if not checked:
@@ -206,7 +207,8 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
     if counts is not None:
         population = _given(frames, "population")
         if population is None:
-            res.notes.append("ONS period tables but no population data: no national rank or MSG comparison from them")
+            res.period_notes.append("ONS period tables but no population data: no national rank or MSG comparison "
+                                    "from them")
         else:
             msg = _given(frames, "msg")
             compared = peers.period_comparison(
@@ -214,9 +216,10 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
                 msg=None if msg is None else peers.validate_msg(msg, version=opts.msg_version, checked=True),
                 exclude_city_of_london=opts.exclude_city_of_london, average=opts.msg_average, k=opts.k,
                 msg_version=opts.msg_version, checked=True)
-            res.notes.extend(compared.notes)
+            res.period_notes.extend(compared.notes)
             if compared.period is not None:
                 t[T.PERIOD_PEERS] = compared.table
+        res.notes.extend(res.period_notes)
     quarterly = _given(frames, "quarterly")
     if quarterly is not None:
         ours = quarterly[quarterly[schema.FORCE] == res.force]

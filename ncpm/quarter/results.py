@@ -26,6 +26,7 @@ class QuarterResults:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     statements: list[Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    period_notes: list[str] = field(default_factory=list)  # those of ``notes`` on the ONS period tables, in order
     all_volumes: pd.DataFrame | None = field(default=None, repr=False)  # every force, validated once
     reported: list[str] | None = None  # the NCPM measures the report covers, in catalogue order (see coverage)
     omitted: list[Omission] = field(default_factory=list)  # what it does not give, and why (see coverage)

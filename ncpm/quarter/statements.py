@@ -63,17 +63,13 @@ def _quarter_forecast(t: Tables, measure: str) -> pd.DataFrame | None:
     return t.get(T.FORECAST_QUARTER) if has_forecast(t.get(T.FORECAST_QUARTER), measure) else None
 
 
-PERIOD_TABLE_NOTES = ("ONS table", "no ONS", "ONS period", "one ONS")  # notes of compute_period_tables
-
-
 def period_peer_statements(res: QuarterResults, measure: str) -> list[Statement]:
     """The national rank, its change and the MSG comparison of ``measure`` from the ONS period tables, when the
     monthly data of the other forces are absent (:class:`InputError` saying what is needed when there are none)."""
     table = res.tables.get(T.PERIOD_PEERS)
     if table is None or table.empty:
-        why = [n for n in res.notes if n.startswith(PERIOD_TABLE_NOTES)]  # the ONS tables held and why unused
         raise InputError("needs monthly counts of every force, or ONS police force area tables (Table P1) with "
-                         "mid-year populations" + "".join(f"; {n}" for n in why[:1]))
+                         "mid-year populations" + "".join(f"; {n}" for n in res.period_notes[:1]))  # why unused
     return [narrative.period_peer_statement(table, res.force, measure)]
 
 
