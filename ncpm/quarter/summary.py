@@ -9,15 +9,14 @@ import math
 import pandas as pd
 
 from ncpm.core import schema
+from ncpm.core.catalogue import SATISFACTION_MEASURE, priorities
 from ncpm.core.catalogue import label as catalogue_label
 from ncpm.core.catalogue import measure as catalogue_measure
 from ncpm.core.catalogue import measures as catalogue_measures
-from ncpm.core.catalogue import priorities
 from ncpm.methods.series import select_rows
 from ncpm.quarter import tables as T
 from ncpm.quarter.coverage import ensure_coverage
 from ncpm.quarter.lookup import force_value
-from ncpm.quarter.plan import SATISFACTION_MEASURE
 from ncpm.quarter.results import QuarterResults
 from ncpm.words.style import percent
 
