@@ -307,6 +307,9 @@ def measure_tables(res, policy) -> tuple[dict[str, pd.DataFrame], list[str]]:
         wide = wide[sorted(wide.columns)]
         wide.columns = [m.strftime("%b %Y") for m in wide.columns]
         order = [schema.WHOLE_FORCE] + sorted(a for a in wide.index if a != schema.WHOLE_FORCE)
-        wide = wide.reindex([a for a in order if a in wide.index]).fillna("")
+        wide = wide.reindex([a for a in order if a in wide.index])
+        cells = wide.to_numpy(dtype=object, copy=True)  # blank where an area has no count that month (no fillna downcasting)
+        cells[pd.isna(cells)] = ""
+        wide = pd.DataFrame(cells, index=wide.index, columns=wide.columns)
         tables[measure] = wide.reset_index().rename(columns={schema.AREA: "Area"})
     return tables, protected.summary()

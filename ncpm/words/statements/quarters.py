@@ -16,6 +16,7 @@ from ncpm.core.errors import InputError
 from ncpm.core.periods import fy_quarter, month_label, parse_quarter, to_month
 from ncpm.core.schema import BASELINE, COMPARISON, MONTHS, PREVIOUS
 from ncpm.methods import prc
+from ncpm.methods.baseline import ABOVE, BELOW, COMPARISON_SIDES, IN_LINE
 from ncpm.methods.series import one_row
 from ncpm.words.statements.phrases import (
     LPA,
@@ -95,10 +96,16 @@ def quarter_profile_statement(profile: Mapping[str, object], force: str, measure
 
 def _trend(profile: Mapping[str, object]) -> tuple[str, str]:
     """A quarter profile's trend: its movement month to month and its standing against the preceding months
-    ("substantially" dropped: "above" and "substantially above" are one trend)."""
-    movement = "stable" if profile["stable"] else str(profile["movement_label"]).replace("substantially ", "")
-    preceding = str(profile.get("preceding_label", "")).replace("substantially ", "")
-    return movement, preceding
+    ("substantially" dropped: "above" and "substantially above" are one trend, the side the label is on)."""
+    movement = "stable" if profile["stable"] else _side(profile["movement_label"])
+    return movement, _side(profile.get("preceding_label", ""))
+
+
+def _side(label: object) -> str:
+    """The side of a baseline comparison label (:data:`ncpm.methods.baseline.COMPARISON_SIDES`): "above", "below" or
+    "in line with"; any other text as it is."""
+    side = COMPARISON_SIDES.get(label) if isinstance(label, str) else None
+    return str(label) if side is None else {1: ABOVE, 0: IN_LINE, -1: BELOW}[side]
 
 
 def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Mapping[str, Mapping[str, object]],
