@@ -105,6 +105,7 @@ PCT_CHANGE = "pct_change"
 PCT_DIFFERENCE = "pct_difference"
 PLACES = "places"
 POPULATION_NOTE = "population_note"
+POPULATION_WANTED = "population_wanted"  # the mid-year estimate's year a rate asks for (population_year: the one used)
 POPULATION_YEAR = "population_year"
 PREVIOUS = "previous"
 RANK = "rank"
@@ -301,3 +302,106 @@ def text(values) -> pd.api.extensions.ExtensionArray:
     out = obj.astype(str).astype(object)
     out[pd.isna(obj)] = np.nan
     return pd.array(out, dtype=object)
+
+
+# --- Result specs: the columns of every result frame a force-quarter stores (issue 13) -----------------------------
+# One spec per family of result tables (``ncpm.quarter.tables`` maps each stored table to its family), its columns in
+# the order the producer gives them today; ``check_result`` is the check at the place the quarter collects them
+# (``ncpm.quarter.results``). The specs document the producers, they do not reshape them.
+LO_80, HI_80 = LO + "_80", HI + "_80"  # the forecast's 80% interval (LO_95, HI_95: its 95% one)
+
+
+@dataclass(frozen=True)
+class ResultSpec:
+    """A result frame: its ``name`` (the family of tables it describes), its ``columns`` in the order its producer
+    gives them, and those of them the producer gives only sometimes (``optional``; each spec says when).
+
+    >>> spec = ResultSpec("x", (FORCE, RANK, EARLIER), optional=(EARLIER,))
+    >>> spec.expected([FORCE, RANK])
+    ('force', 'rank')
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    def expected(self, present) -> tuple[str, ...]:
+        """The columns a frame holding ``present`` must have, in order: every column but the optional ones absent."""
+        held = set(present)
+        return tuple(c for c in self.columns if c not in self.optional or c in held)
+
+
+_SERIES_MONTH = (FORCE, AREA, MEASURE, MONTH)
+_FORECAST_COLUMNS = (*_SERIES_MONTH, MEAN, LO_80, HI_80, LO_95, HI_95, METHOD, ORIGIN, NOTES)  # levels 80 and 95
+_RANK_CHANGE_COLUMNS = (EARLIER, EARLIER_RANK, PLACES, LABEL)
+_MSG_COLUMNS = (MSG_AVERAGE, MSG_AVERAGE_METHOD, MSG_SD, MSG_POSITION, MSG_SIZE, MSG_DIRECTION, DESCRIPTIVE_OUTLIER,
+                STATISTICAL_OUTLIER, FLAG_NOTE, VERSION)
+
+VOLUMES_RESULT = ResultSpec("volumes", (*_SERIES_MONTH, COUNT))  # the force's volumes up to the month reported
+BASELINE_RESULT = ResultSpec("baseline", (*_SERIES_MONTH, COUNT, BASELINE, BASELINE_METHOD, BASELINE_NOTE, DIFFERENCE,
+                                          PCT_DIFFERENCE, Z, COMPARISON))  # methods.baseline.three_year_average
+RANKS_RESULT = ResultSpec("ranks", (*_SERIES_MONTH, COUNT, WINDOW, N_IN_WINDOW, RANK_HIGH, RANK_LOW, TIED,
+                                    RANK_LABEL))  # words.ranks.window_rank (methods.volumes.window_rank + label)
+CHANGES_RESULT = ResultSpec("changes", (*_SERIES_MONTH, COUNT, PREVIOUS, MOM_CHANGE, MOM_PCT, LAST_YEAR, YOY_CHANGE,
+                                        YOY_PCT))  # methods.volumes.changes
+QUARTERS_RESULT = ResultSpec("quarters", (FORCE, AREA, MEASURE, QUARTER, COUNT, MONTHS))  # volumes.quarter_totals
+PERIOD_RESULT = ResultSpec("period", (FORCE, AREA, MEASURE, END, MONTHS, CURRENT, PREVIOUS, CHANGE,
+                                      PCT_CHANGE))  # methods.volumes.period_comparison
+EXCEPTIONS_RESULT = ResultSpec("exceptions", (*_SERIES_MONTH, COUNT, BASELINE, RESIDUAL, CENTRE, MOVING_RANGE, LOWER,
+                                              UPPER, TRIAL_LIMITS, OUTSIDE_LIMITS, TREND, TWO_OF_THREE, SHIFT, SIGNAL,
+                                              VARIATION))  # methods.spc.spc, seasonal on the baseline
+SHARES_RESULT = ResultSpec("shares", (FORCE, AREA, MONTH, MEASURE, PART, WHOLE, SHARE, N))  # methods.volumes.share
+OUTCOME_RATES_RESULT = ResultSpec("outcome_rates", (*_SERIES_MONTH, OUTCOMES_N, N, RATE, LO, HI, CAUTION,
+                                                    CAUTION_REASON, WINDOW, OVER_100,
+                                                    ACTION_SET))  # methods.outcomes.outcome_rate
+SATISFACTION_RESULT = ResultSpec("satisfaction", (FORCE, SURVEY, MONTH, SATISFIED, RESPONSES, RATE, LO, HI, TARGET,
+                                                  TARGET_LABEL, RUN_LENGTH,
+                                                  RUN_DIRECTION))  # methods.satisfaction.rolling_rate
+FORECAST_RESULT = ResultSpec("forecast", _FORECAST_COLUMNS)  # methods.forecast.forecast, default levels
+FORECAST_VS_ACTUAL_RESULT = ResultSpec("forecast_vs_actual", (*_FORECAST_COLUMNS, ACTUAL,
+                                                              LABEL))  # methods.forecast.forecast_vs_actual
+RATES_RESULT = ResultSpec("rates", (*_SERIES_MONTH, WINDOW, COUNT, POPULATION, POPULATION_YEAR, POPULATION_NOTE, RATE,
+                                    RATE_LO, RATE_HI))  # methods.rates.rates_per_1000
+NATIONAL_RANK_RESULT = ResultSpec("national_rank", (FORCE, MEASURE, MONTH, RATE, RANK, N_FORCES,
+                                                    RANK_NOTE))  # methods.ranks.national_rank
+RANK_CHANGES_RESULT = ResultSpec("rank_changes", (FORCE, MEASURE, MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES,
+                                                  LABEL))  # words.peers.rank_change (methods.ranks + label)
+MSG_MEMBERSHIP_RESULT = ResultSpec("msg_membership", (FORCE, PEER, VERSION))  # methods.msg.validate_msg
+MSG_RESULT = ResultSpec("msg", (FORCE, MEASURE, MONTH, RATE, RATE_LO, RATE_HI, *_MSG_COLUMNS))  # methods.msg.msg_compare
+# words.peers.period_comparison's table; optional: the rank change (when the ONS tables hold an earlier period) and
+# the MSG comparison (when a membership table is given)
+PERIOD_PEERS_RESULT = ResultSpec("period_peers", (FORCE, MEASURE, PERIOD_START, PERIOD_END, COUNT, POPULATION,
+                                                  POPULATION_YEAR, POPULATION_NOTE, RATE, RATE_LO, RATE_HI, RANK,
+                                                  RANK_LABEL, N_FORCES, RANK_NOTE, *_RANK_CHANGE_COLUMNS,
+                                                  *_MSG_COLUMNS),
+                                 optional=(*_RANK_CHANGE_COLUMNS, *_MSG_COLUMNS))
+PRC_QUARTER_RESULT = ResultSpec("prc_quarter", (FORCE, MEASURE, QUARTER, COUNT, PREVIOUS, N, BASELINE, DIFFERENCE,
+                                                PCT_DIFFERENCE, REASON, Z, COMPARISON))  # prc.same_quarter_average + z
+
+RESULTS = {s.name: s for s in (VOLUMES_RESULT, BASELINE_RESULT, RANKS_RESULT, CHANGES_RESULT, QUARTERS_RESULT,
+                               PERIOD_RESULT, EXCEPTIONS_RESULT, SHARES_RESULT, OUTCOME_RATES_RESULT,
+                               SATISFACTION_RESULT, FORECAST_RESULT, FORECAST_VS_ACTUAL_RESULT, RATES_RESULT,
+                               NATIONAL_RANK_RESULT, RANK_CHANGES_RESULT, MSG_MEMBERSHIP_RESULT, MSG_RESULT,
+                               PERIOD_PEERS_RESULT, PRC_QUARTER_RESULT)}
+
+
+def check_result(frame: pd.DataFrame, spec: ResultSpec, *, where: str) -> pd.DataFrame:
+    """``frame`` as it is when its columns are ``spec``'s, in order (an optional column may be absent); else a
+    RuntimeError naming ``where``, the spec and the missing, extra or misordered columns. A result frame that does not
+    match its spec is ncpm's bug, not bad input: it is not an :class:`InputError`.
+
+    >>> check_result(pd.DataFrame(columns=[FORCE, PEER]), MSG_MEMBERSHIP_RESULT, where="tables['msg_membership']")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: tables['msg_membership']: columns do not match the result spec msg_membership: missing version
+    """
+    got = tuple(map(str, frame.columns))
+    want = spec.expected(got)
+    if got == want:
+        return frame
+    missing = [c for c in want if c not in got]
+    extra = [c for c in got if c not in spec.columns]
+    problems = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"extra {', '.join(extra)}"] if extra else [])
+    if not problems:
+        problems = [f"out of order: {', '.join(got)}; the spec's order: {', '.join(want)}"]
+    raise RuntimeError(f"{where}: columns do not match the result spec {spec.name}: {'; '.join(problems)}")
