@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from ncpm.core.errors import ConfigError, InputError
-from ncpm.methods.volumes import quarter_profile
+from ncpm.methods.volumes import PrecedingComparison, QuarterProfile, quarter_profile
 from ncpm.words import statements as nv
 
 F = "Warwickshire"
@@ -426,8 +426,8 @@ def test_a_falling_quarter_in_line_with_its_references():
 def test_the_quarter_so_far_and_without_a_forecast_or_preceding_months():
     b = profile_rows([60, 62, 58, 90, 95, 92], [60.0, 60.0, 60.0, 70.0, 70.0, 70.0]).iloc[2:5]  # Mar to May
     profile = quarter_profile(b, None, F, "theft_from_person", "2023-05")
-    assert (profile["months"], profile["complete"], profile["quarter_count"]) == (2, False, 185)
-    assert "preceding_label" not in profile and "forecast_label" not in profile
+    assert (profile.months, profile.complete, profile.quarter_count) == (2, False, 185)
+    assert profile.preceding is None and profile.forecast is None
     s = nv.quarter_profile_statement(profile, F, "theft_from_person", "2023-05")
     assert s.text == ("In Q1 2023/24 to date, theft from the person volumes remained stable month to month but were "
                       "substantially above the 3-year average.")
@@ -604,8 +604,9 @@ def test_homicide_msg_outlier_needs_an_msg_comparison():
 
 
 def trend_profile(stable=True, movement="in line with", preceding="substantially above"):
-    return {"quarter": "Q1 2023/24", "complete": True, "stable": stable, "movement_label": movement,
-            "preceding_label": preceding}
+    return QuarterProfile(quarter="Q1 2023/24", months=3, complete=True, quarter_count=0, steps_z=(), stable=stable,
+                          overall_z=0.0, movement_label=movement,
+                          preceding=PrecedingComparison(months=3, count=0, z=0.0, label=preceding))
 
 
 @pytest.mark.parametrize("lpas, text, same", [

@@ -2,7 +2,7 @@
 
 Window ranks (the month among the last 12 or 36), changes (month on month, same month last year), financial-quarter
 totals, the months ending at a month against the same months a year earlier, the quarter to a month as a whole
-(for S7), and the share of a sub-measure in its parent. Every function takes the canonical volumes frame
+(for S7, a :class:`QuarterProfile`), and the share of a sub-measure in its parent. Every function takes the canonical volumes frame
 (``ncpm.core.schema.VOLUMES``), validates it once at the edge and returns a long frame that keeps the key columns;
 lags are actual months (``ncpm.methods.series``). Percentages are fractions (0.123); rounding is the statements' job.
 
@@ -13,6 +13,8 @@ lags are actual months (``ncpm.methods.series``). Percentages are fractions (0.1
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -197,9 +199,62 @@ def period_comparison(volumes: pd.DataFrame, end, months: int = COMPARISON_MONTH
     return out
 
 
+@dataclass(frozen=True)
+class PrecedingComparison:
+    """The quarter's monthly mean against the mean of the ``months`` months before it: their ``count`` (sum),
+    ``z`` and comparison ``label`` ("above", "substantially above", ...)."""
+
+    months: int
+    count: int
+    z: float
+    label: str
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    """The quarter's total against ``total``, the sum of its months' 3-year averages: ``z`` and ``label``."""
+
+    total: float
+    z: float
+    label: str
+
+
+@dataclass(frozen=True)
+class ForecastComparison:
+    """The quarter's total against ``total``, the sum of the forecast means, +/- ``half_width`` (the root of the
+    summed squared 95% half-widths): ``label`` "above", "below" or "in line with"."""
+
+    total: float
+    half_width: float
+    label: str
+
+
+@dataclass(frozen=True)
+class QuarterProfile:
+    """The financial quarter to a month as a whole (S7), from :func:`quarter_profile`.
+
+    ``quarter`` (label), ``months`` (in the quarter to the month), ``complete`` (all three), ``quarter_count``,
+    ``steps_z`` (each month-to-month step), ``stable``, ``overall_z`` and ``movement_label`` (last month against the
+    first); each comparison None when it was not made: ``preceding`` (a month before the quarter missing),
+    ``baseline`` (no baseline for a month), ``forecast`` (no forecast given).
+    """
+
+    quarter: str
+    months: int
+    complete: bool
+    quarter_count: int
+    steps_z: tuple[float, ...]
+    stable: bool
+    overall_z: float
+    movement_label: str
+    preceding: PrecedingComparison | None = None
+    baseline: BaselineComparison | None = None
+    forecast: ForecastComparison | None = None
+
+
 def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force: str, measure: str, month, *,
                     area: str = schema.WHOLE_FORCE, preceding: int = PRECEDING_MONTHS, in_line: float = Z_IN_LINE,
-                    substantial: float = Z_SUBSTANTIAL) -> dict[str, object]:
+                    substantial: float = Z_SUBSTANTIAL) -> QuarterProfile:
     """The financial quarter to ``month`` as a whole, for one series (S7): its statistics, for ``ncpm.words.statements`` to word.
 
     Tests, all on the Poisson scale with the baseline's thresholds (METHODS.md, Baseline):
@@ -214,15 +269,14 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
       sum mean +/- sqrt(sum of the squared 95% half-widths) is "above"/"below" (months treated as independent).
 
     ``baseline``: ``three_year_average`` output; ``forecast``: ``ncpm.methods.forecast.forecast`` output (latest origin
-    used) or None. Returns a dict: quarter, months (in the quarter to ``month``), complete, quarter_count,
-    steps_z, stable, overall_z, movement_label, and per comparison made ``preceding_count/_z/_label``,
-    ``baseline_total/_z/_label``, ``forecast_total/_half_width/_label``.
+    used) or None. Returns a :class:`QuarterProfile`, with a :class:`PrecedingComparison`,
+    :class:`BaselineComparison` and :class:`ForecastComparison` for each comparison made (else None).
 
     >>> b = pd.DataFrame({"force": "F", "area": "Force", "measure": "theft_from_person",
     ...                   "month": pd.period_range("2023-01", "2023-06", freq="M"), "count": [40, 42, 41, 60, 62, 61],
     ...                   "baseline": 45.0})
     >>> p = quarter_profile(b, None, "F", "theft_from_person", "2023-06")
-    >>> p["stable"], p["preceding_label"], p["baseline_label"], p["quarter_count"]
+    >>> p.stable, p.preceding.label, p.baseline.label, p.quarter_count
     (True, 'substantially above', 'substantially above', 183)
     """
     month = periods.to_month(month)
@@ -239,24 +293,21 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
         return (b - a) / np.sqrt(a + b) if a + b > 0 else 0.0
 
     y = series.loc[months, schema.COUNT].astype(float).to_numpy()
-    steps = [float(poisson_z(a, b)) for a, b in zip(y[:-1], y[1:], strict=True)]
+    steps = tuple(float(poisson_z(a, b)) for a, b in zip(y[:-1], y[1:], strict=True))
     overall = float(poisson_z(y[0], y[-1]))
-    out: dict[str, object] = {
-        "quarter": str(quarter), "months": len(months), "complete": len(months) == len(quarter.months()),
-        "quarter_count": int(y.sum()), "steps_z": steps, "stable": all(abs(z) < in_line for z in steps),
-        "overall_z": overall, "movement_label": comparison_label(overall, in_line, substantial),
-        "preceding": preceding}
+    before_quarter = None
     before = list(pd.period_range(quarter.first_month - preceding, periods=preceding, freq="M"))
     if all(m in series.index for m in before):
         b = series.loc[before, schema.COUNT].astype(float).to_numpy()
         se = np.sqrt(y.mean() / len(y) + b.mean() / len(b))
         z = float((y.mean() - b.mean()) / se) if se > 0 else 0.0
-        out.update({"preceding_count": int(b.sum()), "preceding_z": z,
-                    "preceding_label": comparison_label(z, in_line, substantial)})
+        before_quarter = PrecedingComparison(preceding, int(b.sum()), z, comparison_label(z, in_line, substantial))
+    against_baseline = None
     base = series.loc[months, schema.BASELINE].astype(float).to_numpy()
     if np.isfinite(base).all():
         (z,), (label,) = compare_to_baseline(y.sum(), base.sum(), in_line, substantial)
-        out.update({"baseline_total": float(base.sum()), "baseline_z": float(z), "baseline_label": label})
+        against_baseline = BaselineComparison(float(base.sum()), float(z), label)
+    against_forecast = None
     if forecast is not None:
         rows = latest_origin(select_rows(forecast, "forecast", force=force, area=area, measure=measure))
         rows = rows[month_column(rows).isin(months).to_numpy()]
@@ -265,10 +316,13 @@ def quarter_profile(baseline: pd.DataFrame, forecast: pd.DataFrame | None, force
         mean = float(rows[schema.MEAN].astype(float).sum())
         half = float(np.sqrt((((rows[schema.HI_95].astype(float) - rows[schema.LO_95].astype(float)) / 2) ** 2).sum()))
         total = y.sum()
-        out.update({"forecast_total": mean, "forecast_half_width": half,
-                    "forecast_label": ABOVE if total > mean + half else BELOW if total < mean - half
-                    else IN_LINE})
-    return out
+        against_forecast = ForecastComparison(mean, half, ABOVE if total > mean + half else BELOW
+                                              if total < mean - half else IN_LINE)
+    return QuarterProfile(
+        quarter=str(quarter), months=len(months), complete=len(months) == len(quarter.months()),
+        quarter_count=int(y.sum()), steps_z=steps, stable=all(abs(z) < in_line for z in steps), overall_z=overall,
+        movement_label=comparison_label(overall, in_line, substantial), preceding=before_quarter,
+        baseline=against_baseline, forecast=against_forecast)
 
 
 def share(volumes: pd.DataFrame, part: str, whole: str | None = None, *, checked: bool = False) -> pd.DataFrame:

@@ -31,7 +31,13 @@ from ncpm.quarter.results import QuarterResults
 from ncpm.quarter.statements import notable_month
 from ncpm.words import plots
 from ncpm.words import statements as narrative
-from ncpm.words.statements import Statement
+from ncpm.words.statements import (
+    FACT_BASELINE_LABEL,
+    FACT_COMPARISON,
+    FACT_FORECAST_LABEL,
+    FACT_QUARTER,
+    Statement,
+)
 from ncpm.words.style import AREA_NOUN
 
 VOLUMES_FIGURE, LPA_FIGURE, MSG_FIGURE, RATE_FIGURE = FIGURE_SUFFIXES = ("volumes", "lpa", "msg", "rate")
@@ -124,17 +130,17 @@ def _statement_reasons(res: QuarterResults, s: Statement) -> list[str]:
     o, f, out = res.options, s.facts, []
     if s.kind == "volume":
         when = month_label(s.month)
-        if f.get("comparison") in _SUBSTANTIAL and _direction_counts(f["comparison"], o):
-            out.append(f"{f['comparison']} the 3-year average in {when}")
-        label = f.get("forecast_label")
+        if f.get(FACT_COMPARISON) in _SUBSTANTIAL and _direction_counts(f[FACT_COMPARISON], o):
+            out.append(f"{f[FACT_COMPARISON]} the 3-year average in {when}")
+        label = f.get(FACT_FORECAST_LABEL)  # only when the statement compared the month with a forecast
         if FORECAST_SIDES.get(label, 0) and _direction_counts(label, o):
             out.append(f"{label} in {when}")
         out += _spc_reasons(res, s.measure, [s.month])
     elif s.kind == "quarter_profile":
-        when = str(f.get("quarter", res.quarter))
-        if f.get("baseline_label") in _SUBSTANTIAL and _direction_counts(f["baseline_label"], o):
-            out.append(f"{f['baseline_label']} the 3-year average in {when}")
-        label = f.get("forecast_label")
+        when = str(f[FACT_QUARTER])
+        if f.get(FACT_BASELINE_LABEL) in _SUBSTANTIAL and _direction_counts(f[FACT_BASELINE_LABEL], o):
+            out.append(f"{f[FACT_BASELINE_LABEL]} the 3-year average in {when}")
+        label = f.get(FACT_FORECAST_LABEL)  # each comparison's facts only when it was made
         if COMPARISON_SIDES.get(label, 0) and _direction_counts(label, o):
             side = ABOVE if COMPARISON_SIDES[label] > 0 else BELOW
             out.append(f"{side} the forecast in {when}")

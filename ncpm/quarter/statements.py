@@ -138,7 +138,7 @@ def _lpa_change(res, measure, part, t):
 
 def _profile(res, t, measure, forecast, area=schema.WHOLE_FORCE):
     return quarter_profile(t[T.BASELINE], forecast, res.force, measure, res.month, area=area,
-                                    in_line=res.options.in_line, substantial=res.options.substantial)
+                           in_line=res.options.in_line, substantial=res.options.substantial)
 
 
 def _quarter_profile(res, measure, part, t):

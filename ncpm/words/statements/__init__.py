@@ -12,7 +12,8 @@ changes); months as "June 2023" (:func:`ncpm.core.periods.month_label`), quarter
 
 One module per kind of statement:
 
-- :mod:`~ncpm.words.statements.statement`: the :class:`Statement` type and the table of statements;
+- :mod:`~ncpm.words.statements.statement`: the :class:`Statement` type, the table of statements and the names of
+  the facts read back (``FACT_*``);
 - :mod:`~ncpm.words.statements.phrases`: how measures, offences, areas, windows and periods are named;
 - :mod:`~ncpm.words.statements.volumes`: a month's volume, its change, the last months against a year earlier;
 - :mod:`~ncpm.words.statements.quarters`: the quarter's total and profile, its trend by area, the PRC quarter;
@@ -56,7 +57,16 @@ from ncpm.words.statements.quarters import (
     quarter_statement,
 )
 from ncpm.words.statements.shares import lpa_share_statement, share_statement
-from ncpm.words.statements.statement import SEED_IDS, Statement, is_missing, to_frame
+from ncpm.words.statements.statement import (
+    FACT_BASELINE_LABEL,
+    FACT_COMPARISON,
+    FACT_FORECAST_LABEL,
+    FACT_QUARTER,
+    SEED_IDS,
+    Statement,
+    is_missing,
+    to_frame,
+)
 from ncpm.words.statements.volumes import (
     change_statement,
     lpa_change_statement,
@@ -66,7 +76,7 @@ from ncpm.words.statements.volumes import (
 from ncpm.words.style import SHARE_TOLERANCE, count_words, fraction_words, percent
 
 __all__ = [
-    "MINOR_WORDS", "ONS_PERIOD_SOURCE", "PRC_SOURCE", "SEED_IDS", "SHARE_TOLERANCE", "Statement", "area_phrase",
+    "FACT_BASELINE_LABEL", "FACT_COMPARISON", "FACT_FORECAST_LABEL", "FACT_QUARTER", "MINOR_WORDS", "ONS_PERIOD_SOURCE", "PRC_SOURCE", "SEED_IDS", "SHARE_TOLERANCE", "Statement", "area_phrase",
     "change_statement", "count_words", "forecast_direction_statement", "fraction_words", "is_missing",
     "join_words", "lpa_change_statement", "lpa_profile_statement", "lpa_share_statement", "measure_label",
     "msg_outlier_statement", "offences_noun", "outcome_rate_statement", "peer_statement", "percent",

@@ -18,6 +18,7 @@ from ncpm.core.schema import BASELINE, COMPARISON, MONTHS, PREVIOUS
 from ncpm.methods import prc
 from ncpm.methods.baseline import ABOVE, BELOW, COMPARISON_SIDES, IN_LINE
 from ncpm.methods.series import one_row
+from ncpm.methods.volumes import QuarterProfile
 from ncpm.words.statements.phrases import (
     LPA,
     area_phrase,
@@ -27,7 +28,14 @@ from ncpm.words.statements.phrases import (
     named_areas,
     offences_noun,
 )
-from ncpm.words.statements.statement import Statement, is_missing, make_statement
+from ncpm.words.statements.statement import (
+    FACT_BASELINE_LABEL,
+    FACT_FORECAST_LABEL,
+    FACT_QUARTER,
+    Statement,
+    is_missing,
+    make_statement,
+)
 from ncpm.words.statements.volumes import count_at
 from ncpm.words.style import count_words
 
@@ -51,11 +59,29 @@ def quarter_statement(quarters: pd.DataFrame, volumes: pd.DataFrame, force: str,
     text = (f"In {when}, there {'was' if total == 1 else 'were'} {count_words(total)} "
             f"{offences_noun(measure, total)} recorded{where}, with {count_words(count, zero='none')} in "
             f"{month_label(month)}.")
-    facts = {"quarter": str(quarter), "quarter_count": total, "months_present": present, "count": count}
+    facts = {FACT_QUARTER: str(quarter), "quarter_count": total, "months_present": present, "count": count}
     return make_statement("quarter", force, measure, month, text, facts, area=area, id=id)
 
 
-def quarter_profile_statement(profile: Mapping[str, object], force: str, measure: str, month: object, *,
+def _profile_facts(profile: QuarterProfile) -> dict[str, object]:
+    """A quarter profile's facts, each comparison's only when it was made (the keys statements.json keeps)."""
+    facts: dict[str, object] = {
+        FACT_QUARTER: profile.quarter, "months": profile.months, "quarter_count": profile.quarter_count,
+        "steps_z": list(profile.steps_z), "stable": profile.stable, "overall_z": profile.overall_z,
+        "movement_label": profile.movement_label}
+    if profile.preceding is not None:
+        facts.update({"preceding_count": profile.preceding.count, "preceding_z": profile.preceding.z,
+                      "preceding_label": profile.preceding.label})
+    if profile.baseline is not None:
+        facts.update({"baseline_total": profile.baseline.total, "baseline_z": profile.baseline.z,
+                      FACT_BASELINE_LABEL: profile.baseline.label})
+    if profile.forecast is not None:
+        facts.update({"forecast_total": profile.forecast.total, "forecast_half_width": profile.forecast.half_width,
+                      FACT_FORECAST_LABEL: profile.forecast.label})
+    return facts
+
+
+def quarter_profile_statement(profile: QuarterProfile, force: str, measure: str, month: object, *,
                               area: str = schema.WHOLE_FORCE, id: str | None = None) -> Statement:
     """The quarter to ``month`` as a whole, worded from ``volumes.quarter_profile`` (S7): stable or how it moved
     month to month, then each comparison made (the preceding months, the 3-year average, the forecast), grouped
@@ -65,16 +91,15 @@ def quarter_profile_statement(profile: Mapping[str, object], force: str, measure
     preceding three months, the 3-year average and the forecast."
     """
     month = to_month(month)
-    stable = bool(profile["stable"])
-    if stable:
+    if profile.stable:
         movement = "remained stable month to month"
     else:
         movement = {"above": "rose during the quarter", "substantially above": "rose during the quarter",
                     "below": "fell during the quarter", "substantially below": "fell during the quarter"}.get(
-            str(profile["movement_label"]), "varied month to month")
-    comparisons = [(str(profile[f"{key}_label"]), what) for key, what in (
-        ("preceding", f"the preceding {count_words(int(profile['preceding']))} months"),
-        ("baseline", "the 3-year average"), ("forecast", "the forecast")) if f"{key}_label" in profile]
+            profile.movement_label, "varied month to month")
+    made = ((profile.preceding, lambda c: f"the preceding {count_words(c.months)} months"),
+            (profile.baseline, lambda c: "the 3-year average"), (profile.forecast, lambda c: "the forecast"))
+    comparisons = [(c.label, what(c)) for c, what in made if c is not None]
     grouped: dict[str, list[str]] = {}
     for label, what in comparisons:
         grouped.setdefault(label, []).append(what)
@@ -84,21 +109,21 @@ def quarter_profile_statement(profile: Mapping[str, object], force: str, measure
     else:
         against = join_words(phrases)
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
-    when = str(profile["quarter"]) + ("" if profile["complete"] else " to date")
+    when = profile.quarter + ("" if profile.complete else " to date")
     text = f"In {when}, {measure_label(measure)} volumes{where} {movement}"
     if against:
-        notable = stable and any(label != "in line with" for label, _ in comparisons)
+        notable = profile.stable and any(label != "in line with" for label, _ in comparisons)
         text += f" {'but' if notable else 'and'} were {against}"
-    facts = {k: v for k, v in profile.items() if k not in ("complete", "preceding")}
+    facts = _profile_facts(profile)
     facts["movement"] = movement
     return make_statement("quarter_profile", force, measure, month, text + ".", facts, area=area, id=id)
 
 
-def _trend(profile: Mapping[str, object]) -> tuple[str, str]:
+def _trend(profile: QuarterProfile) -> tuple[str, str]:
     """A quarter profile's trend: its movement month to month and its standing against the preceding months
     ("substantially" dropped: "above" and "substantially above" are one trend, the side the label is on)."""
-    movement = "stable" if profile["stable"] else _side(profile["movement_label"])
-    return movement, _side(profile.get("preceding_label", ""))
+    movement = "stable" if profile.stable else _side(profile.movement_label)
+    return movement, _side("" if profile.preceding is None else profile.preceding.label)
 
 
 def _side(label: object) -> str:
@@ -108,7 +133,7 @@ def _side(label: object) -> str:
     return str(label) if side is None else {1: ABOVE, 0: IN_LINE, -1: BELOW}[side]
 
 
-def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Mapping[str, Mapping[str, object]],
+def lpa_profile_statement(force_profile: QuarterProfile, lpa_profiles: Mapping[str, QuarterProfile],
                           force: str, measure: str, month: object, *, noun: str = LPA,
                           id: str | None = None) -> Statement:
     """Whether the force's quarter trend is seen in each LPA (S7: "This trend is observed in all three Local PAs").
@@ -134,8 +159,8 @@ def lpa_profile_statement(force_profile: Mapping[str, object], lpa_profiles: Map
         where = f"in none of the {areas}"
     else:
         where = f"in {count_words(len(same))} of the {areas} ({join_words(same)})"
-    text = f"This trend is observed {where}{'' if force_profile.get('complete', True) else ' so far'}."
-    facts = {"quarter": str(force_profile["quarter"]), "trend": trend, "same": same,
+    text = f"This trend is observed {where}{'' if force_profile.complete else ' so far'}."
+    facts = {FACT_QUARTER: force_profile.quarter, "trend": trend, "same": same,
              "different": sorted(set(lpa_profiles) - set(same)), "areas": k,
              "trends": {a: _trend(prof) for a, prof in lpa_profiles.items()}}
     return make_statement("lpa_profile", force, measure, month, text, facts, id=id)
@@ -168,7 +193,7 @@ def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *,
     text = (f"In {quarter}, {force} recorded {count_words(n)} {offences_noun(measure, n)} ({source}), "
             f"{row[COMPARISON]} the 3-year average for the quarter ({baseline:,.1f}, the mean of "
             f"{join_words(earlier)}).")
-    facts = {"quarter": quarter, "count": n, "baseline": baseline, "comparison": str(row[COMPARISON]),
+    facts = {FACT_QUARTER: quarter, "count": n, "baseline": baseline, "comparison": str(row[COMPARISON]),
              "previous": str(row[PREVIOUS]), "source": source}
     month = parse_quarter(quarter).last_month
     return make_statement("prc_quarter", force, measure, month, text, facts, id=id)
