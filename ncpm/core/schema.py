@@ -360,20 +360,21 @@ SATISFACTION_RESULT = ResultSpec("satisfaction", (FORCE, SURVEY, MONTH, SATISFIE
 FORECAST_RESULT = ResultSpec("forecast", _FORECAST_COLUMNS)  # methods.forecast.forecast, default levels
 FORECAST_VS_ACTUAL_RESULT = ResultSpec("forecast_vs_actual", (*_FORECAST_COLUMNS, ACTUAL,
                                                               LABEL))  # methods.forecast.forecast_vs_actual
-RATES_RESULT = ResultSpec("rates", (*_SERIES_MONTH, WINDOW, COUNT, POPULATION, POPULATION_YEAR, POPULATION_NOTE, RATE,
-                                    RATE_LO, RATE_HI))  # methods.rates.rates_per_1000
+RATES_RESULT = ResultSpec("rates", (*_SERIES_MONTH, WINDOW, COUNT, POPULATION, POPULATION_YEAR, POPULATION_WANTED,
+                                    POPULATION_NOTE, RATE, RATE_LO, RATE_HI))  # methods.rates.rates_per_1000
 NATIONAL_RANK_RESULT = ResultSpec("national_rank", (FORCE, MEASURE, MONTH, RATE, RANK, N_FORCES,
                                                     RANK_NOTE))  # methods.ranks.national_rank
 RANK_CHANGES_RESULT = ResultSpec("rank_changes", (FORCE, MEASURE, MONTH, EARLIER, RANK, EARLIER_RANK, N_FORCES, PLACES,
                                                   LABEL))  # words.peers.rank_change (methods.ranks + label)
 MSG_MEMBERSHIP_RESULT = ResultSpec("msg_membership", (FORCE, PEER, VERSION))  # methods.msg.validate_msg
-MSG_RESULT = ResultSpec("msg", (FORCE, MEASURE, MONTH, RATE, RATE_LO, RATE_HI, *_MSG_COLUMNS))  # methods.msg.msg_compare
-# words.peers.period_comparison's table; optional: the rank change (when the ONS tables hold an earlier period) and
-# the MSG comparison (when a membership table is given)
+MSG_RESULT = ResultSpec("msg", (FORCE, MEASURE, MONTH, RATE, RATE_LO, RATE_HI,
+                                *_MSG_COLUMNS))  # methods.msg.msg_compare
+# the ONS period comparison's table with its words (methods.period.period_comparison, ncpm.words.peers); optional: the
+# rank change (when the ONS tables hold an earlier period) and the MSG comparison (when a membership table is given)
 PERIOD_PEERS_RESULT = ResultSpec("period_peers", (FORCE, MEASURE, PERIOD_START, PERIOD_END, COUNT, POPULATION,
-                                                  POPULATION_YEAR, POPULATION_NOTE, RATE, RATE_LO, RATE_HI, RANK,
-                                                  RANK_LABEL, N_FORCES, RANK_NOTE, *_RANK_CHANGE_COLUMNS,
-                                                  *_MSG_COLUMNS),
+                                                  POPULATION_YEAR, POPULATION_WANTED, POPULATION_NOTE, RATE, RATE_LO,
+                                                  RATE_HI, RANK, RANK_LABEL, N_FORCES, RANK_NOTE,
+                                                  *_RANK_CHANGE_COLUMNS, *_MSG_COLUMNS),
                                  optional=(*_RANK_CHANGE_COLUMNS, *_MSG_COLUMNS))
 PRC_QUARTER_RESULT = ResultSpec("prc_quarter", (FORCE, MEASURE, QUARTER, COUNT, PREVIOUS, N, BASELINE, DIFFERENCE,
                                                 PCT_DIFFERENCE, REASON, Z, COMPARISON))  # prc.same_quarter_average + z

@@ -3,15 +3,18 @@
 A table computed with a parameter (a rank window, a period, an outcome window) is named from a typed key
 (:class:`TableKey`) here, in one place, so the name a table is stored under and the parameter it was computed with
 cannot drift apart: ``RANKS_YEAR.name == "ranks_12"`` and ``window_rank(..., window=RANKS_YEAR.parameter)``.
+Each name has the result spec of its columns (:data:`RESULT_SPECS`, ``ncpm.core.schema.ResultSpec``): the tables of one
+family ("ranks_12", "ranks_36") share one.
 
->>> RANKS_YEAR.name, PERIOD_CHANGE.parameter
-('ranks_12', 6)
+>>> RANKS_YEAR.name, PERIOD_CHANGE.parameter, RESULT_SPECS[RANKS_YEAR.name].name
+('ranks_12', 6, 'ranks')
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ncpm.core import schema
 from ncpm.methods.baseline import BASELINE_YEARS
 from ncpm.methods.series import MONTHS_PER_YEAR
 
@@ -62,3 +65,17 @@ MEASURE_TABLES = (BASELINE, *(k.name for k in RANK_WINDOWS), CHANGES, QUARTERS, 
 FORECAST_TABLES = (FORECAST_QUARTER, FORECAST_AHEAD)
 PERIOD_TABLES = (PERIOD_PEERS, PRC_QUARTER)
 PEER_TABLES = (RATES, NATIONAL_RANK, RANK_CHANGES, MSG_MEMBERSHIP, MSG) + PERIOD_TABLES
+
+# the result spec of each table (``ncpm.core.schema``): its columns, checked as the quarter collects it
+RESULT_SPECS: dict[str, schema.ResultSpec] = {
+    VOLUMES: schema.VOLUMES_RESULT, BASELINE: schema.BASELINE_RESULT,
+    **{key.name: schema.RANKS_RESULT for key in RANK_WINDOWS},
+    CHANGES: schema.CHANGES_RESULT, QUARTERS: schema.QUARTERS_RESULT, PERIOD_CHANGE.name: schema.PERIOD_RESULT,
+    EXCEPTIONS: schema.EXCEPTIONS_RESULT, SHARES: schema.SHARES_RESULT,
+    **{key.name: schema.OUTCOME_RATES_RESULT for key in OUTCOME_WINDOWS},
+    SATISFACTION: schema.SATISFACTION_RESULT,
+    FORECAST_QUARTER: schema.FORECAST_VS_ACTUAL_RESULT, FORECAST_AHEAD: schema.FORECAST_RESULT,
+    RATES: schema.RATES_RESULT, NATIONAL_RANK: schema.NATIONAL_RANK_RESULT, RANK_CHANGES: schema.RANK_CHANGES_RESULT,
+    MSG_MEMBERSHIP: schema.MSG_MEMBERSHIP_RESULT, MSG: schema.MSG_RESULT,
+    PERIOD_PEERS: schema.PERIOD_PEERS_RESULT, PRC_QUARTER: schema.PRC_QUARTER_RESULT,
+}
