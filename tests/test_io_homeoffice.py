@@ -309,9 +309,9 @@ def test_rows_in_is_loaded_plus_rejected_plus_summed_in_any_order(tmp_path, orde
 
 def test_a_home_office_csv_has_its_own_size_limit_above_an_extracts(tmp_path, monkeypatch):
     # every year since 2012/13 in one CSV is about 40 MiB: over TABLE_BYTES, so the Home Office reader has its own
-    from ncpm.io import _common, homeoffice
+    from ncpm.io import homeoffice, limits
 
-    assert homeoffice.PRC_TABLE_BYTES > _common.TABLE_BYTES
+    assert homeoffice.PRC_TABLE_BYTES > limits.TABLE_BYTES
     path = write_home_office(tmp_path / "prc.csv")
     assert read_home_office(path).rows_in == len(ho_rows())
     monkeypatch.setattr(homeoffice, "PRC_TABLE_BYTES", 100)

@@ -18,88 +18,31 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import zipfile
 from pathlib import Path
 
 from ncpm.core.errors import InputError
 from ncpm.io import LoadResult
-from ncpm.io._common import (
-    EXCEL_SUFFIXES,
-    HEADER_SCAN_ROWS,
-    Grid,
-    _cell,
-    check_workbook,
-    clean_label,
-    excel_grids,
-    header_key,
-    sheet_label,
-    text_encoding,
-)
+from ncpm.io.csvtext import text_encoding
 from ncpm.io.extracts import detect_kind, read_extract
+from ncpm.io.grids import Grid
+from ncpm.io.headers import clean_label, header_key
 from ncpm.io.homeoffice import read_home_office
+from ncpm.io.limits import HEADER_SCAN_ROWS
 from ncpm.io.ons import read_ons_tables
 from ncpm.io.policeuk import FILE_NAME, read_police_uk
+from ncpm.io.workbooks import EXCEL_SUFFIXES, Workbook
 
 FORMATS = ("police_uk", "home_office", "ons_pfa_table", "extract")
 SNIFF_BYTES = 64 * 1024
 
 
-class _Sheets:
-    """A workbook's sheets as read while telling its format: the first rows of each sheet now, the whole grids
-    (the rows and row numbers :func:`~ncpm.io._common.excel_grids` gives) on demand from the same reading, so a
-    workbook the ONS reader takes is parsed once and any other is only sniffed. An XLSX is streamed (openpyxl,
-    read-only); an ODS is parsed whole by its engine anyway."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.book, self.sheets, self.whole = path, None, [], None
-        if EXCEL_SUFFIXES[path.suffix.lower()] != "openpyxl":
-            self.whole = excel_grids(path)
-            self.first = [row for g in self.whole for row in g.rows[:HEADER_SCAN_ROWS]]
-            return
-        import openpyxl
-
-        check_workbook(path)
-        try:
-            self.book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            for sheet in self.book.worksheets:
-                sheet.reset_dimensions()  # trust the cells, not the size the file declares
-                rows = sheet.iter_rows(values_only=True)
-                head = [[_cell(v) for v in r] for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
-                self.sheets.append((sheet.title, rows, head))
-        except Exception as exc:  # a corrupt workbook: zipfile, XML and engine errors all land here
-            self.close()
-            raise InputError(f"cannot read the workbook ({type(exc).__name__}: {exc})", file=str(path)) from None
-        self.first = [row for _, _, head in self.sheets for row in head]
-
-    def grids(self) -> list[Grid]:
-        if self.whole is None:
-            self.whole = []
-            try:
-                for title, rows, head in self.sheets:
-                    cells = head + [[_cell(v) for v in r] for r in rows]
-                    while cells and not any(c.strip() for c in cells[-1]):
-                        cells.pop()
-                    self.whole.append(Grid(sheet_label(self.path, title), cells, list(range(1, len(cells) + 1))))
-            except Exception as exc:
-                raise InputError(f"cannot read the workbook ({type(exc).__name__}: {exc})",
-                                 file=str(self.path)) from None
-            finally:
-                self.close()
-        return self.whole
-
-    def close(self) -> None:
-        if self.book is not None:
-            self.book.close()
-            self.book = None
-
-
-def _first_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]], _Sheets | None]:
-    """The first rows of a CSV (or of each sheet of a workbook, with the workbook's :class:`_Sheets`), read
+def _first_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]], Workbook | None]:
+    """The first rows of a CSV (or of each sheet of a workbook, with the workbook's :class:`Workbook`), read
     leniently: only for telling formats apart (UTF-16 told by its BOM, as the readers do)."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        sheets = _Sheets(path)
-        return sheets.first, sheets
+        book = Workbook(path)
+        return book.first, book
     with path.open("rb") as f:
         raw = f.read(SNIFF_BYTES)
     head = raw.decode(text_encoding(raw[:4], encoding), errors="replace")
@@ -112,14 +55,14 @@ def _first_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]
 
 def detect_format(path: str | Path) -> str:
     """One of :data:`FORMATS` for ``path``; :class:`InputError` when no reader fits."""
-    fmt, sheets = _detect(Path(path))
-    if sheets is not None:
-        sheets.close()
+    fmt, book = _detect(Path(path))
+    if book is not None:
+        book.close()
     return fmt
 
 
-def _detect(path: Path, encoding: str | None = None) -> tuple[str, _Sheets | None]:
-    """The format, and for a workbook its sheets as read to tell the format (the caller closes them)."""
+def _detect(path: Path, encoding: str | None = None) -> tuple[str, Workbook | None]:
+    """The format, and for a workbook its book as read to tell the format (the caller closes them)."""
     if path.is_dir():
         if any(FILE_NAME.match(p.name) for p in path.rglob("*.csv")):
             return "police_uk", None
@@ -130,12 +73,12 @@ def _detect(path: Path, encoding: str | None = None) -> tuple[str, _Sheets | Non
         return "police_uk", None
     if FILE_NAME.match(path.name):
         return "police_uk", None
-    rows, sheets = _first_rows(path, encoding)
+    rows, book = _first_rows(path, encoding)
     try:
-        return _tell(path, rows), sheets
+        return _tell(path, rows), book
     except InputError:
-        if sheets is not None:
-            sheets.close()
+        if book is not None:
+            book.close()
         raise
 
 
@@ -169,15 +112,16 @@ def read_any(path: str | Path, *, progress: bool = False, encoding: str | None =
     counted by LSOA (``area`` the LSOA code) instead of by force; ``last_outcomes``: police.uk street files' last
     outcome category read as outcomes; other formats ignore both.
     ``encoding``: of text files (``[inputs] encoding``, ``--encoding``; default UTF-8, or UTF-16 by its BOM)."""
-    fmt, sheets = _detect(Path(path), encoding)
+    fmt, book = _detect(Path(path), encoding)
     try:
         if fmt == "police_uk":
             return read_police_uk(path, progress=progress, encoding=encoding, lsoa=lsoa, last_outcomes=last_outcomes)
-        if fmt == "home_office":
-            return [read_home_office(path, encoding=encoding)]
         if fmt == "ons_pfa_table":  # a workbook's counts (P1 or C2) and populations (P3), from the one reading
-            return read_ons_tables(path, encoding=encoding, grids=sheets.grids() if sheets else None)
-        return [read_extract(path, encoding=encoding)]
+            return read_ons_tables(path, encoding=encoding, grids=book.grids() if book else None)
+        grids = book.typed_grids() if book else None  # a workbook: its book from the reading that told it
+        if fmt == "home_office":
+            return [read_home_office(path, encoding=encoding, grids=grids)]
+        return [read_extract(path, encoding=encoding, grids=grids)]
     finally:
-        if sheets is not None:
-            sheets.close()
+        if book is not None:
+            book.close()

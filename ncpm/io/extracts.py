@@ -12,7 +12,7 @@ msg         force, peer, version
 
 Header matching ignores case, spaces and underscores ("Outcome Type" = "outcome_type"). ``month`` may be written
 "2023-05", as a date ("2023-05-01", or a date cell in a workbook) or "May 2023"; forces (and MSG peers) in any
-spelling of the registry. Rows are checked as in every reader (``ncpm.io._common``); in addition a survey row with
+spelling of the registry. Rows are checked as in every reader (``ncpm.io.rows``); in addition a survey row with
 more satisfied than responses is rejected (column ``satisfied``), and so is one with satisfied + dont_know greater
 than responses (column ``dont_know``): ``responses`` counts every response, "don't know" included, and the valid
 responses (the satisfaction rate's denominator, METHODS.md) are responses - dont_know.
@@ -40,18 +40,11 @@ from ncpm.core import schema
 from ncpm.core.catalogue import measures
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.io import LoadResult
-from ncpm.io._common import (
-    HEADER_SCAN_ROWS,
-    Grid,
-    RowChecks,
-    accounting,
-    clean_label,
-    first_row,
-    header_key,
-    read_grids,
-    read_table,
-    unique_map,
-)
+from ncpm.io.grids import Grid, first_row
+from ncpm.io.headers import clean_label, header_key
+from ncpm.io.limits import HEADER_SCAN_ROWS
+from ncpm.io.rows import RowChecks, accounting, unique_map
+from ncpm.io.tables import read_grids, read_table
 
 FORMAT = "extract"
 KINDS = ("outcomes", "volumes", "survey", "population", "msg")  # most specific first: outcomes has volumes' columns
@@ -105,12 +98,14 @@ def detect_kind(grids: list[Grid]) -> str | None:
     return best if best_score[0] >= 0.5 else None
 
 
-def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | None = None) -> LoadResult:
-    """Read a force extract into the canonical frame of its kind (detected from the columns when not given)."""
+def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | None = None,
+                 grids: list[Grid] | None = None) -> LoadResult:
+    """Read a force extract into the canonical frame of its kind (detected from the columns when not given).
+    ``grids``: a workbook's sheets when the caller has read them already (``read_any``, to parse it once)."""
     path = Path(path)
     if kind is not None and kind not in KINDS:
         raise ConfigError(f"unknown extract kind {kind!r}; known: {', '.join(KINDS)}")
-    grids = read_grids(path, encoding=encoding)
+    grids = read_grids(path, encoding=encoding) if grids is None else grids
     kind = kind or detect_kind(grids)
     if kind is None:
         grid, row = first_row(grids)

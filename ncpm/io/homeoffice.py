@@ -56,23 +56,13 @@ from ncpm.core.errors import InputError
 from ncpm.core.forces import BTP, national_body
 from ncpm.core.periods import FyQuarter, parse_financial_year
 from ncpm.io import LoadResult
-from ncpm.io._common import (
-    HEADER_SCAN_ROWS,
-    PRC_TABLE_BYTES,
-    SHEET_LABEL,
-    Grid,
-    RowChecks,
-    Table,
-    accounting,
-    clean_label,
-    find_header,
-    header_key,
-    match_columns,
-    read_grids,
-    read_table,
-    unique_map,
-)
+from ncpm.io.grids import Grid
+from ncpm.io.headers import clean_label, find_header, header_key, match_columns
+from ncpm.io.limits import HEADER_SCAN_ROWS, PRC_TABLE_BYTES
 from ncpm.io.ons import NOT_TERRITORIAL
+from ncpm.io.rows import RowChecks, accounting, unique_map
+from ncpm.io.tables import Table, read_grids, read_table
+from ncpm.io.workbooks import SHEET_LABEL
 
 FORMAT = "home_office"
 REQUIRED = ("Financial Year", "Financial Quarter", "Force Name", "Offence Code", "Number of Offences")
@@ -306,16 +296,19 @@ def _overlapping_sheets(frame: pd.DataFrame, table: Table, checks: RowChecks, ke
     checks.reject(mask, None, reasons)
 
 
-def read_home_office(path: str | Path, *, encoding: str | None = None) -> LoadResult:
+def read_home_office(path: str | Path, *, encoding: str | None = None,
+                     grids: list[Grid] | None = None) -> LoadResult:
     """Read a Home Office police recorded crime open data table into the canonical *quarterly* frame.
 
     Columns out: force, measure, offence_code, quarter ("Q1 2023/24"), count (may be negative: a published
     adjustment). Rows with the same force, quarter and code in one sheet are summed (see the module docstring);
     British Transport Police and the national fraud bodies are skipped by design; rows with an unknown force, an
     unreadable year, quarter or count, or a fractional count are rejected with their file, row and column.
+    ``grids``: a workbook's sheets when the caller has read them already (``read_any``, to parse it once).
     """
     path = Path(path)
-    grids = read_grids(path, encoding=encoding, limit=PRC_TABLE_BYTES, limit_name="PRC_TABLE_BYTES")
+    if grids is None:
+        grids = read_grids(path, encoding=encoding, limit=PRC_TABLE_BYTES, limit_name="PRC_TABLE_BYTES")
     spelt = _respell(grids)
     typed = _typed_codes(grids)
     table, rejected = read_table(path, REQUIRED, OPTIONAL, grids=grids)

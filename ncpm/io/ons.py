@@ -78,20 +78,10 @@ from ncpm.core.catalogue import measure_for_ons_group
 from ncpm.core.errors import InputError
 from ncpm.core.forces import BTP, find_force, registry
 from ncpm.io import LoadResult, Rejection
-from ncpm.io._common import (
-    Grid,
-    RowChecks,
-    Table,
-    accounting,
-    clean_label,
-    find_header,
-    first_row,
-    grid_table,
-    header_key,
-    match_columns,
-    read_grids,
-    slug,
-)
+from ncpm.io.grids import Grid, first_row
+from ncpm.io.headers import clean_label, find_header, header_key, match_columns, slug
+from ncpm.io.rows import RowChecks, accounting
+from ncpm.io.tables import Table, grid_table, read_grids
 
 FORMAT = "ons_pfa_table"
 REQUIRED = ("Area Code", "Area Name")  # Tables P1 and P3
