@@ -140,3 +140,34 @@ def test_satisfied_plus_dont_know_may_not_exceed_responses(tmp_path, responses, 
         column = "satisfied" if "+" not in reason else "dont_know"
         assert result.rows_loaded == 1
         assert [(r.file, r.line, r.column, r.reason) for r in result.rejected] == [(str(path), 3, column, reason)]
+
+
+def _write_volumes_workbook(path):
+    rows = EXTRACTS["volumes"]
+    engine = "odf" if path.suffix == ".ods" else "openpyxl"
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(path, index=False, engine=engine)
+    return path
+
+
+@pytest.mark.parametrize("write", [_write_volumes_workbook, write_home_office], ids=["extract", "home_office"])
+@pytest.mark.parametrize("suffix", ["ods", "xlsx"])
+def test_a_workbook_is_parsed_once_when_its_format_is_told_and_it_is_read(tmp_path, monkeypatch, write, suffix):
+    # issue 17: read_any's detection and the reader share one parse of the workbook (an ODS by pandas' odf
+    # engine; an XLSX opened once by openpyxl, its first rows streamed, the rest read from the same workbook)
+    import openpyxl
+
+    path = write(tmp_path / f"table.{suffix}")
+    (expected,) = read_any(path)
+    parses = []
+    module, name = (pd, "read_excel") if suffix == "ods" else (openpyxl, "load_workbook")
+    real = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        parses.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    (result,) = read_any(path)
+    assert len(parses) == 1
+    pd.testing.assert_frame_equal(result.frame, expected.frame)
+    assert (result.rows_in, result.rejected, result.notes) == (expected.rows_in, expected.rejected, expected.notes)
