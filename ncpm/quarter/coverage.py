@@ -72,9 +72,10 @@ def has_outcome_rate(res: QuarterResults, measure: str) -> bool:
 
 
 def msg_value(res: QuarterResults, measure: str, column: str) -> object:
-    """``column`` of the force's MSG comparison of ``measure`` at the report's month (None when there is none)."""
+    """``column`` (of :data:`ncpm.core.schema.MSG_RESULT`) of the force's MSG comparison of ``measure`` at the report's
+    month (None when there is none)."""
     msg = res.tables.get(T.MSG)
-    if msg is None or msg.empty or column not in msg.columns:
+    if msg is None or msg.empty:
         return None
     rows = select_rows(msg, "msg", force=res.force, measure=measure, month=res.month)
     return None if rows.empty else rows.iloc[0][column]

@@ -32,7 +32,7 @@ def _survey_rows(res: QuarterResults) -> list[dict[str, object]]:
         return []
     r = rows.iloc[0]
     info = catalogue_measure(SATISFACTION_MEASURE)
-    target, label = r.get(schema.TARGET), r.get(schema.TARGET_LABEL)
+    target, label = r[schema.TARGET], r[schema.TARGET_LABEL]
     against = "" if pd.isna(target) or not isinstance(label, str) else (
         f"{label} the {percent(float(target))} target" if label in ("above", "below")
         else f"within the interval of the {percent(float(target))} target")

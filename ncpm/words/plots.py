@@ -143,6 +143,7 @@ def _series(frame: pd.DataFrame, what: str, **filters: object) -> pd.DataFrame:
         shown = ", ".join(f"{k}={v}" for k, v in filters.items() if v is not None)
         raise InputError(f"no rows for {shown}", file=what)
     rows[schema.MONTH] = month_column(rows)
+    # the series keys this kind of frame has: a survey's rates have no area or measure, the others no survey
     keys = [c for c in (schema.FORCE, schema.AREA, schema.MEASURE, schema.SURVEY) if c in rows.columns]
     if keys and len(rows.drop_duplicates(keys)) > 1:
         found = "; ".join(", ".join(map(str, k)) for k in rows[keys].drop_duplicates().itertuples(index=False))
@@ -207,11 +208,13 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
     ax.plot(x, rows[schema.COUNT].astype(float), color=ROLES["actual"], marker="o", markersize=3, linewidth=1.6,
             label="Recorded offences", gid="actual")
     notes = []
-    if BASELINE in rows.columns and not rows[BASELINE].notna().any():
+    if not rows[BASELINE].notna().any():
         notes.append("3-year average: none in these months (it needs 36 earlier months).")
-    elif BASELINE in rows.columns:
+    else:
         ax.plot(x, rows[BASELINE].astype(float), color=ROLES["baseline"], linestyle="--", linewidth=1.2,
                 label="3-year average", gid="baseline")
+        # three_year_average gives both (schema.BASELINE_RESULT); a baseline frame built by hand may lack them (the
+        # method is one of schema.OPTIONAL_RESULT_COLUMNS), and the footnote then says "not stated"
         methods = rows[BASELINE_METHOD].dropna().astype(str).unique() \
             if BASELINE_METHOD in rows.columns else []
         described = "; ".join(BASELINE_METHODS.get(m, m) for m in methods) or "not stated"
@@ -230,9 +233,9 @@ def volume_chart(volumes_with_baseline: pd.DataFrame, forecast: pd.DataFrame | N
                         gid="forecast_band")
         ax.plot(fx, f[MEAN].astype(float), color=ROLES["forecast"], linestyle="-.", linewidth=1.4,
                 label="Forecast", gid="forecast")
+        # the method is one of schema.OPTIONAL_RESULT_COLUMNS (a forecast frame built by hand may lack it)
         method = str(f[METHOD].iloc[0]) if METHOD in f.columns else "not stated"
-        made = f" made at {month_label(to_month(f[ORIGIN].iloc[0]))}" if ORIGIN in f.columns \
-            else ""
+        made = f" made at {month_label(to_month(f[ORIGIN].iloc[0]))}"
         notes.append(f"Forecast: {method}{made}, with 95% prediction interval.")
         shown = pd.period_range(min(shown[0], f[schema.MONTH].min()), max(shown[-1], f[schema.MONTH].max()),
                                 freq="M")
@@ -311,7 +314,7 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
     group = select_rows(rates, "rates", measure=measure, month=month, area=schema.WHOLE_FORCE)
     if msg is not None:
         members = msg[(msg[schema.FORCE].astype(str) == force).to_numpy()]
-        if schema.VERSION in members.columns and not members.empty:
+        if not members.empty:
             members = members[(members[schema.VERSION].astype(str) == members[schema.VERSION].astype(str).max())
                               .to_numpy()]
         names = {force, *members[schema.PEER].astype(str)}
@@ -347,7 +350,7 @@ def msg_chart(msg_result: pd.DataFrame, rates: pd.DataFrame, force: str, measure
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     flags = [name for col, name in ((DESCRIPTIVE_OUTLIER, "descriptive"),
                                     (STATISTICAL_OUTLIER, "statistical"))
-             if col in row.index and not pd.isna(row[col]) and bool(row[col])]
+             if not pd.isna(row[col]) and bool(row[col])]
     flagged = f"{force} is flagged as an outlier ({' and '.join(flags)})." if flags else \
         f"{force} is not flagged as an outlier."
     _footnote(ax, f"Bars: rate per 1,000 population with exact Poisson 95% interval. {flagged} "
@@ -379,15 +382,15 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
                     color=ROLES["actual"], alpha=0.2, linewidth=0, label="95% interval (Wilson)", gid="interval")
     ax.plot(x, 100 * rows[RATE].astype(float), color=ROLES["actual"], marker="o", markersize=3,
             linewidth=1.6, label="Rate", gid="rate")
-    if target is None and TARGET in rows.columns and rows[TARGET].notna().any():
+    if target is None and TARGET in rows.columns and rows[TARGET].notna().any():  # a survey's rates have a target
         target = float(rows[TARGET].dropna().iloc[-1])
     if target is not None and not math.isnan(target):
         ax.axhline(100 * target, color=ROLES["target"], linestyle="--", linewidth=1.4,
                    label=f"Target {percent(target)}", gid="target")
-    if WINDOW in rows.columns and rows[WINDOW].notna().any():
+    if WINDOW in rows.columns and rows[WINDOW].notna().any():  # outcome rates have one, a survey's rates do not
         window = int(rows[WINDOW].dropna().iloc[-1])
-    is_survey = schema.SURVEY in rows.columns
-    who = str(rows[schema.FORCE].iloc[0]) if schema.FORCE in rows.columns else ""
+    is_survey = schema.SURVEY in rows.columns  # which of the two kinds of rate frame this is
+    who = str(rows[schema.FORCE].iloc[0])
     if is_survey:
         span = f"Rolling {window}-month pooled rate" if window else "Pooled rate"
         method = f"{span}: satisfied / valid responses (don't know excluded)"
@@ -398,7 +401,7 @@ def rate_chart(rate_frame: pd.DataFrame, target: float | None = None, *, force: 
     else:
         span = f"rolling {window}-month" if window and window > 1 else "monthly"
         method = f"'Action taken' outcome rate, {span}: action-taken outcomes / offences recorded in the period"
-        m = str(rows[schema.MEASURE].iloc[0]) if schema.MEASURE in rows.columns else ""
+        m = str(rows[schema.MEASURE].iloc[0])
         default = f"'Action taken' outcome rate, {label or catalogue.label(m)}, {who}"
         what = _source(m, source)
     _month_axis(ax, pd.period_range(rows[schema.MONTH].min(), rows[schema.MONTH].max(), freq="M"))

@@ -13,7 +13,7 @@ from ncpm.core.periods import fy_quarter, to_month
 from ncpm.core.schema import MEAN, METHOD, ORIGIN
 from ncpm.methods.series import latest_origin, month_column, select_rows
 from ncpm.words.statements.phrases import area_phrase
-from ncpm.words.statements.statement import Statement, make_statement
+from ncpm.words.statements.statement import FACT_QUARTER, Statement, make_statement
 from ncpm.words.statements.volumes import count_at
 from ncpm.words.style import count_words
 
@@ -50,7 +50,7 @@ def forecast_direction_statement(forecast: pd.DataFrame, volumes: pd.DataFrame, 
                 else f"the first {count_words(len(ahead))} months of {quarter}")
     text = (f"{catalogue.label(measure, capital=True)} volumes{where} are predicted to {direction} during {span} "
             f"(a forecast of {predicted:,.0f} offences, against {actual:,} in {last}).")
-    facts = {"quarter": str(quarter), "forecast_total": predicted, "last_quarter": str(last),
+    facts = {FACT_QUARTER: str(quarter), "forecast_total": predicted, "last_quarter": str(last),
              "last_quarter_count": actual, "direction": direction, "ratio": ratio,
              "method": str(ahead.iloc[0][METHOD]) if not ahead.empty else None}
     return make_statement("forecast_direction", force, measure, origin, text, facts, area=area, id=id)

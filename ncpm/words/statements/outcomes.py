@@ -57,8 +57,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
     rolling = f"rolling {window}-month " if window > 1 else ""
     where = "" if area == schema.WHOLE_FORCE else f" in {area_phrase(area)}"
     before = select_rows(rates, "outcome rates", force=force, area=area, measure=measure, month=month - 1)
-    if WINDOW in before.columns:
-        before = before[(before[WINDOW].astype(float) == window).to_numpy()]
+    before = before[(before[WINDOW].astype(float) == window).to_numpy()]
     previous = as_number(before.iloc[0][RATE]) if len(before) == 1 else float("nan")
     head = f"In {month_label(month)}, the {rolling}'action taken' outcome rate for {measure_label(measure)}{where}"
     if not math.isfinite(previous):
@@ -75,7 +74,7 @@ def outcome_rate_statement(rates: pd.DataFrame, force: str, measure: str, month:
         text += (f", although caution is advised: with n={n:,} offences, its 95% interval runs from "
                  f"{percent(float(row[LO]), 1)} to {percent(float(row[HI]), 1)}")
     text += "."
-    over = bool(row[OVER_100]) if OVER_100 in row.index and not is_missing(row[OVER_100]) else False
+    over = bool(row[OVER_100]) if not is_missing(row[OVER_100]) else False
     if over:
         text += " More outcomes than offences were recorded, as outcomes can relate to offences recorded earlier."
     facts = {"rate": rate, "n": n, "outcomes": int(row[OUTCOMES_N]),

@@ -30,6 +30,7 @@ from ncpm.words.statements.phrases import (
 )
 from ncpm.words.statements.statement import (
     FACT_BASELINE_LABEL,
+    FACT_COMPARISON,
     FACT_FORECAST_LABEL,
     FACT_QUARTER,
     Statement,
@@ -193,7 +194,7 @@ def prc_quarter_statement(comparison: pd.DataFrame, force: str, measure: str, *,
     text = (f"In {quarter}, {force} recorded {count_words(n)} {offences_noun(measure, n)} ({source}), "
             f"{row[COMPARISON]} the 3-year average for the quarter ({baseline:,.1f}, the mean of "
             f"{join_words(earlier)}).")
-    facts = {FACT_QUARTER: quarter, "count": n, "baseline": baseline, "comparison": str(row[COMPARISON]),
+    facts = {FACT_QUARTER: quarter, "count": n, "baseline": baseline, FACT_COMPARISON: str(row[COMPARISON]),
              "previous": str(row[PREVIOUS]), "source": source}
     month = parse_quarter(quarter).last_month
     return make_statement("prc_quarter", force, measure, month, text, facts, id=id)

@@ -30,8 +30,12 @@ from ncpm.words.style import SHARE_TOLERANCE, fraction_words, percent
 
 
 def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filters: object) -> pd.DataFrame:
+    """The rows of ``shares`` for ``part`` in ``whole``. ``volumes.share`` (:data:`ncpm.core.schema.SHARES_RESULT`)
+    names the part in ``measure`` and gives ``part`` and ``whole`` as counts; a share table of one pair built by hand
+    (the documented other form) may lack ``measure`` and name the part and the whole as measure ids instead, so the
+    columns are looked for here."""
     rows = select_rows(shares, "shares", force=force, **filters)
-    if schema.MEASURE in rows.columns:  # volumes.share names the part in ``measure``
+    if schema.MEASURE in rows.columns:
         rows = rows[(rows[schema.MEASURE].astype(str) == part).to_numpy()]
     for col, value in ((PART, part), (WHOLE, whole)):
         if col in rows.columns and not pd.api.types.is_numeric_dtype(rows[col]):
@@ -40,7 +44,8 @@ def _share_rows(shares: pd.DataFrame, force: str, part: str, whole: str, **filte
 
 
 def _part_whole(rows: pd.DataFrame) -> tuple[float, float]:
-    """Part and whole counts of share rows (``n`` is the part; ``whole`` may be the count or the measure id)."""
+    """Part and whole counts of share rows (``n`` is the part; ``whole`` may be the count or, in a table built by
+    hand, the measure id: then the whole is n / share)."""
     part = rows[N].astype(float).sum()
     if WHOLE in rows.columns and pd.api.types.is_numeric_dtype(rows[WHOLE]):
         whole = rows[WHOLE].astype(float).sum()

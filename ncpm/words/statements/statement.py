@@ -24,8 +24,8 @@ SEED_IDS = {
 
 # The facts read back once a statement is built (ncpm.quarter.figures picks the report's figures from them), named
 # once so that the builders and their readers use the same keys; every other fact is for the reader and the tests.
-FACT_QUARTER = "quarter"  # the quarter's label ("Q1 2023/24"): quarter totals, profiles, PRC quarters
-FACT_COMPARISON = "comparison"  # a month against its 3-year average ("substantially above"): volume statements
+FACT_QUARTER = "quarter"  # the quarter's label ("Q1 2023/24"): quarter totals, profiles, forecasts, PRC quarters
+FACT_COMPARISON = "comparison"  # against the 3-year average ("substantially above"): a month's volume, a PRC quarter
 FACT_BASELINE_LABEL = "baseline_label"  # the quarter against the sum of its 3-year averages: quarter profiles
 FACT_FORECAST_LABEL = "forecast_label"  # against the forecast: volume statements ("above the forecast"), profiles
 

@@ -52,7 +52,15 @@ from ncpm.words.statements.phrases import (
     offences_noun,
     window_phrase,
 )
-from ncpm.words.statements.statement import Statement, as_number, is_missing, make_statement, optional
+from ncpm.words.statements.statement import (
+    FACT_COMPARISON,
+    FACT_FORECAST_LABEL,
+    Statement,
+    as_number,
+    is_missing,
+    make_statement,
+    optional,
+)
 from ncpm.words.style import count_words, percent
 
 
@@ -126,7 +134,7 @@ def _forecast_label(forecast: pd.DataFrame, force: str, area: str, measure: str,
         label = str(row[LABEL])
     else:
         label = str(forecast_label(actual, float(row[LO_95]), float(row[HI_95])))
-    facts = {"forecast_label": label, "forecast_mean": float(row[MEAN]), "forecast_lo_95": float(row[LO_95]),
+    facts = {FACT_FORECAST_LABEL: label, "forecast_mean": float(row[MEAN]), "forecast_lo_95": float(row[LO_95]),
              "forecast_hi_95": float(row[HI_95])}
     if optional(row, METHOD) is not None:
         facts["forecast_method"] = str(row[METHOD])
@@ -171,7 +179,7 @@ def volume_statement(baseline: pd.DataFrame, ranks: pd.DataFrame | None, force: 
             f"{offences_noun(measure, count)} recorded{where}")
     text += (", " + join_words(phrases) if phrases else "") + "."
     method = optional(row, BASELINE_METHOD)
-    facts.update({"count": count, "comparison": comparison, "back_in_line": back, "baseline": as_number(row[BASELINE]),
+    facts.update({"count": count, FACT_COMPARISON: comparison, "back_in_line": back, "baseline": as_number(row[BASELINE]),
                   "z": as_number(row[Z]),
                   "baseline_method": None if method is None else str(method)})
     return make_statement("volume", force, measure, month, text, facts, area=area, id=id)
