@@ -66,6 +66,15 @@ def month_label(month: pd.Period) -> str:
     return month.strftime("%B %Y")
 
 
+def year_ending_label(end: object) -> str:
+    """A 12-month period by its last month, as ONS names it (a method's note names its period with it too).
+
+    >>> year_ending_label("2019-12")
+    'year ending December 2019'
+    """
+    return f"year ending {month_label(to_month(end))}"
+
+
 def financial_year(month: pd.Period) -> int:
     """Start year of the financial year holding ``month`` (2023 for 2023-04 .. 2024-03)."""
     return month.year if month.month >= FY_START_MONTH else month.year - 1

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ncpm.core import schema
-from ncpm.core.periods import to_month
+from ncpm.core.periods import month_label, to_month, year_ending_label
 from ncpm.core.schema import (
     EARLIER,
     EARLIER_RANK,
@@ -50,10 +50,6 @@ class PeriodComparison:
     ranks: pd.DataFrame
     msg: pd.DataFrame | None
     notes: tuple[str, ...] = ()
-
-
-def _period_words(end: pd.Period) -> str:
-    return f"year ending {end.strftime('%B %Y')}"
 
 
 def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, month: object = None, *,
@@ -101,11 +97,11 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
         month = to_month(month)
         later = [e for e in ends if e > month]
         if later:
-            names = [e.strftime("%B %Y") for e in later]
+            names = [month_label(e) for e in later]
             listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
             notes.append(f"ONS table{'s' if len(later) > 1 else ''} for the year{'s' if len(later) > 1 else ''} "
                          f"ending {listed} left out: {'they end' if len(later) > 1 else 'it ends'} after "
-                         f"{month.strftime('%B %Y')}, the report's latest month")
+                         f"{month_label(month)}, the report's latest month")
         ends = [e for e in ends if e <= month]
     empty = pd.DataFrame()
     if not ends:
@@ -126,7 +122,7 @@ def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, mon
         table = table.merge(change[[schema.FORCE, schema.MEASURE, EARLIER, EARLIER_RANK, PLACES]],
                             on=[schema.FORCE, schema.MEASURE], how="left")
     else:
-        notes.append(f"one ONS period only ({_period_words(period)}): no change in national rank")
+        notes.append(f"one ONS period only ({year_ending_label(period)}): no change in national rank")
     compared = None
     if msg is not None and len(msg):
         compared = msg_compare(rates, msg, average=average, k=k, version=msg_version, checked=checked)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ncpm.core import catalogue
-from ncpm.core.periods import month_label, to_month
+from ncpm.core.periods import year_ending_label
 from ncpm.words.style import count_words
 
 LPA = "LPA"  # a local policing area, short; area_phrase(..., long=True) spells it out
@@ -98,6 +98,4 @@ def window_phrase(window: int) -> str:
     return f"{window} months"
 
 
-def year_ending(month: object) -> str:
-    """An ONS 12-month period by its last month: ``year_ending("2019-12") == 'year ending December 2019'``."""
-    return f"year ending {month_label(to_month(month))}"
+year_ending = year_ending_label  # an ONS 12-month period by its last month: "year ending December 2019"
