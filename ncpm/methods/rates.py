@@ -23,7 +23,15 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.core.periods import dense_months, month_ordinals, to_month
-from ncpm.core.schema import POPULATION_NOTE, POPULATION_YEAR, RATE, RATE_HI, RATE_LO, WINDOW
+from ncpm.core.schema import (
+    POPULATION_NOTE,
+    POPULATION_WANTED,
+    POPULATION_YEAR,
+    RATE,
+    RATE_HI,
+    RATE_LO,
+    WINDOW,
+)
 from ncpm.methods.intervals import poisson_interval
 from ncpm.methods.series import checked_frame, checked_volumes, rolling_sum, series_groups
 
@@ -40,7 +48,7 @@ PERIOD_TABLE_POPULATION_YEAR = "published"  # the rule ncpm uses for ONS period 
 DEFAULT_POPULATION_YEAR = "end"  # the mid-year estimate of the calendar year of the window's end (rates_per_1000)
 
 RATE_COLUMNS = [schema.FORCE, schema.AREA, schema.MEASURE, schema.MONTH, WINDOW, schema.COUNT, schema.POPULATION,
-                POPULATION_YEAR, POPULATION_NOTE, RATE, RATE_LO, RATE_HI]
+                POPULATION_YEAR, POPULATION_WANTED, POPULATION_NOTE, RATE, RATE_LO, RATE_HI]
 
 
 def _check_window(window: int) -> int:
@@ -85,7 +93,8 @@ def _wanted_year(end: pd.Series, window: pd.Series, population_year: str) -> pd.
 
 def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population_year: str,
                        per: float, checked: bool = False) -> pd.DataFrame:
-    """Add population, population_year, population_note, rate and its interval to frame (needs count, month, window)."""
+    """Add population, population_year (the estimate used), population_wanted (the one the rule asks for),
+    population_note, rate and its interval to frame (needs count, month, window)."""
     pop = checked_frame(population, schema.POPULATIONS, source="population", checked=checked)
     out = frame.copy()
     wanted = _wanted_year(out[schema.MONTH], out[WINDOW], population_year)
@@ -121,6 +130,7 @@ def _attach_population(frame: pd.DataFrame, population: pd.DataFrame, population
     lo, hi = poisson_interval(count)
     out[schema.POPULATION] = pd.array(np.where(np.isnan(people), None, people), dtype="Int64")
     out[POPULATION_YEAR] = pd.array(np.where(np.isnan(year), None, year), dtype="Int64")
+    out[POPULATION_WANTED] = pd.array(np.where(whole, wanted_v, None), dtype="Int64")
     out[POPULATION_NOTE] = schema.text(notes)
     out[RATE] = count / denominator * per
     out[RATE_LO] = lo / denominator * per
@@ -139,7 +149,8 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     June 2023 use mid-2023), or of the month holding the window's midpoint (``"centre"``: 12 months to June 2023 ->
     mid-2023, 12 months to March 2023 -> mid-2022), or the estimate the publisher pairs with the window
     (``"published"``, ONS Table P3's year: :func:`published_population_year`). When that year is missing the nearest earlier year is used;
-    ``population_year`` records the year used and ``population_note`` says why it differs (NA when it does not).
+    ``population_year`` records the year used, ``population_wanted`` the year the rule asks for, and
+    ``population_note`` says why they differ (NA when they do not).
     Populations are per force, so only whole-force rows (area "Force") get a rate; other areas keep their 12-month
     count with a note. ``rate_lo``/``rate_hi`` are the exact Poisson (Garwood) 95% interval of the count, divided
     the same way (:func:`poisson_interval`).
@@ -147,8 +158,8 @@ def rates_per_1000(volumes: pd.DataFrame, population: pd.DataFrame, window: int 
     A ``period_counts`` frame (ONS year-ending tables: force, measure, period_start, period_end, count) is detected
     by its ``period_start`` column and passed to :func:`rates_for_period`, which uses each row's own period.
 
-    Output columns: force, area, measure, month, window, count, population, population_year, population_note,
-    rate, rate_lo, rate_hi (one row per input row).
+    Output columns: force, area, measure, month, window, count, population, population_year, population_wanted,
+    population_note, rate, rate_lo, rate_hi (one row per input row; population_wanted NA for an area's rows).
 
     >>> v = pd.DataFrame({"force": "Warwickshire", "area": "Force", "measure": "burglary",
     ...                   "month": pd.period_range("2022-07", "2023-06", freq="M").astype(str), "count": 50})

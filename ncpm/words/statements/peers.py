@@ -133,6 +133,17 @@ def msg_outlier_statement(msg_result: pd.DataFrame, force: str, measure: str, mo
 ONS_PERIOD_SOURCE = "ONS police force area tables"  # how a statement from ONS Table P1 names its source
 
 
+def population_used(year: int, wanted: int) -> str:
+    """The mid-year population a rate used, and why when it is not the year wanted (``population_year`` and
+    ``population_wanted`` of ``ncpm.methods.rates``: the nearest earlier estimate stands in for a missing one).
+
+    >>> population_used(2018, 2018), population_used(2016, 2017)
+    ('mid-2018 population', 'mid-2016 population: no mid-2017 estimate (nearest earlier year)')
+    """
+    used = f"mid-{year} population"
+    return used if year == wanted else f"{used}: no mid-{wanted} estimate (nearest earlier year)"
+
+
 def period_peer_statement(table: pd.DataFrame, force: str, measure: str, *, source: str = ONS_PERIOD_SOURCE,
                           id: str | None = None) -> Statement:
     """The force's national rank, its change and its Most Similar Group (MSG) position from ONS 12-month period
@@ -156,8 +167,7 @@ def period_peer_statement(table: pd.DataFrame, force: str, measure: str, *, sour
                          f"{row[schema.POPULATION_NOTE] if not is_missing(row[schema.POPULATION_NOTE]) else 'no count'}",
                          file="ONS period comparison")
     year = int(row[schema.POPULATION_YEAR])
-    note = row[schema.POPULATION_NOTE]
-    population = f"mid-{year} population" + ("" if is_missing(note) else f": {note.split(': ', 1)[-1]}")
+    population = population_used(year, int(row[schema.POPULATION_WANTED]))
     rate = float(row[RATE])
     text = (f"In the {year_ending(period)} ({source}; {population}), {force} recorded {rate:,.1f} "
             f"{offences_noun(measure)} per 1,000 population")
