@@ -10,7 +10,9 @@ from scipy.stats import chi2
 
 from ncpm.core.errors import ConfigError, InputError
 from ncpm.core.forces import territorial_forces
-from ncpm.words import peers
+from ncpm.methods import peers
+from ncpm.words import peers as peer_words
+from ncpm.words import style
 
 
 def garwood(k, level=0.95):
@@ -427,7 +429,7 @@ def test_rank_invariants(values, rnd):
                                      (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (36, "36th"),
                                      (43, "43rd"), (101, "101st"), (111, "111th"), (112, "112th")])
 def test_ordinal(n, text):
-    assert peers.ordinal(n) == text
+    assert style.ordinal(n) == text
 
 
 @pytest.mark.parametrize("earlier, now, places, label", [
@@ -441,7 +443,7 @@ def test_ordinal(n, text):
 def test_rank_change_labels(earlier, now, places, label):
     ranks = pd.DataFrame({"force": "Warwickshire", "measure": "vehicle_crime", "month": ["2023-03", "2023-06"],
                           "rank": [earlier, now], "n_forces": 43})
-    out = peers.rank_change(ranks, "2023-06", "2023-03").iloc[0]
+    out = peer_words.rank_change(ranks, "2023-06", "2023-03").iloc[0]
     assert out["places"] == places and out["label"] == label
     assert out["rank"] == now and out["earlier_rank"] == earlier
     assert out["month"] == pd.Period("2023-06", "M") and out["earlier"] == pd.Period("2023-03", "M")
@@ -452,14 +454,14 @@ def test_rank_change_from_national_rank_and_missing_earlier():
     b = all_forces([float(42 - i) for i in range(43)], "2023-06")
     b.loc[0, "rate"] = 40.5  # first force: 1st in March; in June between 40 and 41, so 42nd
     ranks = peers.national_rank(pd.concat([a, b]))
-    out = peers.rank_change(ranks, pd.Period("2023-06", "M"), "2023-03").set_index("force")
+    out = peer_words.rank_change(ranks, pd.Period("2023-06", "M"), "2023-03").set_index("force")
     first = territorial_forces()[0]
     assert out.loc[first, "earlier_rank"] == 1 and out.loc[first, "rank"] == 42
     assert out.loc[first, "label"] == "fell 41 places to 42nd"
-    only_now = peers.rank_change(ranks[ranks["month"] == pd.Period("2023-06", "M")], "2023-06", "2023-03")
+    only_now = peer_words.rank_change(ranks[ranks["month"] == pd.Period("2023-06", "M")], "2023-06", "2023-03")
     assert only_now["label"].isna().all() and only_now["places"].isna().all()
     with pytest.raises(InputError, match="no ranks for 2024-01"):
-        peers.rank_change(ranks, "2024-01", "2023-06")
+        peer_words.rank_change(ranks, "2024-01", "2023-06")
 
 
 def test_zero_population_gives_no_rate():

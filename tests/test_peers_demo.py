@@ -6,7 +6,8 @@ is an outlier in its MSG, and its national rank for the 12 months to June 2023 i
 import pandas as pd
 import pytest
 
-from ncpm.words import peers
+from ncpm.methods import peers
+from ncpm.words import peers as peer_words
 
 FORCE = "Warwickshire"
 JUNE, MARCH = pd.Period("2023-06", "M"), pd.Period("2023-03", "M")
@@ -56,7 +57,7 @@ def test_national_rank_improved_two_places_to_36th(demo):
     ranks = peers.national_rank(rates)
     june = ranks[(ranks["month"] == JUNE)]
     assert (june["n_forces"] == 43).all()
-    change = peers.rank_change(ranks, JUNE, MARCH)
+    change = peer_words.rank_change(ranks, JUNE, MARCH)
     row = change[change["force"] == FORCE].iloc[0]
     assert (row["rank"], row["earlier_rank"], row["places"]) == (36, 38, 2)
     assert row["label"] == "improved two places to 36th"

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from ncpm.core.forces import canonical_force, territorial_forces
-from ncpm.words import peers
+from ncpm.methods import peers
+from ncpm.words import style
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 P1 = DATA / "ons-pfa-tables" / "ons_pfa_table_P1_ye_jun2025.csv"
@@ -179,10 +180,10 @@ def test_ncpm_run_states_leicestershires_national_rank_from_ons_workbooks(tmp_pa
     report = next((tmp_path / "out").glob("*/report-*.md")).read_text(encoding="utf-8")
     statement = next(line for line in report.splitlines() if "In the year ending December 2019" in line)
     assert ("In the year ending December 2019 (ONS police force area tables; mid-2018 population), Leicestershire "
-            f"recorded {rate:.1f} vehicle crime offences per 1,000 population, ranking {peers.ordinal(rank)} of 42 "
+            f"recorded {rate:.1f} vehicle crime offences per 1,000 population, ranking {style.ordinal(rank)} of 42 "
             "forces nationally (1 = lowest rate; ranked among 42 of 43 forces; no rate for Greater Manchester)") \
         in statement
-    assert f"{peers.ordinal(rank)} since the year ending March 2019." in statement
+    assert f"{style.ordinal(rank)} since the year ending March 2019." in statement
     assert ("unchanged" if earlier == rank else "improved" if earlier > rank else "fallen") in statement
 
     table = pd.read_parquet(next((tmp_path / "out").glob("*/tables/peers/period_peers.parquet")))

@@ -9,10 +9,11 @@ import pytest
 from ncpm import quarter as q
 from ncpm.core.errors import InputError
 from ncpm.core.forces import territorial_forces
-from ncpm.methods import prc
+from ncpm.methods import peers, prc
 from ncpm.quarter.coverage import monthly_ranks_complete
-from ncpm.words import peers
+from ncpm.words import peers as peer_words
 from ncpm.words import statements as narrative
+from ncpm.words import style
 
 KENT, ESSEX, SURREY, SUSSEX = "Kent", "Essex", "Surrey", "Sussex"
 FOUR = [KENT, ESSEX, SURREY, SUSSEX]
@@ -118,7 +119,7 @@ def two_editions():
 ])
 def test_rank_change_across_two_periods(force, rank, earlier_rank, places, label):
     pc, pop = two_editions()
-    c = peers.period_comparison(pc, pop, "2019-06", forces=FOUR)
+    c = peer_words.period_comparison(pc, pop, "2019-06", forces=FOUR)
     assert (str(c.period), str(c.earlier)) == ("2019-03", "2018-03")
     row = c.table.set_index("force").loc[force]
     assert (row["rank"], row["earlier_rank"], row["places"], row["label"]) == (rank, earlier_rank, places, label)
@@ -408,8 +409,8 @@ def test_ncpm_run_with_period_tables(tmp_path, prc_quarters, stated):
     # year ending March 2023 pairs with mid-2021 (ONS Table P3's rule); the rank change against March 2022
     assert (f"In the year ending March 2023 (ONS police force area tables; mid-2021 population), Warwickshire "
             f"recorded {(3000 + 10 * i) / 1000:.1f} vehicle crime offences per 1,000 population, ranking "
-            f"{peers.ordinal(rank)} of 43 forces nationally (1 = lowest rate) and has fallen {rank - earlier} places "
-            f"nationally to {peers.ordinal(rank)} since the year ending March 2022.") in report
+            f"{style.ordinal(rank)} of 43 forces nationally (1 = lowest rate) and has fallen {rank - earlier} places "
+            f"nationally to {style.ordinal(rank)} since the year ending March 2022.") in report
     assert rank - earlier > 9  # places in figures
     names = [f.name for f in forces]
     group = [(3000 + 10 * names.index(f)) / 1000 for f in ["Warwickshire", *PEERS]]

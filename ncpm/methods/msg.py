@@ -40,6 +40,9 @@ NO_GROUP_REASON = {  # why a force has no group: the end of its flag_note, and w
     CITY_OF_LONDON: "its resident population is too small and unusual for a most similar group",
 }
 INCOMPLETE_GROUP = "no MSG comparison"  # a group lacking a peer's rate: the end of its flag_note
+# msg_direction, the force's rate against its MSG average: categorical labels of the method's output, named once here
+ABOVE, BELOW, EQUAL = "above", "below", "equal to"
+DIRECTIONS = (ABOVE, BELOW, EQUAL)
 
 
 def validate_msg(msg: pd.DataFrame, forces: list[str] | None = None, *, version: str | None = None,
@@ -115,7 +118,7 @@ def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_A
       force sits in the spread of its group; it is not a significance test.
     - ``statistical_outlier``: the exact Poisson 95% interval of the force's rate (``rate_lo``, ``rate_hi``)
       excludes the MSG average.
-    - ``msg_direction``: "above", "below" or "equal to" the MSG average.
+    - ``msg_direction``: :data:`ABOVE`, :data:`BELOW` or :data:`EQUAL` ("equal to") the MSG average.
     A force with no group (City of London), or whose group lacks a rate for a peer, gets NA flags and the reason in
     ``flag_note``. Only whole-force rows (area "Force") are compared.
 
@@ -192,7 +195,7 @@ def msg_compare(rates: pd.DataFrame, msg: pd.DataFrame, average: str = DEFAULT_A
         else:
             notes.append(f"{average} average of {int(out[MSG_SIZE].iloc[i])} forces (MSG version {group_version}); "
                          f"descriptive band average +/- {k:g} SD; statistical: exact Poisson 95% interval")
-    direction = np.select([rate > centre, rate < centre, rate == centre], ["above", "below", "equal to"], "")
+    direction = np.select([rate > centre, rate < centre, rate == centre], [ABOVE, BELOW, EQUAL], "")
 
     result = out[[schema.FORCE, schema.MEASURE, schema.MONTH, RATE, RATE_LO, RATE_HI]].copy()
     result[MSG_AVERAGE] = centre

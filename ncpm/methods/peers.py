@@ -26,8 +26,12 @@ from __future__ import annotations
 from ncpm.core.schema import MSG_MAX_SIZE
 from ncpm.methods.intervals import poisson_interval
 from ncpm.methods.msg import (
+    ABOVE,
     AVERAGES,
+    BELOW,
     DEFAULT_AVERAGE,
+    DIRECTIONS,
+    EQUAL,
     INCOMPLETE_GROUP,
     K_SD,
     NO_GROUP_REASON,
@@ -51,8 +55,9 @@ from ncpm.methods.rates import (
 )
 from ncpm.methods.series import rolling_sum as window_sum  # the 12-month total of rates_per_1000
 
-__all__ = ["AVERAGES", "DEFAULT_AVERAGE", "DEFAULT_POPULATION_YEAR", "INCOMPLETE_GROUP", "K_SD", "MID_YEAR_MONTH",
-           "MSG_MAX_SIZE", "NO_GROUP_REASON", "PERIOD_TABLE_POPULATION_YEAR", "PER_POPULATION", "POPULATION_YEARS",
+__all__ = ["ABOVE", "AVERAGES", "BELOW", "DEFAULT_AVERAGE", "DEFAULT_POPULATION_YEAR", "DIRECTIONS", "EQUAL",
+           "INCOMPLETE_GROUP", "K_SD", "MID_YEAR_MONTH", "MSG_MAX_SIZE", "NO_GROUP_REASON",
+           "PERIOD_TABLE_POPULATION_YEAR", "PER_POPULATION", "POPULATION_YEARS",
            "PUBLICATION_LAG_MONTHS", "RATE_COLUMNS", "WINDOW_MONTHS", "PeriodComparison", "msg_compare",
            "national_rank", "period_comparison", "poisson_interval", "published_population_year", "rank_change",
            "rates_for_period", "rates_per_1000", "validate_msg", "window_sum"]

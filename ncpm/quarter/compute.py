@@ -34,7 +34,7 @@ from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
 from ncpm.core.periods import FyQuarter, fy_quarter, parse_quarter, to_month
 from ncpm.methods import forecast as fc
-from ncpm.methods import prc, spc
+from ncpm.methods import peers, prc, spc
 from ncpm.methods import volumes as vol
 from ncpm.methods.baseline import compare_to_baseline, three_year_average
 from ncpm.methods.outcomes import outcome_rate
@@ -45,10 +45,8 @@ from ncpm.quarter.lookup import present_measures
 from ncpm.quarter.options import QuarterOptions
 from ncpm.quarter.results import QuarterResults
 from ncpm.quarter.statements import quarter_statements
-from ncpm.words import (  # the peer and window-rank tables as published: the numbers with their words
-    peers,
-    ranks,
-)
+from ncpm.words import peers as peer_words  # the peer tables' words beside the numbers of methods.peers
+from ncpm.words import ranks  # the window-rank tables as published: the numbers with their words
 
 
 def validated_inputs(frames: Mapping[str, pd.DataFrame], kinds: tuple[str, ...] = tuple(schema.SPECS)
@@ -183,9 +181,10 @@ def compute_peers(res: QuarterResults, frames: Mapping[str, pd.DataFrame], *, ch
     whole = all_volumes[(all_volumes[schema.AREA] == schema.WHOLE_FORCE) & (all_volumes[schema.MONTH] <= res.month)]
     rates = peers.rates_per_1000(whole, population, checked=True)
     t[T.RATES] = rates
-    ranks = peers.national_rank(rates, exclude_city_of_london=opts.exclude_city_of_london)
-    t[T.NATIONAL_RANK] = ranks
-    t[T.RANK_CHANGES] = peers.rank_change(ranks, res.month, res.month - opts.rank_lag)
+    national = peers.national_rank(rates, exclude_city_of_london=opts.exclude_city_of_london)
+    t[T.NATIONAL_RANK] = national
+    changes = peers.rank_change(national, res.month, res.month - opts.rank_lag)
+    t[T.RANK_CHANGES] = peer_words.with_rank_change_label(changes)  # the report's table: the numbers and their words
     msg = _given(frames, "msg")
     if msg is not None:
         t[T.MSG_MEMBERSHIP] = peers.validate_msg(msg, version=opts.msg_version, checked=True)
@@ -218,7 +217,7 @@ def compute_period_tables(res: QuarterResults, frames: Mapping[str, pd.DataFrame
                 msg_version=opts.msg_version, checked=True)
             res.period_notes.extend(compared.notes)
             if compared.period is not None:
-                t[T.PERIOD_PEERS] = compared.table
+                t[T.PERIOD_PEERS] = peer_words.period_table(compared.table)
         res.notes.extend(res.period_notes)
     quarterly = _given(frames, "quarterly")
     if quarterly is not None:

@@ -1,11 +1,11 @@
-"""The peer comparison tables as the report publishes them: the numbers of :mod:`ncpm.methods.peers` with their
-ranks and rank changes in words (:mod:`ncpm.words.style`).
+"""The peer comparison tables in words: each table of :mod:`ncpm.methods.peers` (numbers only: rank, earlier_rank,
+places) gains the words beside its numbers, from :mod:`ncpm.words.style`: ``label`` ("improved two places to 20th",
+``rank_change_label``) after ``places``, and in an ONS period table ``rank_label`` ("20th", ``ordinal``) after
+``rank``.
 
-``ncpm.methods.peers`` computes numbers only (rank, earlier_rank, places); here each table gains the words beside
-its numbers: ``label`` ("improved two places to 20th", :func:`ncpm.words.style.rank_change_label`) after
-``places``, and in an ONS period table ``rank_label`` ("20th", :func:`ncpm.words.style.ordinal`) after ``rank``.
-The numbers API is re-exported, so a caller that wants the tables as published (the quarter, a notebook) uses one
-name, ``peers``.
+:func:`with_rank_change_label`, :func:`with_rank_label` and :func:`period_table` word a table the method gave;
+:func:`rank_change` and :func:`period_comparison` are the method's call and its table as the report publishes it,
+for a caller that wants both at once. The numbers themselves are ``ncpm.methods.peers``'s.
 
 >>> import pandas as pd
 >>> r = pd.DataFrame({"force": ["Kent", "Kent"], "measure": "burglary", "month": ["2023-03", "2023-06"],
@@ -22,29 +22,11 @@ import pandas as pd
 
 from ncpm.core import schema
 from ncpm.core.schema import EARLIER_RANK, LABEL, PLACES, RANK, RANK_LABEL
-from ncpm.methods import peers as _numbers
-from ncpm.methods.peers import (  # the numbers, re-exported: the peers API as published
-    AVERAGES,
-    MSG_MAX_SIZE,
-    PER_POPULATION,
-    RATE_COLUMNS,
-    WINDOW_MONTHS,
-    PeriodComparison,
-    msg_compare,
-    national_rank,
-    poisson_interval,
-    published_population_year,
-    rates_for_period,
-    rates_per_1000,
-    validate_msg,
-    window_sum,
-)
+from ncpm.methods import peers
+from ncpm.methods.peers import msg_compare, national_rank, rates_per_1000  # noqa: F401  # TEMP-SHIM s20
 from ncpm.words.style import ordinal, rank_change_label
 
-__all__ = ["AVERAGES", "MSG_MAX_SIZE", "PER_POPULATION", "RATE_COLUMNS", "WINDOW_MONTHS", "PeriodComparison",
-           "msg_compare", "national_rank", "ordinal", "period_comparison", "poisson_interval",
-           "published_population_year", "rank_change", "rates_for_period", "rates_per_1000", "validate_msg",
-           "window_sum", "with_rank_change_label", "with_rank_label"]
+__all__ = ["period_comparison", "period_table", "rank_change", "with_rank_change_label", "with_rank_label"]
 
 
 def _after(frame: pd.DataFrame, column: str, name: str, values) -> pd.DataFrame:
@@ -66,22 +48,27 @@ def with_rank_label(table: pd.DataFrame) -> pd.DataFrame:
     return _after(table, RANK, RANK_LABEL, schema.text([None if pd.isna(r) else ordinal(r) for r in table[RANK]]))
 
 
+def period_table(table: pd.DataFrame) -> pd.DataFrame:
+    """An ONS period comparison's table (``ncpm.methods.peers.period_comparison(...).table``) with ``rank_label``
+    after ``rank`` and, when two periods are held (``places``), the rank change's ``label`` after ``places``."""
+    if RANK in table.columns:
+        table = with_rank_label(table)
+    if PLACES in table.columns:
+        table = with_rank_change_label(table)
+    return table
+
+
 def rank_change(ranks: pd.DataFrame, month: object, earlier: object) -> pd.DataFrame:
     """:func:`ncpm.methods.peers.rank_change` with its ``label``.
 
     Output columns: force, measure, month, earlier, rank, earlier_rank, n_forces, places, label.
     """
-    return with_rank_change_label(_numbers.rank_change(ranks, month, earlier))
+    return with_rank_change_label(peers.rank_change(ranks, month, earlier))
 
 
 def period_comparison(period_counts: pd.DataFrame, population: pd.DataFrame, month: object = None,
-                      **options: object) -> PeriodComparison:
+                      **options: object) -> peers.PeriodComparison:
     """:func:`ncpm.methods.peers.period_comparison` (same arguments) with the table's ``rank_label`` and, when
     two periods are held, the rank change's ``label``."""
-    compared = _numbers.period_comparison(period_counts, population, month, **options)
-    table = compared.table
-    if RANK in table.columns:
-        table = with_rank_label(table)
-    if PLACES in table.columns:
-        table = with_rank_change_label(table)
-    return dataclasses.replace(compared, table=table)
+    compared = peers.period_comparison(period_counts, population, month, **options)
+    return dataclasses.replace(compared, table=period_table(compared.table))
