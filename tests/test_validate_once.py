@@ -19,6 +19,7 @@ from ncpm.core.errors import InputError
 from ncpm.methods.baseline import three_year_average
 from ncpm.methods.outcomes import outcome_rate
 from ncpm.methods.spc import spc
+from ncpm.pipeline.ingest import ingest
 
 PACKAGE = Path(ncpm.__file__).parent
 
@@ -85,3 +86,26 @@ def test_outcome_rate_still_validates_both_frames(validated):
         outcome_rate(outcomes, _volumes([10]))
     assert (err.value.file, err.value.row, err.value.column) == ("outcomes", 0, "count")
     assert validated == Counter({"volumes": 1, "outcomes": 1})
+
+
+DEMO_INPUTS = PACKAGE.parent / "data" / "raw" / "demo"
+
+
+def test_loading_files_validates_each_kind_once(validated):
+    # issue 13: an extract's frame is not validated by its reader and then again by ncpm.load with the other files
+    loaded = ncpm.load(DEMO_INPUTS)
+    assert dict(validated) == {kind: 1 for kind in loaded.kinds}
+
+
+def test_two_files_of_one_kind_are_validated_together_once(tmp_path, validated):
+    header = "force,area,measure,month,count\n"
+    (tmp_path / "a.csv").write_text(header + "Warwickshire,Force,knife_crime,2023-01,5\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(header + "Warwickshire,Force,knife_crime,2023-02,7\n", encoding="utf-8")
+    loaded = ncpm.load([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert len(loaded.frames["volumes"]) == 2
+    assert dict(validated) == {"volumes": 1}
+
+
+def test_ingest_writes_the_frames_load_validated_without_validating_them_again(tmp_path, validated):
+    report = ingest([DEMO_INPUTS], tmp_path / "store")
+    assert dict(validated) == {kind: 1 for kind in report.written}

@@ -141,9 +141,9 @@ def ingest(paths: Iterable[str | Path], out_dir: str | Path, *, progress: bool =
            encoding: str | None = None) -> IngestReport:
     """Read ``paths`` and write the canonical parquet store under ``out_dir`` (each file atomically); ``lsoa``:
     police.uk records counted by LSOA code, for LSOA-level work (``ncpm.quarter.engine.map_series``);
-    ``encoding``: of text files."""
+    ``encoding``: of text files. The frames are written as :func:`load` validated them, not validated again."""
     loaded = load(paths, progress=progress, lsoa=lsoa, encoding=encoding)
-    written = write_store(loaded.frames, Path(out_dir))
+    written = write_store(loaded.frames, Path(out_dir), checked=True)
     for kind, path in written.items():
         log.info("wrote %s (%s)", path, kind)
     return IngestReport(results=list(loaded.results), written=written)
