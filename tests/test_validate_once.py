@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fixtures_io import write_ons_p1
 
 import ncpm
 from ncpm.core import schema
@@ -109,3 +110,9 @@ def test_two_files_of_one_kind_are_validated_together_once(tmp_path, validated):
 def test_ingest_writes_the_frames_load_validated_without_validating_them_again(tmp_path, validated):
     report = ingest([DEMO_INPUTS], tmp_path / "store")
     assert dict(validated) == {kind: 1 for kind in report.written}
+
+
+def test_an_ons_table_is_validated_once_when_loaded(tmp_path, validated):
+    loaded = ncpm.load(write_ons_p1(tmp_path / "p1.csv"))
+    assert len(loaded.frames["period_counts"])
+    assert dict(validated) == {"period_counts": 1}

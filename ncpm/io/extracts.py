@@ -43,7 +43,7 @@ from ncpm.io import LoadResult
 from ncpm.io.grids import Grid, first_row
 from ncpm.io.headers import clean_label, header_key
 from ncpm.io.limits import HEADER_SCAN_ROWS
-from ncpm.io.rows import RowChecks, accounting, unique_map
+from ncpm.io.rows import RowChecks, accounting, checked_frame, unique_map
 from ncpm.io.tables import read_grids, read_table
 
 FORMAT = "extract"
@@ -149,27 +149,10 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
                           np.array([f"satisfied ({s}) + dont_know ({d}) is greater than responses ({r})"
                                     for s, d, r in zip(satisfied, dont_know, responses, strict=True)], dtype=object))
     checks.dedupe({c: values[c] for c in spec.key}, {c: values[c] for c in values if c not in spec.key})
-    frame = _canonical(values, checks.good, spec)
+    good = checks.good
+    frame = checked_frame(pd.DataFrame({c: np.asarray(v, dtype=object)[good] for c, v in values.items()}), spec)
     rows_in, rejected = accounting(table, rejected, checks)
     return LoadResult(str(path), FORMAT, kind, frame, rows_in, rejected, notes=notes)
-
-
-def _canonical(values: dict[str, object], good: np.ndarray, spec: schema.FrameSpec) -> pd.DataFrame:
-    """The good rows as the canonical frame of ``spec``: its dtypes (months ``Period[M]``, counts int64, text str),
-    sorted on its key, as ``schema.validate`` returns it, without validating the rows again: the checks above have
-    rejected every row it would refuse, and ``ncpm.load`` validates the frames of a kind from every file together,
-    once (issue 13: validated once at the edge)."""
-    if not good.any():
-        return schema.empty(spec)
-    frame = pd.DataFrame({c: np.asarray(v, dtype=object)[good] for c, v in values.items()})
-    for column in frame.columns:
-        if column in spec.months:
-            frame[column] = pd.PeriodIndex(frame[column].astype(str), freq="M")
-        elif column in spec.counts or column in spec.optional:
-            frame[column] = frame[column].astype("int64")
-        else:
-            frame[column] = frame[column].astype(str)
-    return frame.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
 
 
 def _msg_rules(checks: RowChecks, values: dict[str, pd.Series]) -> None:

@@ -19,7 +19,7 @@ from ncpm.io.ons.layout import CSP_REQUIRED, FORMAT, Layout
 from ncpm.io.ons.period import table_period
 from ncpm.io.ons.sheets import choice_notes
 from ncpm.io.ons.unavailable import find_not_available
-from ncpm.io.rows import accounting
+from ncpm.io.rows import accounting, checked_frame
 
 
 def read_counts(lay: Layout) -> LoadResult:
@@ -49,8 +49,7 @@ def read_counts(lay: Layout) -> LoadResult:
     })
     frame[schema.PERIOD_START] = pd.PeriodIndex([start] * len(frame), freq="M")
     frame[schema.PERIOD_END] = pd.PeriodIndex([end] * len(frame), freq="M")
-    frame = schema.validate(frame, schema.PERIOD_COUNTS, source=lay.grid.file) if len(frame) else schema.empty(
-        schema.PERIOD_COUNTS)
+    frame = checked_frame(frame, schema.PERIOD_COUNTS)
     rows_in, rejected = accounting(rows.table, rows.rejected, checks)
     return LoadResult(lay.grid.file, FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, mark_expected(rejected),
                       notes=notes)
