@@ -16,7 +16,9 @@ machine is shared: the best is the code, the median shows the noise):
 - pandas: per file ``pandas.read_csv(usecols=...)`` + ``groupby().size()``, partial counts summed;
 - pyarrow: per file ``pyarrow.csv.read_csv(include_columns=...)`` + ``Table.group_by().aggregate(count)``;
 - DuckDB: ``read_csv('<folder>/*/*.csv', all_varchar=true)`` + ``GROUP BY`` (DuckDB is not used by ncpm; the
-  benchmark imports it lazily and skips it, saying so, when it is not installed: ``pip install duckdb``).
+  benchmark imports it lazily and skips it, saying so, when it is not installed: ``pip install duckdb``);
+- polars: ``scan_csv('<folder>/*/*-street.csv', infer_schema=False)`` + ``group_by(...).len()`` (imported lazily
+  too, and skipped when not installed).
 
 Peak memory of the ncpm read (zip, with LSOA) is the peak RSS (VmHWM) of a child process, next to that of a
 child that only imports ncpm.
@@ -96,6 +98,17 @@ def duckdb_counts(folder: Path, lsoa: bool) -> pd.Series | None:
     return frame.fillna("").set_index(keys)["n"]
 
 
+def polars_counts(folder: Path, lsoa: bool) -> pd.Series | None:
+    try:
+        import polars as pl
+    except ImportError:
+        return None
+    keys = KEYS + (["LSOA code"] if lsoa else [])
+    frame = (pl.scan_csv(f"{folder}/*/*-street.csv", infer_schema=False).group_by(keys).len()
+             .collect().to_pandas())
+    return frame.fillna("").set_index(keys)["len"]
+
+
 def as_ncpm(series: pd.Series, lsoa: bool) -> Counter:
     """Raw (Falls within, Month, Crime type[, LSOA]) counts in ncpm's terms, to compare engines."""
     out: Counter = Counter()
@@ -152,7 +165,8 @@ def main() -> None:
                ("ncpm, folder", lambda lsoa: ncpm_counts(folder, lsoa), ncpm_counter),
                ("pandas read_csv(usecols) + groupby", lambda lsoa: pandas_counts(folder, lsoa), as_ncpm),
                ("pyarrow.csv + group_by", lambda lsoa: pyarrow_counts(folder, lsoa), as_ncpm),
-               ("DuckDB read_csv + GROUP BY", lambda lsoa: duckdb_counts(folder, lsoa), as_ncpm)]
+               ("DuckDB read_csv + GROUP BY", lambda lsoa: duckdb_counts(folder, lsoa), as_ncpm),
+               ("polars scan_csv + group_by", lambda lsoa: polars_counts(folder, lsoa), as_ncpm)]
     names = [name for name, _, _ in engines]
     for r in range(a.rounds):  # each round runs every engine once, in a rotated order
         for lsoa in (False, True):
@@ -196,6 +210,9 @@ def main() -> None:
             print(f"  ncpm zip / fastest of pyarrow, DuckDB{tag}: {t['ncpm, zip'] / fastest:.2f} "
                   f"(goal <= 1.25); ncpm folder / fastest: {t['ncpm, folder'] / fastest:.2f}")
             print(f"  ncpm zip / ncpm folder{tag}: {t['ncpm, zip'] / t['ncpm, folder']:.2f} (goal <= 1.5)")
+            if (polars := t.get("polars scan_csv + group_by")) is not None:  # issue 17
+                print(f"  ncpm folder / polars{tag}: {t['ncpm, folder'] / polars:.2f} (goal <= 1); "
+                      f"ncpm zip / polars: {t['ncpm, zip'] / polars:.2f} (goal <= 1.3)")
     print(f"peak memory, ncpm read of the zip with LSOA: {peak:.0f} MiB max RSS (goal < 1536); "
           f"a child importing ncpm only: {base:.0f} MiB")
     print(f"load average at the end {os.getloadavg()}")
