@@ -41,7 +41,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DEMO = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo" / "volumes.csv"
 VALUE_COLUMNS = ["mean", "lo_80", "hi_80", "lo_95", "hi_95"]
-COLUMNS = [*schema.SERIES_KEY, schema.MONTH, *VALUE_COLUMNS, "method", "origin", "notes"]
+COLUMNS = [*schema.SERIES_KEY, schema.MONTH, *VALUE_COLUMNS, "method", "origin", "notes", "fallback"]
 
 
 def _series(values, measure="m", start="2018-04", force="Testshire", area=schema.WHOLE_FORCE) -> pd.DataFrame:

@@ -159,6 +159,7 @@ MONTH_A, MONTH_B = MONTH + A_SUFFIX, MONTH + B_SUFFIX
 MAE, MASE, SMAPE, MASE_MEDIAN = "mae", "mase", "smape", "mase_median"  # backtests
 COVERAGE_80, COVERAGE_95 = "coverage_80", "coverage_95"
 SERIES, FORECASTS, FALLBACK_SHARE = "series", "forecasts", "fallback_share"  # backtest summaries
+FALLBACK = "fallback"  # forecasts: True where seasonal naive stands in for the model asked for (its reason in method)
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,23 @@ Definitions (METHODS.md, "Seasonal forecasts"):
 - Default method ``"auto"``: additive-error exponential smoothing (ETS, Hyndman et al. 2008, *Forecasting with
   Exponential Smoothing*), period 12, candidates trend {none, additive, additive damped} x seasonality {additive,
   multiplicative (only when the series is strictly positive)}, chosen per series by minimum AICc. An explicit model
-  may be named, e.g. ``method="ETS(A,Ad,M)"``. ``"sarima"`` fits the airline model SARIMA(0,1,1)(0,1,1)12;
-  ``"snaive"`` is the seasonal naive benchmark.
+  may be named, e.g. ``method="ETS(A,Ad,M)"`` (or a non-seasonal one, ``"ETS(A,N,N)"``, ``"ETS(A,Ad,N)"``, which
+  are not candidates). ``"sarima"`` fits the airline model SARIMA(0,1,1)(0,1,1)12; ``"snaive"`` is the seasonal
+  naive benchmark.
+- ``"combined"``: the equal-weight mean of the point forecasts of every candidate that applies to the series
+  (multiplicative seasonality only when strictly positive), with the mean of their standard deviations (exact when
+  the models' errors are perfectly correlated, an upper bound otherwise) and Gaussian intervals; a forecast
+  combination (Bates & Granger 1969; Clemen 1989; Hyndman & Athanasopoulos, FPP3, 13.4). Chosen among AICc choice,
+  AICc weights and plain means of six or nine models on NSW origins 2013-12 .. 2018-12, apart from the scored
+  backtest (``benchmarks/bench_backtest.py --variants``); not the default: it does not beat AutoETS on every
+  window of the scored backtest.
 - Seasonal naive: the forecast for month t is the value 12 months (or a whole number of years) earlier; the h-step
   standard deviation is sigma * sqrt(k + 1), k = floor((h - 1) / 12), sigma the root mean square of the
   12-month differences (Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., 5.5).
 - Fallback, always named in ``method`` (never silent): seasonal naive when fewer than 24 months are available at the
   origin, when the series is constant (including all zero), when a gap (a month missing from the frame) falls in
-  the last 24 months, or when every model fit fails. A gap earlier than that is handled by fitting on the
-  months after it, stated in ``notes``.
+  the last 24 months, or when every model fit fails; the ``fallback`` column is True then. A gap earlier than that
+  is handled by fitting on the months after it, stated in ``notes``.
 - ``origin``: the last month used; nothing after it is read. The Q1 2023/24 forecast is made at 2023-03.
 - Intervals (80% and 95% by default) and the mean are clipped at 0: counts cannot be negative.
 - Intervals, ``intervals=``: ``"model"`` (the ETS model's own, Hyndman et al. 2008 ch. 6) or ``"calibrated"``: the
@@ -27,9 +35,9 @@ Definitions (METHODS.md, "Seasonal forecasts"):
   the scored backtest (``benchmarks/bench_backtest.py``). A series under 36 months keeps the model's interval
   (stated in ``notes``). SARIMA and seasonal naive intervals are always the model's. ``DEFAULT_INTERVALS`` is
   "model" for now: calibrated intervals change the demo's S7 and S8 statements (README, "Forecasts").
-- Rare counts: with method ``"auto"``, a series with at least half of its last 24 months at or below
-  ``rare_count`` (default 2, ``RARE_COUNT``; None turns the rule off) gets a Poisson count model instead of ETS
-  (:func:`rare_counts`: the Poisson-gamma predictive of the last 24 months' rate, exact whole-count intervals);
+- Rare counts: with method ``"auto"`` or ``"combined"``, a series with at least half of its last 24 months at or
+  below ``rare_count`` (default 2, ``RARE_COUNT``; None turns the rule off) gets a Poisson count model instead of
+  ETS (:func:`rare_counts`: the Poisson-gamma predictive of the last 24 months' rate, exact whole-count intervals);
   ``method`` says so (``RARE_METHOD``). A named model is fitted as asked.
 - Warnings raised by statsmodels are captured per series into ``notes``, not printed.
 
@@ -75,6 +83,7 @@ from ncpm.methods.forecast.labels import (
     ABOVE_FORECAST,
     BELOW,
     BELOW_FORECAST,
+    COMBINED,
     FALLBACK,
     IN_LINE,
     IN_LINE_FORECAST,
@@ -82,6 +91,7 @@ from ncpm.methods.forecast.labels import (
     RARE_METHOD,
     SHORT_FOR_CALIBRATION,
     SNAIVE,
+    combined_method,
     forecast_label,
 )
 from ncpm.methods.forecast.models import JEFFREYS, RARE_WINDOW, is_rare, rare_counts, seasonal_naive
@@ -104,17 +114,18 @@ from ncpm.methods.forecast.reference import (
     SARIMA_SEASONAL_ORDER,
     SIMULATION_REPETITIONS,
     SIMULATION_SEED,
+    ets_combined_statsmodels,
     ets_statsmodels,
     sarima_statsmodels,
 )
 from ncpm.methods.forecast.versus_actual import forecast_vs_actual
 
 __all__ = [
-    "ABOVE", "ABOVE_FORECAST", "BELOW", "BELOW_FORECAST", "CALIBRATION_HORIZON", "CALIBRATION_ORIGINS",
+    "ABOVE", "ABOVE_FORECAST", "BELOW", "BELOW_FORECAST", "CALIBRATION_HORIZON", "COMBINED", "CALIBRATION_ORIGINS",
     "CALIBRATION_PRIOR", "DEFAULT_INTERVALS", "ENGINES", "FALLBACK", "INTERVALS", "IN_LINE", "IN_LINE_FORECAST", "JEFFREYS",
     "MIN_MONTHS", "POSITIVE_ONLY", "RARE_COUNT", "RARE_METHOD", "RARE_WINDOW", "SARIMA_ORDER", "SARIMA_SEASONAL_ORDER",
     "SEASONAL_PERIOD", "SHORT_FOR_CALIBRATION", "SIMULATION_REPETITIONS", "SIMULATION_SEED", "SNAIVE", "Options",
-    "backtest", "backtest_summary", "calibration_scale", "check_options", "ets_fast", "ets_statsmodels", "forecast",
-    "forecast_label", "forecast_vs_actual", "gaussian_interval", "hi_col", "is_rare", "lo_col", "normal_quantiles",
+    "backtest", "backtest_summary", "calibration_scale", "check_options", "ets_combined_statsmodels", "ets_fast", "ets_statsmodels", "forecast",
+    "combined_method", "forecast_label", "forecast_vs_actual", "gaussian_interval", "hi_col", "is_rare", "lo_col", "normal_quantiles",
     "parse_method", "rare_counts", "sarima_statsmodels", "seasonal_naive", "seasonal_scale",
 ]

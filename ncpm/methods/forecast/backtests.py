@@ -9,7 +9,6 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.periods import to_month
 from ncpm.methods.forecast.grid import prepare
-from ncpm.methods.forecast.labels import FALLBACK
 from ncpm.methods.forecast.options import (
     DEFAULT_ENGINE,
     DEFAULT_HORIZON,
@@ -43,7 +42,7 @@ def backtest(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origins=None
     Per series and origin: ``n`` (months compared), ``mae``, ``mase`` (MAE / in-sample mean absolute 12-month
     difference up to the origin, Hyndman & Koehler 2006), ``smape`` (mean of 2|a - f| / (|a| + |f|), a fraction in
     [0, 2]; 0 when both are 0), ``coverage_80`` and ``coverage_95`` (share of actuals inside each interval),
-    and the forecast ``method``.
+    the forecast ``method`` and ``fallback`` (True where seasonal naive stood in for the model asked for).
 
     >>> import pandas as pd, numpy as np
     >>> months = pd.period_range("2019-01", "2023-12", freq="M")
@@ -75,15 +74,16 @@ def backtest(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origins=None
                 lo, hi = g[lo_col(lev)].to_numpy(float)[ok], g[hi_col(lev)].to_numpy(float)[ok]
                 cover[lev] = float(np.mean((a[ok] >= lo) & (a[ok] <= hi))) if ok.any() else np.nan
             rows.append({**dict(zip(schema.SERIES_KEY, key, strict=True)), schema.ORIGIN: o,
-                         schema.METHOD: g[schema.METHOD].iloc[0], schema.N: float(ok.sum()), schema.MAE: mae,
+                         schema.METHOD: g[schema.METHOD].iloc[0], schema.FALLBACK: bool(g[schema.FALLBACK].iloc[0]),
+                         schema.N: float(ok.sum()), schema.MAE: mae,
                          schema.MASE: mae / scale if scale and np.isfinite(scale) and scale > 0 else np.nan,
                          schema.SMAPE: float(np.mean(np.where(denom > 0, 2 * err / np.where(denom > 0, denom, 1), 0.0)))
                          if ok.any() else np.nan,
                          **{COVERAGE[lev]: cover[lev] for lev in COVERAGE}})
     out = pd.DataFrame(rows)
     if not rows:
-        return pd.DataFrame(columns=[*schema.SERIES_KEY, schema.ORIGIN, schema.METHOD, schema.N, schema.MAE, schema.MASE,
-                                     schema.SMAPE, *COVERAGE.values()])
+        return pd.DataFrame(columns=[*schema.SERIES_KEY, schema.ORIGIN, schema.METHOD, schema.FALLBACK, schema.N,
+                                     schema.MAE, schema.MASE, schema.SMAPE, *COVERAGE.values()])
     out[schema.ORIGIN] = pd.PeriodIndex(out[schema.ORIGIN], freq="M")
     return out
 
@@ -105,7 +105,7 @@ def backtest_summary(result: pd.DataFrame, by=None) -> pd.DataFrame:
             schema.MASE_MEDIAN: g[schema.MASE].median(),
             schema.SMAPE: g[schema.SMAPE].mean(),
             **{c: float(np.nansum(g[c] * n) / weight) if weight else np.nan for c in COVERAGE.values()},
-            schema.FALLBACK_SHARE: float(g[schema.METHOD].str.contains(FALLBACK, regex=False).mean()),
+            schema.FALLBACK_SHARE: float(g[schema.FALLBACK].astype(bool).mean()),
         })
 
     if by is None:

@@ -19,9 +19,14 @@ from ncpm.methods.forecast.intervals import (
     gaussian_interval,
     normal_quantiles,
 )
-from ncpm.methods.forecast.labels import POSITIVE_ONLY, SHORT_FOR_CALIBRATION
+from ncpm.methods.forecast.labels import COMBINED, POSITIVE_ONLY, SHORT_FOR_CALIBRATION, combined_method
 from ncpm.methods.forecast.options import Options
-from ncpm.methods.forecast.reference import ets_statsmodels, sarima_statsmodels, warning_notes
+from ncpm.methods.forecast.reference import (
+    ets_combined_statsmodels,
+    ets_statsmodels,
+    sarima_statsmodels,
+    warning_notes,
+)
 
 
 def run_statsmodels(items: list[CutSeries], opts: Options) -> None:
@@ -42,6 +47,8 @@ def run_statsmodels(items: list[CutSeries], opts: Options) -> None:
             try:
                 if opts.method == "sarima":
                     result = sarima_statsmodels(series, opts.horizon, opts.levels)
+                elif opts.method == COMBINED:
+                    result = ets_combined_statsmodels(series, opts.horizon, opts.levels, opts.specs, opts.intervals)
                 else:
                     result = ets_statsmodels(series, opts.horizon, opts.levels, opts.specs, opts.intervals)
             except Exception as exc:  # noqa: BLE001 - any failure becomes a recorded fallback
@@ -71,7 +78,13 @@ def run_fast(items: list[CutSeries], opts: Options) -> None:
     quantiles = normal_quantiles(opts.levels) if by_length else {}  # once per call, not per series
     for group in by_length.values():
         Y = np.stack([s.y[s.fit_from:] for s in group])
-        choice, mean, var, _ = ets_fast.select(Y, opts.horizon, opts.specs)
+        if opts.method == COMBINED:
+            mean, var, models = ets_fast.combine(Y, opts.horizon, opts.specs)
+            names = [combined_method(k) for k in models]
+            choice = None
+        else:
+            choice, mean, var, _ = ets_fast.select(Y, opts.horizon, opts.specs)
+            names = [opts.specs[c].name for c in choice]
         scales = _fast_calibration(Y, choice, opts) if opts.intervals == "calibrated" else [None] * len(group)
         for i, s in enumerate(group):
             if not np.isfinite(mean[i]).all():
@@ -83,15 +96,22 @@ def run_fast(items: list[CutSeries], opts: Options) -> None:
             if scales[i] is None and opts.intervals == "calibrated":
                 s.notes.append(SHORT_FOR_CALIBRATION)
             s.lo, s.hi = gaussian_interval(mean[i], sd, 1.0 if scales[i] is None else scales[i], quantiles)
-            s.method = opts.specs[choice[i]].name
+            s.method = names[i]
 
 
-def _fast_calibration(Y: np.ndarray, choice: np.ndarray, opts: Options) -> list[float | None]:
+def _fast_calibration(Y: np.ndarray, choice: np.ndarray | None, opts: Options) -> list[float | None]:
     """:func:`calibration_scale` per row of ``Y`` for the fast engine: each row's chosen model refitted (all rows
-    with the same model at once) at the earlier origins."""
+    with the same model at once) at the earlier origins; the whole combination when ``choice`` is None."""
     z, steps = [[] for _ in range(len(Y))], min(opts.horizon, CALIBRATION_HORIZON)
     for cut in calibration_cuts(Y.shape[1]):
         train, actual = Y[:, :cut], Y[:, cut:cut + steps]
+        if choice is None:
+            mean, var, _ = ets_fast.combine(train, steps, opts.specs)
+            with np.errstate(all="ignore"):
+                err = (actual - mean) / np.sqrt(var)
+            for r, e in enumerate(err):
+                z[r].append(e)
+            continue
         for c in np.unique(choice):
             spec = opts.specs[c]
             rows = np.flatnonzero((choice == c) & ((train > 0).all(axis=1) if spec.mul else True))

@@ -56,33 +56,44 @@ _STARTS = (  # points of the unit cube where the extra multiplicative-seasonal s
 
 @dataclass(frozen=True)
 class EtsSpec:
-    """One additive-error ETS model: trend none / additive / additive damped; seasonality additive or multiplicative."""
+    """One additive-error ETS model: trend none / additive / additive damped; seasonality additive or multiplicative,
+    or none (``seasonal=False``: the seasonal states stay 0, gamma is 0)."""
 
     trend: bool
     damped: bool
     mul: bool
+    seasonal: bool = True
 
     @property
     def name(self) -> str:
         trend = "Ad" if self.damped else ("A" if self.trend else "N")
-        return f"ETS(A,{trend},{'M' if self.mul else 'A'})"
+        return f"ETS(A,{trend},{('M' if self.mul else 'A') if self.seasonal else 'N'})"
 
     @property
     def dims(self) -> tuple[str, ...]:
-        return ("alpha",) + (("beta",) if self.trend else ()) + ("gamma",) + (("phi",) if self.damped else ())
+        return ("alpha",) + (("beta",) if self.trend else ()) + (("gamma",) if self.seasonal else ()) \
+            + (("phi",) if self.damped else ())
+
+    @property
+    def n_seasonal(self) -> int:
+        """Free initial seasonal states (the last is held, as statsmodels does); 0 without seasonality."""
+        return PERIOD - 1 if self.seasonal else 0
 
     @property
     def df(self) -> int:
         """Parameters counted as statsmodels does: smoothing + initial states (1 + trend + m) + the variance."""
-        return len(self.dims) + 1 + int(self.trend) + PERIOD + 1
+        return len(self.dims) + 1 + int(self.trend) + (PERIOD if self.seasonal else 0) + 1
 
 
-CANDIDATES = tuple(EtsSpec(t, d, m) for m in (False, True) for t, d in ((False, False), (True, False), (True, True)))
+_TRENDS = ((False, False), (True, False), (True, True))  # none, additive, additive damped
+CANDIDATES = tuple(EtsSpec(t, d, m) for m in (False, True) for t, d in _TRENDS)  # METHODS.md's six
+NON_SEASONAL = tuple(EtsSpec(t, d, False, seasonal=False) for t, d in _TRENDS)  # ETS(A,N,N), (A,A,N), (A,Ad,N)
+WIDE = CANDIDATES + NON_SEASONAL  # the nine additive-error models, as in AutoETS's additive-error part
 
 
 def parse_spec(text: str) -> EtsSpec | None:
-    """``EtsSpec`` from "ETS(A,Ad,M)" (case-insensitive), else None."""
-    for spec in CANDIDATES:
+    """``EtsSpec`` from "ETS(A,Ad,M)" or "ETS(A,N,N)" (case-insensitive), else None."""
+    for spec in WIDE:
         if spec.name.lower() == text.replace(" ", "").lower():
             return spec
     return None
@@ -97,7 +108,10 @@ def _params(u: np.ndarray, spec: EtsSpec) -> dict[str, np.ndarray]:
     a = p["alpha"]
     out = {"alpha": a, "phi": p.get("phi", np.ones_like(a) if spec.trend else np.zeros_like(a))}
     out["beta"] = a * p["beta"] if spec.trend else np.zeros_like(a)
-    out["gamma"] = p["gamma"] if spec.mul else (1 - a) * p["gamma"]
+    if not spec.seasonal:
+        out["gamma"] = np.zeros_like(a)
+    else:
+        out["gamma"] = p["gamma"] if spec.mul else (1 - a) * p["gamma"]
     return out
 
 
@@ -143,6 +157,8 @@ def _initial_states(y: np.ndarray, spec: EtsSpec):
     first = y[:, :PERIOD].mean(axis=1)
     trend = (y[:, PERIOD:2 * PERIOD].mean(axis=1) - first) / PERIOD if spec.trend else np.zeros_like(first)
     seas = y[:, :PERIOD] / first[:, None] if spec.mul else y[:, :PERIOD] - first[:, None]
+    if not spec.seasonal:
+        seas = np.zeros_like(seas)
     return first, trend, seas
 
 
@@ -156,7 +172,7 @@ def _gauss_newton(y, u, x0, spec, iterations):
     l0, b0, s0 = x0
     B = y.shape[0]
     par = {k: v[None, :] for k, v in _params(u, spec).items()}
-    n_free = 1 + int(spec.trend) + PERIOD - 1
+    n_free = 1 + int(spec.trend) + spec.n_seasonal
     scale = np.maximum(np.abs(y).mean(axis=1), 1.0)
     for _ in range(iterations):
         delta = 1e-4 * scale if spec.mul else scale
@@ -169,7 +185,7 @@ def _gauss_newton(y, u, x0, spec, iterations):
             Bt[2] += delta / PERIOD
             k = 3
         step_s = delta / scale if spec.mul else delta
-        for j in range(PERIOD - 1):
+        for j in range(spec.n_seasonal):
             S[k + j, :, j] += step_s
         sse, *_, errors = _filter(y, par, L, Bt, S, spec, keep=True)
         base = errors[:, 0, :]  # (n, B)
@@ -177,7 +193,7 @@ def _gauss_newton(y, u, x0, spec, iterations):
             bad = ~np.isfinite(base).all(axis=0)
             errors[:, :, bad] = 0.0
             base = errors[:, 0, :]
-        denom = [delta] + ([delta / PERIOD] if spec.trend else []) + [step_s] * (PERIOD - 1)
+        denom = [delta] + ([delta / PERIOD] if spec.trend else []) + [step_s] * spec.n_seasonal
         J = (errors[:, 1:, :] - base[:, None, :]) / np.stack(denom)[None]  # (n, p, B) per unit perturbation
         J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
         JtJ = np.einsum("tkb,tjb->bkj", J, J)
@@ -190,7 +206,7 @@ def _gauss_newton(y, u, x0, spec, iterations):
         cand_l = l0 + step[:, 0]
         cand_b = b0 + step[:, 1] if spec.trend else b0
         cand_s = s0.copy()
-        cand_s[:, :PERIOD - 1] += step[:, 1 + int(spec.trend):]
+        cand_s[:, :spec.n_seasonal] += step[:, 1 + int(spec.trend):]
         new_sse, *_ = _filter(y, par, cand_l[None], cand_b[None], cand_s[None], spec)
         better = new_sse[0] < sse[0]
         l0 = np.where(better, cand_l, l0)
@@ -243,14 +259,14 @@ def _levenberg_marquardt(y, u, x0, spec, iterations):
     (level, trend, m - 1 seasonal), all series at once; a step is kept only where it lowers the SSE."""
     l0, b0, s0 = (np.array(x, dtype=float) for x in x0)
     B, d = u.shape
-    n_states = 1 + int(spec.trend) + PERIOD - 1
+    n_states = 1 + int(spec.trend) + spec.n_seasonal
     P = d + n_states
     scale = np.maximum(np.abs(y).mean(axis=1), 1.0)
     w = np.log(np.clip(u, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(u, 1e-6, 1 - 1e-6))
     s_unit = np.ones(B) if spec.mul else scale
     delta = np.concatenate([np.full((d, B), 1e-5), (1e-6 * scale)[None],
                             *([(1e-6 * scale / PERIOD)[None]] if spec.trend else []),
-                            np.repeat((1e-6 * s_unit)[None], PERIOD - 1, axis=0)])  # (P, B)
+                            np.repeat((1e-6 * s_unit)[None], spec.n_seasonal, axis=0)])  # (P, B)
     lam = np.full(B, 1e-2)
 
     def unpack(W, L, Bt, S):
@@ -273,7 +289,7 @@ def _levenberg_marquardt(y, u, x0, spec, iterations):
         L[1 + d] += da[d]
         if spec.trend:
             Bt[2 + d] += da[d + 1]
-        for j in range(PERIOD - 1):
+        for j in range(spec.n_seasonal):
             S[first + j, :, j] += da[first - 1 + j]
         _, *_, errors = _filter(ya, *unpack(W, L, Bt, S), spec, keep=True)
         base = errors[:, 0, :]
@@ -294,7 +310,7 @@ def _levenberg_marquardt(y, u, x0, spec, iterations):
         cl = la + step[:, d]
         cb = ba + step[:, d + 1] if spec.trend else ba
         cs = sa.copy()
-        cs[:, :PERIOD - 1] += step[:, first - 1:]
+        cs[:, :spec.n_seasonal] += step[:, first - 1:]
         new = _filter(ya, *unpack(cw[None], cl[None], cb[None], cs[None]), spec)[0][0]
         better = new < sse[a]
         gain = np.where(better, (sse[a] - new) / np.maximum(sse[a], 1e-300), 0.0)
@@ -375,38 +391,58 @@ def _predict(par, level, trend, seas, sigma2, n, spec, horizon):
     return mean, var * sigma2[:, None]
 
 
+def fit_all(y: np.ndarray, horizon: int, candidates=CANDIDATES):
+    """Fit every candidate to every row of ``y``: (aicc (C, B), mean (C, B, H), variance (C, B, H)).
+
+    Multiplicative-seasonal candidates are fitted to strictly positive rows only; a candidate that does not apply
+    to a row, or gives a non-finite forecast there, has AICc inf and NaN forecasts.
+    """
+    y = np.asarray(y, dtype=float)
+    positive = (y > 0).all(axis=1)
+    C, B = len(candidates), len(y)
+    aicc, mean, var = np.full((C, B), np.inf), np.full((C, B, horizon), np.nan), np.full((C, B, horizon), np.nan)
+    for c, spec in enumerate(candidates):
+        if spec.mul and not positive.any():
+            continue
+        rows = positive if spec.mul else np.ones(B, dtype=bool)
+        f = fit(y[rows], spec, horizon)
+        aicc[c, rows], mean[c, rows], var[c, rows] = f.aicc, f.mean, f.var
+    finite = np.isfinite(mean).all(axis=2) & np.isfinite(var).all(axis=2)
+    aicc = np.where(finite, aicc, np.inf)
+    mean[~finite], var[~finite] = np.nan, np.nan
+    return aicc, mean, var
+
+
 def select(y: np.ndarray, horizon: int, candidates=CANDIDATES):
     """Fit every candidate to every row of ``y`` and pick the minimum AICc per row.
 
     Multiplicative-seasonal candidates are only considered for strictly positive rows. Returns
     (index of the chosen candidate per row, mean (B, H), variance (B, H), aicc table (C, B)).
     """
-    y = np.asarray(y, dtype=float)
-    positive = (y > 0).all(axis=1)
-    fits = []
-    for spec in candidates:
-        if spec.mul and not positive.any():
-            fits.append(None)
-            continue
-        rows = positive if spec.mul else np.ones(len(y), dtype=bool)
-        f = fit(y[rows], spec, horizon)
-        full_aicc = np.full(len(y), np.inf)
-        full_aicc[rows] = f.aicc
-        mean = np.full((len(y), horizon), np.nan)
-        var = np.full((len(y), horizon), np.nan)
-        mean[rows], var[rows] = f.mean, f.var
-        fits.append((full_aicc, mean, var))
-    aicc = np.stack([f[0] if f else np.full(len(y), np.inf) for f in fits])
-    finite_forecast = np.stack([np.isfinite(f[1]).all(axis=1) & np.isfinite(f[2]).all(axis=1) if f
-                                else np.zeros(len(y), bool) for f in fits])
-    aicc = np.where(finite_forecast, aicc, np.inf)
+    aicc, means, variances = fit_all(y, horizon, candidates)
     choice = aicc.argmin(axis=0)
-    mean = np.full((len(y), horizon), np.nan)
-    var = np.full((len(y), horizon), np.nan)
-    for c, f in enumerate(fits):
-        rows = choice == c
-        if f is not None and rows.any():
-            mean[rows], var[rows] = f[1][rows], f[2][rows]
+    cols = np.arange(aicc.shape[1])
+    mean, var = means[choice, cols], variances[choice, cols]
     ok = np.isfinite(aicc.min(axis=0))
     mean[~ok], var[~ok] = np.nan, np.nan
     return choice, mean, var, aicc
+
+
+def combine(y: np.ndarray, horizon: int, candidates=CANDIDATES):
+    """The equal-weight combination of the candidates' forecasts for every row of ``y``: (mean (B, H), variance
+    (B, H), number of models combined (B,)).
+
+    The mean is the plain average of the point forecasts of every candidate that applies to the row (the
+    multiplicative-seasonal ones only for strictly positive rows); the standard deviation is the average of theirs,
+    the combination's when the models' errors are perfectly correlated, an upper bound otherwise (forecast
+    combinations: Bates & Granger 1969, Clemen 1989; Hyndman & Athanasopoulos, FPP3, 13.4, which also notes that an
+    equal-weight average is hard to beat with estimated weights).
+    """
+    aicc, means, variances = fit_all(y, horizon, candidates)
+    used = np.isfinite(aicc)  # (C, B)
+    k = used.sum(axis=0)
+    with np.errstate(all="ignore"):
+        mean = np.where(used[..., None], means, 0.0).sum(axis=0) / k[:, None]
+        sd = np.where(used[..., None], np.sqrt(variances), 0.0).sum(axis=0) / k[:, None]
+    mean[k == 0], sd[k == 0] = np.nan, np.nan
+    return mean, sd * sd, k

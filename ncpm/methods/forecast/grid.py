@@ -12,7 +12,7 @@ import pandas as pd
 
 from ncpm.core import schema
 from ncpm.core.periods import month_ordinals
-from ncpm.methods.forecast.labels import FALLBACK, RARE_METHOD, SNAIVE
+from ncpm.methods.forecast.labels import COMBINED, FALLBACK, RARE_METHOD, SNAIVE
 from ncpm.methods.forecast.models import is_rare, rare_counts, seasonal_naive
 from ncpm.methods.forecast.options import MIN_MONTHS, Options
 
@@ -31,6 +31,7 @@ class CutSeries:
     lo: dict[int, np.ndarray] = field(default_factory=dict)
     hi: dict[int, np.ndarray] = field(default_factory=dict)
     method: str = ""
+    fell_back: bool = False  # seasonal naive in place of the model asked for (the reason is in ``method``)
 
 
 def prepare(frame: pd.DataFrame, origin: pd.Period | None, needs_model: bool) -> list[CutSeries]:
@@ -79,14 +80,16 @@ def prepare(frame: pd.DataFrame, origin: pd.Period | None, needs_model: bool) ->
 def set_fallback(s: CutSeries, opts: Options, reason: str | None) -> None:
     s.mean, s.lo, s.hi = seasonal_naive(s.y, opts.horizon, opts.levels)
     s.method = SNAIVE if reason is None else f"{SNAIVE} ({FALLBACK}: {reason})"
+    s.fell_back = reason is not None
     if np.isnan(s.mean).any():
         s.notes.append("no value a whole number of years earlier for some months")
 
 
 def set_rare(s: CutSeries, opts: Options) -> bool:
-    """The rare-count model for a rare series when the method is "auto" (a named model is fitted as asked)."""
+    """The rare-count model for a rare series when the method is "auto" or "combined" (a named model is fitted as
+    asked)."""
     y = s.y[s.fit_from:]
-    if opts.method != "auto" or not is_rare(y, opts.rare_count):
+    if opts.method not in ("auto", COMBINED) or not is_rare(y, opts.rare_count):
         return False
     s.mean, s.lo, s.hi = rare_counts(y, opts.horizon, opts.levels)
     s.method = RARE_METHOD

@@ -20,6 +20,14 @@ FALLBACK = "fallback"  # a seasonal naive forecast made in place of the model as
 POSITIVE_ONLY = "multiplicative seasonality needs a strictly positive series"
 SHORT_FOR_CALIBRATION = f"model-based intervals: under {MIN_MONTHS + CALIBRATION_HORIZON} months, too short to " \
                         f"calibrate on earlier forecasts"
+COMBINED = "combined"  # the method: the equal-weight mean of the candidate ETS models' forecasts
+
+
+def combined_method(models: int) -> str:
+    """The method text of a combined forecast: "ETS combination (mean of 6 models)"."""
+    return f"ETS combination (mean of {models} models)"
+
+
 RARE_METHOD = f"Poisson count model (rare counts: the rate of the last {RARE_WINDOW} months)"
 
 

@@ -51,7 +51,7 @@ class Options:
 
     @property
     def specs(self) -> tuple[ets_fast.EtsSpec, ...]:
-        if self.method == "auto":
+        if self.method in ("auto", "combined"):  # "combined": the mean of the candidates' forecasts (ets_fast.combine)
             return ets_fast.CANDIDATES
         spec = ets_fast.parse_spec(self.method)
         return (spec,) if spec else ()
@@ -67,11 +67,12 @@ def parse_method(method: str, engine: str = DEFAULT_ENGINE) -> str:
         text = spec.name
     elif text.lower() in ("auto", "ets"):
         text = "auto"
-    elif text.lower() in ("sarima", "snaive"):
+    elif text.lower() in ("sarima", "snaive", "combined"):
         text = text.lower()
     else:
         names = ", ".join(s.name for s in ets_fast.CANDIDATES)
-        raise ConfigError(f"method must be 'auto', 'sarima', 'snaive' or one of {names}; not {method!r}")
+        raise ConfigError(f"method must be 'auto', 'sarima', 'snaive', 'combined' or one of {names}; "
+                          f"not {method!r}")
     if engine == "fast" and text == "sarima":
         raise ConfigError("engine='fast' fits exponential smoothing only; use engine='statsmodels' for 'sarima'")
     return text

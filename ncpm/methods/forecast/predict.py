@@ -29,7 +29,7 @@ def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
     H = opts.horizon
     cols: dict[str, list] = {c: [] for c in (*schema.SERIES_KEY, schema.MONTH)}
     values = {schema.MEAN: [], **{c: [] for lev in opts.levels for c in (lo_col(lev), hi_col(lev))}}
-    method, origin, notes = [], [], []
+    method, origin, notes, fell_back = [], [], [], []
     for s in items:
         for c, k in zip(schema.SERIES_KEY, s.key, strict=True):
             cols[c].extend([k] * H)
@@ -39,6 +39,7 @@ def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
             values[lo_col(lev)].append(s.lo[lev])
             values[hi_col(lev)].append(s.hi[lev])
         method.extend([s.method] * H)
+        fell_back.extend([s.fell_back] * H)
         origin.extend([s.origin] * H)
         notes.extend(["; ".join(s.notes)] * H)
     out = pd.DataFrame({c: pd.Series(v, dtype=str) for c, v in cols.items() if c != schema.MONTH})
@@ -50,6 +51,7 @@ def _assemble(items: list[CutSeries], opts: Options) -> pd.DataFrame:
     out[schema.METHOD] = pd.Series(method, dtype=str)
     out[schema.ORIGIN] = pd.PeriodIndex(origin, freq="M") if items else pd.PeriodIndex([], freq="M")
     out[schema.NOTES] = pd.Series(notes, dtype=str)
+    out[schema.FALLBACK] = pd.Series(fell_back, dtype=bool)
     return out
 
 
@@ -66,7 +68,8 @@ def forecast(volumes: pd.DataFrame, horizon: int = DEFAULT_HORIZON, origin=None,
     below this count gets the Poisson count model (None: never).
 
     Returns force, area, measure, month, mean, lo_80, hi_80, lo_95, hi_95 (one pair per ``level``), method (the
-    model, or "seasonal naive (fallback: <reason>)"), origin, notes (captured warnings and data notes).
+    model, or "seasonal naive (fallback: <reason>)"), origin, notes (captured warnings and data notes), fallback
+    (True where seasonal naive stands in for the model asked for, the reason in ``method``).
     See the module docstring for definitions and an example.
     """
     opts = check_options(horizon, origin, method, level, engine, intervals, rare_count)

@@ -15,7 +15,7 @@ from ncpm.methods.forecast.intervals import (
     gaussian_interval,
     normal_quantiles,
 )
-from ncpm.methods.forecast.labels import SHORT_FOR_CALIBRATION
+from ncpm.methods.forecast.labels import SHORT_FOR_CALIBRATION, combined_method
 from ncpm.methods.forecast.options import DEFAULT_INTERVALS, DEFAULT_LEVELS, SEASONAL_PERIOD
 
 SARIMA_ORDER = (0, 1, 1)
@@ -35,8 +35,9 @@ def warning_notes(caught) -> list[str]:
 def _sm_ets(y: pd.Series, spec: ets_fast.EtsSpec):
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+    seasonal = ("mul" if spec.mul else "add") if spec.seasonal else None
     return ETSModel(y, error="add", trend="add" if spec.trend else None, damped_trend=spec.damped,
-                    seasonal="mul" if spec.mul else "add", seasonal_periods=SEASONAL_PERIOD).fit(disp=False)
+                    seasonal=seasonal, seasonal_periods=SEASONAL_PERIOD if seasonal else None).fit(disp=False)
 
 
 def _sm_predict(res, n: int, horizon: int):
@@ -99,6 +100,53 @@ def _sm_calibration(y: pd.Series, spec: ets_fast.EtsSpec, horizon: int) -> float
         actual = y.to_numpy(float)[cut:cut + steps]
         z.append((actual - np.asarray(pred.predicted_mean, float)) / np.sqrt(np.asarray(pred.var_pred_mean, float)))
     return calibration_scale(np.concatenate(z)) if z else None
+
+
+def _sm_combination(y: pd.Series, specs, horizon: int):
+    """(mean, sd, models combined, notes): the equal-weight mean of every candidate's forecast that statsmodels
+    fits, the sd the mean of theirs (as :func:`ets_fast.combine`)."""
+    positive = bool((y > 0).all())
+    means, sds, notes = [], [], []
+    for spec in specs:
+        if spec.mul and not positive:
+            continue
+        try:
+            res = _sm_ets(y, spec)
+            pred = _sm_predict(res, len(y), horizon)
+        except Exception as exc:  # noqa: BLE001 - statsmodels raises many types; the reason goes into notes
+            notes.append(f"{spec.name} failed: {exc}")
+            continue
+        mean = np.asarray(pred.predicted_mean, dtype=float)
+        sd = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float))
+        if np.isfinite(res.aicc) and np.isfinite(mean).all() and np.isfinite(sd).all():
+            means.append(mean)
+            sds.append(sd)
+    if not means:
+        raise ValueError("; ".join(notes) or "no candidate model could be fitted")
+    return np.mean(means, axis=0), np.mean(sds, axis=0), len(means), notes
+
+
+def ets_combined_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS, specs=ets_fast.CANDIDATES,
+                             intervals: str = DEFAULT_INTERVALS):
+    """Reference kernel of method "combined" for one series: the equal-weight mean of the candidates' statsmodels
+    forecasts, Gaussian intervals with the mean of their standard deviations (rescaled as in
+    :func:`calibration_scale` when ``intervals`` is "calibrated"). Returns (mean, {level: lo}, {level: hi}, method
+    text, notes); ``ValueError`` when no candidate fits."""
+    mean, sd, models, notes = _sm_combination(y, specs, horizon)
+    scale = None
+    if intervals == "calibrated":
+        z, steps = [], min(horizon, CALIBRATION_HORIZON)
+        for cut in calibration_cuts(len(y)):
+            try:
+                m, s, *_ = _sm_combination(y.iloc[:cut], specs, steps)
+            except ValueError:  # an earlier origin that cannot be fitted gives no errors
+                continue
+            z.append((y.to_numpy(float)[cut:cut + steps] - m) / s)
+        scale = calibration_scale(np.concatenate(z)) if z else None
+        if scale is None:
+            notes.append(SHORT_FOR_CALIBRATION)
+    lo, hi = gaussian_interval(mean, sd, 1.0 if scale is None else scale, normal_quantiles(levels))
+    return mean, lo, hi, combined_method(models), notes
 
 
 def sarima_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS):
