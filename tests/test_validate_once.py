@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures_io import write_ons_p1
+from fixtures_io import write_home_office, write_ons_p1
 
 import ncpm
 from ncpm.core import schema
@@ -112,7 +112,9 @@ def test_ingest_writes_the_frames_load_validated_without_validating_them_again(t
     assert dict(validated) == {kind: 1 for kind in report.written}
 
 
-def test_an_ons_table_is_validated_once_when_loaded(tmp_path, validated):
-    loaded = ncpm.load(write_ons_p1(tmp_path / "p1.csv"))
-    assert len(loaded.frames["period_counts"])
-    assert dict(validated) == {"period_counts": 1}
+@pytest.mark.parametrize("write, kind", [(write_ons_p1, "period_counts"), (write_home_office, "quarterly")],
+                         ids=["ons", "home_office"])
+def test_a_published_table_is_validated_once_when_loaded(tmp_path, validated, write, kind):
+    loaded = ncpm.load(write(tmp_path / "table.csv"))
+    assert len(loaded.frames[kind])
+    assert dict(validated) == {kind: 1}
