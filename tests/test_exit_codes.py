@@ -106,7 +106,7 @@ def test_a_path_that_may_not_be_written_or_read_says_whose_problem_it_is(tmp_pat
     def run(*args, **kwargs):  # the run meets the error as its reader or writer would
         raise PermissionError(13, "Permission denied", str(denied))
 
-    monkeypatch.setattr(cli, "run", run)
+    monkeypatch.setattr("ncpm.cli.commands.run", run)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", "--config", "ncpm.toml", "-q"]) == code
     err = capsys.readouterr().err
