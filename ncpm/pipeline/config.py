@@ -33,6 +33,7 @@ from ncpm.methods import peers, spc
 from ncpm.methods.baseline import BASELINE_METHODS, excluded_months
 from ncpm.methods.disclosure import DisclosurePolicy
 from ncpm.methods.forecast import ENGINES, parse_method
+from ncpm.methods.forecast.options import parse_horizon
 from ncpm.methods.series import unknown_districts
 from ncpm.quarter.engine import LOCAL_CLUSTER, ONE_PER_CORE, EngineOptions
 from ncpm.quarter.figures import FIGURE_SUFFIXES
@@ -356,16 +357,7 @@ def _check(cfg: Config) -> None:
             measure(m)
         except ConfigError as exc:
             raise ConfigError(f"scope.measures[{i}]: {exc}") from None
-    if cfg.scope.as_of:
-        try:
-            to_month(cfg.scope.as_of)
-        except ValueError:
-            raise ConfigError(f"scope.as_of: not a month: {cfg.scope.as_of!r} (expected YYYY-MM)") from None
-    if cfg.scope.quarter:
-        try:
-            parse_quarter(cfg.scope.quarter)
-        except ValueError as exc:
-            raise ConfigError(f"scope.quarter: {exc}") from None
+    check_scope(cfg.scope.as_of, cfg.scope.quarter)  # the month and the quarter, each and together
     for i, span in enumerate(cfg.baseline.exclude):
         try:
             excluded_months(span)
@@ -375,14 +367,12 @@ def _check(cfg: Config) -> None:
         parse_method(cfg.forecast.method, cfg.forecast.engine)
     except ConfigError as exc:
         raise ConfigError(f"forecast.method: {exc}") from None
-    if cfg.forecast.horizon < 1:
-        raise ConfigError("forecast.horizon must be at least 1")
+    parse_horizon(cfg.forecast.horizon, name="forecast.horizon")
     _by_the_method(cfg, EngineOptions, cfg.engine)
     for i, fmt in enumerate(cfg.output.figure_formats):
         if fmt.lower() not in FIGURE_FORMATS:
             raise ConfigError(f"output.figure_formats[{i}]: unknown figure format {fmt!r} (known: "
                               f"{', '.join(FIGURE_FORMATS)})")
-    check_scope(cfg.scope.as_of, cfg.scope.quarter)
     if cfg.output.previous_runs < 0:
         raise ConfigError("output.previous_runs must be 0 or more (complete runs kept besides the published one)")
     _by_the_method(cfg, DisclosurePolicy, cfg.disclosure)

@@ -78,11 +78,26 @@ def parse_method(method: str, engine: str = DEFAULT_ENGINE) -> str:
     return text
 
 
+def parse_horizon(value, *, name: str = "horizon") -> int:
+    """The forward look in months: a whole number, at least 1; else a :class:`ConfigError` naming the option as the
+    caller calls it (the configuration's ``[forecast] horizon`` is checked with this, as "forecast.horizon").
+
+    >>> parse_horizon(0, name="forecast.horizon")
+    Traceback (most recent call last):
+    ...
+    ncpm.core.errors.ConfigError: forecast.horizon must be at least 1 (months of the forward look), not 0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ConfigError(f"{name} must be a whole number, not {value!r}")
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1 (months of the forward look), not {value!r}")
+    return int(value)
+
+
 def check_options(horizon, origin, method, level, engine, intervals=DEFAULT_INTERVALS,
                   rare_count=RARE_COUNT) -> Options:
     """The validated :class:`Options` of a forecast; :class:`ConfigError` naming the first option that is wrong."""
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive whole number of months, not {horizon!r}")
+    horizon = parse_horizon(horizon)
     levels = tuple(int(x) for x in level)
     if not levels or any(not 0 < x < 100 for x in levels):
         raise ConfigError(f"level must be percentages between 0 and 100, not {level!r}")
@@ -98,5 +113,5 @@ def check_options(horizon, origin, method, level, engine, intervals=DEFAULT_INTE
         month = None if origin is None else to_month(origin)
     except ValueError as exc:
         raise ConfigError(f"origin: {exc}") from None
-    return Options(int(horizon), month, text, levels, engine, intervals,
+    return Options(horizon, month, text, levels, engine, intervals,
                    None if rare_count is None else int(rare_count))
