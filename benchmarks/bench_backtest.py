@@ -1,6 +1,7 @@
 """Benchmark: rolling-origin backtest of ncpm's forecasts against statsforecast's AutoETS, in one run.
 
-    python benchmarks/bench_backtest.py --sf-python /tmp/sfenv/bin/python [--reference] [--series 1000]
+    python benchmarks/bench_backtest.py --sf-python /tmp/sfenv/bin/python [--reference] [--calibration]
+        [--variants] [--series 1000]
 
 Data: the 21 real monthly NSW offence series (fpp3 ``nsw_offences``), origins 2019-12, 2021-12 and 2022-12,
 12 months ahead (756 points per training window), each trained from 1995-01, 2012-01 and 2017-01 (a force-length
@@ -8,17 +9,21 @@ history). For every engine and window: mean MASE (seasonal naive scale of the tr
 80% and 95% intervals (bounds clipped at 0 for every engine), and on 1,000 seeded synthetic series of 60 months
 (``bench_forecast.synthetic``) the time per series of a 3-month forecast with 80%/95% intervals.
 
-- ncpm fast engine, with model-based and with calibrated intervals (``intervals=...``);
-- ncpm statsmodels engine (``--reference``; slow), and the fast fits' in-sample SSE against statsmodels' optimum
-  for every candidate model (fit quality) and the share of series where both engines choose the same model;
+- ncpm fast engine, methods "auto" (AICc choice among six ETS models, the default) and "combined" (the mean of the
+  six models' forecasts), each with model-based and with calibrated intervals (``intervals=...``);
+- ncpm statsmodels engine, both methods (``--reference``; slow), and the fast fits' in-sample SSE against
+  statsmodels' optimum for every candidate model (fit quality) and the share of series where both engines choose
+  the same model;
 - statsforecast ``AutoETS(season_length=12)``: statsforecast pins its own pandas, so it runs in its own virtual
   environment (``python3.11 -m venv /tmp/sfenv && /tmp/sfenv/bin/pip install statsforecast pandas``): this script
   writes the series to ``benchmarks/out/backtest/``, runs itself there with ``--autoets DIR`` (no ncpm import) and
   reads the forecasts and timings it writes. Without ``--sf-python`` earlier AutoETS results in that folder are
   read if present.
 
-The calibration of the interval method is checked apart from the scored backtest: ``--calibration`` also scores
-the fast engine on origins 2013-12 .. 2018-12 (training from 1995, and the last 8 and 3 years).
+The interval method and the "combined" method were chosen apart from the scored backtest: ``--calibration`` also
+scores the fast engine (both methods: MASE and coverage) on origins 2013-12 .. 2018-12 (training from 1995, and the
+last 8 and 3 years); ``--variants`` gives the MASE of the candidate rules (``VARIANTS``: AICc choice, AICc
+weights and plain means of the six models, of the nine with the non-seasonal ones, and of subsets) on both.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ ORIGINS = ("2019-12", "2021-12", "2022-12")
 WINDOWS = ("1995-01", "2012-01", "2017-01")
 HORIZON = 12
 LEVELS = (80, 95)
+METHODS = ("auto", "combined")  # AICc choice (the default) and the mean of the candidates' forecasts
 
 
 def _autoets(folder: Path) -> int:
@@ -60,12 +66,12 @@ def _autoets(folder: Path) -> int:
     synth = pd.read_csv(folder / "synthetic_inputs.csv", parse_dates=["ds"])
     sf = StatsForecast(models=[AutoETS(season_length=12)], freq="MS", n_jobs=1)
     sf.forecast(df=synth.iloc[: 60 * 20], h=3, level=list(LEVELS))  # warm-up (numba compilation)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     sf.forecast(df=synth, h=3, level=list(LEVELS))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     n = synth["unique_id"].nunique()
-    (folder / "autoets_time.json").write_text(json.dumps({"series": n, "seconds": seconds}))
-    print(f"AutoETS: {n} synthetic series in {seconds:.2f} s")
+    (folder / "autoets_time.json").write_text(json.dumps({"series": n, "seconds": seconds, "cpu_seconds": cpu}))
+    print(f"AutoETS: {n} synthetic series in {seconds:.2f} s ({cpu:.2f} CPU s)")
     return 0
 
 
@@ -130,13 +136,13 @@ def _score(frame: pd.DataFrame, v) -> pd.DataFrame:
                          **{f"coverage_{lev}": by[f"inside_{lev}"].sum() / by["n"].sum() for lev in LEVELS}})
 
 
-def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None) -> pd.DataFrame:
+def _ncpm_backtest(v, engine, intervals, origins=ORIGINS, windows=None, method="auto") -> pd.DataFrame:
     from ncpm.core import schema
     from ncpm.methods.forecast import forecast
 
     parts = []
     for label, o, w in _windows(v, origins, windows):
-        fc = forecast(w, horizon=HORIZON, origin=o, engine=engine, intervals=intervals)
+        fc = forecast(w, horizon=HORIZON, origin=o, method=method, engine=engine, intervals=intervals)
         fc["window"], fc["origin"], fc["start"] = label, str(o), str(w[schema.MONTH].min())
         parts.append(fc[["window", "origin", "start", schema.MEASURE, schema.MONTH, "mean", "lo_80", "hi_80", "lo_95",
                          "hi_95", "method"]])
@@ -200,13 +206,58 @@ def _fit_quality(v) -> str:
     return "\n".join(lines)
 
 
-def _time_per_series(synth, **kwargs) -> float:
+VARIANTS = {  # candidate rules compared by --variants: models (indices into ets_fast.WIDE) and how they are used
+    "AICc choice of the six (auto)": ("aicc", (0, 1, 2, 3, 4, 5)),
+    "AICc choice of the nine (+ non-seasonal)": ("aicc", tuple(range(9))),
+    "AICc choice, additive seasonal + non-seasonal": ("aicc", (0, 1, 2, 6, 7, 8)),
+    "mean of the six (combined)": ("mean", (0, 1, 2, 3, 4, 5)),
+    "mean of the nine": ("mean", tuple(range(9))),
+    "mean, additive seasonal + non-seasonal": ("mean", (0, 1, 2, 6, 7, 8)),
+    "AICc weights, the six": ("weights", (0, 1, 2, 3, 4, 5)),
+    "AICc weights, the nine": ("weights", tuple(range(9))),
+    "AICc weights, additive seasonal + non-seasonal": ("weights", (0, 1, 2, 6, 7, 8)),
+    "mean of ETS(A,N,A) and ETS(A,N,N)": ("mean", (0, 6)),
+}
+
+
+def _variants(v, origins, windows) -> pd.DataFrame:
+    """Mean MASE per window of every rule in VARIANTS (fast kernels; rare series get the count model, as in ncpm)."""
+    from ncpm.core import schema
+    from ncpm.methods.forecast import ets_fast as _ets_fast
+    from ncpm.methods.forecast import is_rare, rare_counts, seasonal_scale
+
+    rows = []
+    for label, o, w in _windows(v, origins, windows):
+        train = w[w[schema.MONTH] <= o].pivot(index=schema.MEASURE, columns=schema.MONTH, values=schema.COUNT)
+        future = v[(v[schema.MONTH] > o) & (v[schema.MONTH] <= o + HORIZON)].pivot(
+            index=schema.MEASURE, columns=schema.MONTH, values=schema.COUNT).loc[train.index]
+        Y, F = train.to_numpy(float), future.to_numpy(float)
+        aicc, means, _ = _ets_fast.fit_all(Y, HORIZON, _ets_fast.WIDE)
+        for name, (rule, idx) in VARIANTS.items():
+            a, m = aicc[list(idx)], means[list(idx)]
+            ok = np.isfinite(a)
+            if rule == "aicc":
+                f = m[a.argmin(axis=0), np.arange(len(Y))]
+            else:
+                wt = ok.astype(float) if rule == "mean" else \
+                    np.where(ok, np.exp(-0.5 * (a - np.where(ok, a, np.inf).min(axis=0))), 0.0)
+                f = np.einsum("cb,cbh->bh", wt / wt.sum(axis=0), np.nan_to_num(m))
+            for i, y in enumerate(Y):
+                fi = rare_counts(y, HORIZON)[0] if is_rare(y) else np.clip(f[i], 0, None)
+                rows.append({"variant": name, "window": label, "mase": np.mean(np.abs(F[i] - fi)) / seasonal_scale(y)})
+    return pd.DataFrame(rows).pivot_table(index="variant", columns="window", values="mase", aggfunc="mean",
+                                          sort=False)
+
+
+def _time_per_series(synth, **kwargs) -> tuple[float, float]:
+    """(wall, CPU) seconds per series of a fast-engine forecast; CPU time is what a loaded machine changes least."""
     from ncpm.methods.forecast import forecast
 
     forecast(synth.iloc[: 60 * 5], 3, engine="fast", **kwargs)  # warm-up
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     forecast(synth, 3, engine="fast", **kwargs)
-    return (time.perf_counter() - t0) / (len(synth) // 60)
+    n = len(synth) // 60
+    return (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
 
 
 def main(argv=None) -> int:
@@ -215,6 +266,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sf-python", help="python of a venv with statsforecast (runs AutoETS there)")
     ap.add_argument("--reference", action="store_true", help="also the statsmodels engine and the fit quality")
     ap.add_argument("--calibration", action="store_true", help="also score origins 2013-12 .. 2018-12")
+    ap.add_argument("--variants", action="store_true",
+                    help="also the MASE of the candidate rules (VARIANTS) on the scored and the calibration origins")
     ap.add_argument("--series", type=int, default=1000)
     args = ap.parse_args(argv)
     if args.autoets:
@@ -231,40 +284,54 @@ def main(argv=None) -> int:
         subprocess.run([args.sf_python, __file__, "--autoets", str(OUT)], check=True)
 
     results, timings = {}, {}
-    for intervals in ("model", "calibrated"):
-        results[f"ncpm fast, {intervals} intervals"] = _score(_ncpm_backtest(v, "fast", intervals), v)
-    timings["ncpm fast, model intervals"] = _time_per_series(synth, intervals="model")
-    timings["ncpm fast, calibrated intervals"] = _time_per_series(synth, intervals="calibrated")
-    if args.reference:
+    for method in METHODS:
         for intervals in ("model", "calibrated"):
-            results[f"ncpm statsmodels, {intervals} intervals"] = _score(_ncpm_backtest(v, "statsmodels",
-                                                                                       intervals), v)
+            name = f"ncpm fast, {method}, {intervals} intervals"
+            results[name] = _score(_ncpm_backtest(v, "fast", intervals, method=method), v)
+            timings[name] = _time_per_series(synth, method=method, intervals=intervals)
+    if args.reference:
+        for method in METHODS:
+            for intervals in ("model", "calibrated"):
+                results[f"ncpm statsmodels, {method}, {intervals} intervals"] = _score(
+                    _ncpm_backtest(v, "statsmodels", intervals, method=method), v)
     auto, auto_time = _autoets_results(v)
     if auto is not None:
         results["statsforecast AutoETS"] = _score(auto, v)
     if auto_time:
-        timings["statsforecast AutoETS"] = auto_time["seconds"] / auto_time["series"]
+        timings["statsforecast AutoETS"] = (auto_time["seconds"] / auto_time["series"],
+                                            auto_time.get("cpu_seconds", np.nan) / auto_time["series"])
 
     print(f"NSW offences, 21 series, origins {', '.join(ORIGINS)}, {HORIZON} months ahead; by training window")
-    print(f"{'engine':<42}{'window':>8}{'MASE':>8}{'cover 80':>10}{'cover 95':>10}")
+    print(f"{'engine':<52}{'window':>8}{'MASE':>8}{'cover 80':>10}{'cover 95':>10}")
     for name, table in results.items():
         for window, row in table.iterrows():
-            print(f"{name:<42}{window:>8}{row['mase']:>8.3f}{100 * row['coverage_80']:>9.1f}%"
+            print(f"{name:<52}{window:>8}{row['mase']:>8.3f}{100 * row['coverage_80']:>9.1f}%"
                   f"{100 * row['coverage_95']:>9.1f}%")
-    print(f"Time per series, {args.series} synthetic series x 60 months, 3 months ahead, 80%/95% intervals")
+    print(f"Time per series, {args.series} synthetic series x 60 months, 3 months ahead, 80%/95% intervals "
+          f"(wall ms, CPU ms; AutoETS / this)")
     base = timings.get("statsforecast AutoETS")
-    for name, sec in timings.items():
-        ratio = f"  AutoETS / this {base / sec:.1f}x" if base else ""
-        print(f"  {name:<40}{1000 * sec:>8.2f} ms{ratio}")
+    for name, (sec, cpu) in timings.items():
+        ratio = f"  {base[0] / sec:.1f}x wall, {base[1] / cpu:.1f}x CPU" if base else ""
+        print(f"  {name:<50}{1000 * sec:>8.2f} ms{1000 * cpu:>8.2f} ms{ratio}")
+    def cal_windows(o):
+        return [("full", "1995-01"), ("8y", str(o - 95)), ("3y", str(o - 35))]
+
     if args.calibration:
-        def cal_windows(o):
-            return [("full", "1995-01"), ("8y", str(o - 95)), ("3y", str(o - 35))]
         origins = [f"{y}-12" for y in range(2013, 2019)]
-        for intervals in ("model", "calibrated"):
-            t = _score(_ncpm_backtest(v, "fast", intervals, origins, cal_windows), v)
-            for window, row in t.iterrows():
-                print(f"calibration origins 2013-2018, fast, {intervals:<10} {window:>5}: 80% "
-                      f"{100 * row['coverage_80']:.1f}%, 95% {100 * row['coverage_95']:.1f}%")
+        for method in METHODS:
+            for intervals in ("model", "calibrated"):
+                t = _score(_ncpm_backtest(v, "fast", intervals, origins, cal_windows, method), v)
+                for window, row in t.iterrows():
+                    print(f"calibration origins 2013-2018, fast, {method:<8} {intervals:<10} {window:>5}: MASE "
+                          f"{row['mase']:.3f}, 80% {100 * row['coverage_80']:.1f}%, 95% "
+                          f"{100 * row['coverage_95']:.1f}%")
+    if args.variants:
+        origins = [f"{y}-12" for y in range(2013, 2019)]
+        for title, table in (("scored origins", _variants(v, ORIGINS, None)),
+                             ("calibration origins 2013-12 .. 2018-12", _variants(v, origins, cal_windows))):
+            table["mean"] = table.mean(axis=1)
+            print(f"Mean MASE of the candidate rules, {title}, fast kernels:")
+            print(table.round(3).to_string())
     if args.reference:
         print("Fit quality: fast engine against statsmodels ETSModel, every candidate and backtest case")
         print(_fit_quality(v))
