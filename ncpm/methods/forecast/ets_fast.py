@@ -8,6 +8,8 @@ count as statsmodels' ``ETSModel`` (the reference engine), so that AICc values a
   s' = s + gamma*e, with beta = alpha*beta_star and gamma = (1 - alpha)*gamma_star.
 - ETS(A,N,M), ETS(A,A,M), ETS(A,Ad,M): mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  b' = phi*b + beta*e/s;
   s' = s + gamma_star*(y/l' - s)  (statsmodels' Holt-Winters form of the seasonal update).
+- ETS(A,N,N), ETS(A,A,N), ETS(A,Ad,N) (``NON_SEASONAL``, fitted when named, not candidates): the A-seasonal
+  recursions with every s = 0 and gamma = 0, no seasonal states estimated or counted.
 
 Bounds as statsmodels: alpha, beta_star, gamma_star in [1e-4, 1 - 1e-4], phi in [0.8, 0.98].
 
