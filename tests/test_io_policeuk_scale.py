@@ -11,7 +11,7 @@ import pytest
 from ncpm.core.catalogue import measure_for_police_uk
 from ncpm.core.errors import InputError
 from ncpm.core.forces import canonical_force
-from ncpm.io.policeuk import NO_LSOA, read_police_uk, reader, tally
+from ncpm.io.policeuk import NO_LSOA, read_police_uk, reader, records, tally
 from ncpm.io.policeuk import archive as police_archive
 
 _GEN = Path(__file__).resolve().parents[1] / "benchmarks" / "gen_police_archive.py"
@@ -71,6 +71,7 @@ def test_counts_match_pandas(archive, lsoa, no_exact):
 
 def test_many_small_batches_give_the_same_counts(archive, monkeypatch, no_exact):
     (whole,) = read_police_uk(archive, lsoa=True)
+    monkeypatch.setattr(records, "BLOCK_BYTES", 8 << 10)  # ~30 records a block: dozens of blocks per member
     monkeypatch.setattr(tally, "WORKERS", 1)
     monkeypatch.setattr(tally, "_CONSOLIDATE", 500)  # and partial counts summed many times over
     (small,) = read_police_uk(archive, lsoa=True)
@@ -112,6 +113,7 @@ def _corrupt(archive, tmp_path, change):
 
 def test_a_corrupted_row_mid_file_is_rejected_with_its_line(archive, tmp_path, monkeypatch):
     """Aggregate first, check the distinct keys after: only the member with an invalid key is re-read exactly."""
+    monkeypatch.setattr(records, "BLOCK_BYTES", 64 << 10)  # the bad rows are in later batches
     exact = []
     slow = reader.Reader.exact
     monkeypatch.setattr(reader.Reader, "exact", lambda self, m: exact.append(m.label) or slow(self, m))

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ncpm.core import schema
 from ncpm.core.catalogue import outcome_table, police_uk_outcome
@@ -112,77 +113,82 @@ class Reader:
 
     # ---- the fast path
     def wanted(self, kind: str) -> list[str]:
-        """The columns the fast path groups the records of a file of ``kind`` by, police.uk names in order."""
+        """The columns the fast path reads of a file of ``kind``, police.uk names in order."""
         what = "Crime type" if kind == "street" else "Outcome type"
         wanted = ["Falls within", "Month", what, self.area_column]
         if kind == "street" and self.last_outcomes:
             wanted.append(LAST_OUTCOME)
-        if kind == "outcomes":
+        if kind == "outcomes" or self.need_ids:
             wanted.append("Crime ID")
         return wanted
 
-    def keeps_ids(self, kind: str) -> bool:
-        """Whether the fast path keeps each street record's Crime ID (to give outcomes their crime's measure)."""
-        return kind == "street" and self.need_ids
-
     def prepare(self, member: Member) -> Parsed | None:
-        """One member parsed and grouped by polars in a worker thread (``records.parse``: touches no shared
-        state); None when it must go the exact path."""
-        return records.parse(member, self.encoding, self.required, self.wanted, self.keeps_ids)
+        """One member parsed by pyarrow in a worker thread (``records.parse``: touches no shared state); None when
+        it must go the exact path."""
+        return records.parse(member, self.encoding, self.required, self.wanted)
 
     def finish(self, parsed: Parsed) -> Part | None:
-        """The group keys of a parsed member's distinct groups, each text checked once a call; None when a record
-        is invalid (an unknown force, an unreadable month, a blank crime or outcome type, an outcome without a
-        Crime ID): the exact path then reads the member and reports the rows."""
-        codes, street, texts = self.codes, parsed.kind == "street", parsed.texts
+        """The group keys of a parsed member's records; None when a record is invalid (an unknown force, an
+        unreadable month, a blank crime or outcome type, an outcome without a Crime ID; perhaps a row of blank
+        cells): the exact path then reads the member and reports the rows."""
         part = Part(parsed.kind)
+        for batch in parsed.table.to_batches():
+            if batch.num_rows and not self._batch(batch, part, parsed.wanted):
+                return None
+        return part
 
-        def coded(name: str, check: str, fn: Callable[[str], int], blank: bool = False) -> np.ndarray:
-            distinct, at = texts[name]
-            return codes.lut(check, distinct, fn, blank)[at]
+    def _batch(self, batch: pa.RecordBatch, part: Part, wanted: list[str]) -> bool:
+        codes, street = self.codes, part.kind == "street"
+        cols = dict(zip(wanted, batch.columns, strict=True))
 
-        def crime(value: str) -> int:
-            return codes.code("measure", measure_of(value))
+        def coded(name: str, check: str, fn: Callable[[str], int]) -> np.ndarray:
+            col = cols[name]
+            return codes.lut(check, col.dictionary, fn)[col.indices.to_numpy(zero_copy_only=False)]
 
-        force = coded("Falls within", "force", lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
+        force = coded("Falls within", "force",
+                      lambda v: -2 if (f := find_force(v)) is None else codes.code("force", f))
         month = coded("Month", "month", _month_code(codes))
-        kind_code = coded("Crime type", "crime_type", crime) if street else coded("Outcome type", "outcome",
-                                                                                   self.outcome_code)
+        if street:
+            kind_code = coded("Crime type", "crime_type", lambda v: codes.code("measure", measure_of(v)))
+        else:
+            kind_code = coded("Outcome type", "outcome", self.outcome_code)
         bad = (force < 0) | (month < 0) | (kind_code < 0)
-        if not street:
-            ids = np.asarray(texts["Crime ID"][0], dtype=object)[texts["Crime ID"][1]]
-            bad |= ids == ""
+        ids = no_id = None
+        if "Crime ID" in cols:
+            ids = pc.utf8_trim_whitespace(cols["Crime ID"])
+            no_id = pc.equal(ids, "").to_numpy(zero_copy_only=False)
+            if not street:
+                bad |= no_id
         if bad.any():
-            return None
-        area = coded(self.area_column, self.area_column, self.area_code, blank=True)
+            return False
+        col = cols[self.area_column]
+        area = codes.mapped(self.area_column, col.dictionary, self.area_code)[col.indices.to_numpy(zero_copy_only=False)]
         if street:
             measure, outcome = kind_code, 0
             if self.last_outcomes:
                 last = coded(LAST_OUTCOME, "last outcome", lambda v: self.outcome_code(v, last=True))
-                self._last(part, force, area, measure, month, last, parsed.counts)
-            if parsed.ids is not None:
-                crime_ids, (types, at) = parsed.ids
-                part.ids.append((crime_id_hashes(pd.Series(crime_ids, dtype=object)),
-                                 codes.lut("crime_type", types, crime)[at].astype(np.int16)))
+                self._last(part, force, area, measure, month, last)
+            if ids is not None:
+                has = ~no_id
+                part.ids.append((crime_id_hashes(pd.Series(ids.filter(pa.array(has)).to_pylist(), dtype=object)),
+                                 measure[has].astype(np.int16)))
         else:
             outcome = kind_code
-            measure = self.measure_codes(crime_id_hashes(pd.Series(ids, dtype=object)))
-        part.count(pack(force, area, measure, month, outcome), parsed.counts)
-        part.rows_in += parsed.rows
-        return part
+            measure = self.measure_codes(crime_id_hashes(pd.Series(ids.to_pylist(), dtype=object)))
+        part.keys.append(pack(force, area, measure, month, outcome))
+        part.rows_in += batch.num_rows
+        return True
 
     @staticmethod
     def _last(part: Part, force: np.ndarray, area: np.ndarray, measure: np.ndarray, month: np.ndarray,
-              last: np.ndarray, counts: np.ndarray | None = None) -> None:
-        """Street records with a Last outcome category as outcome records (``last_outcomes=True``), ``counts``
-        records each (one when not given); a blank one (anti-social behaviour, a crime with no outcome yet
-        published) is no outcome, counted in the notes."""
-        counts = np.ones(len(last), dtype=np.int64) if counts is None else counts
+              last: np.ndarray) -> None:
+        """Street records with a Last outcome category as outcome records (``last_outcomes=True``); a blank one
+        (anti-social behaviour, a crime with no outcome yet published) is no outcome, counted in the notes."""
         has = last >= 0
         part.last = part.last or Part("outcomes")
-        part.last.count(pack(force[has], area[has], measure[has], month[has], last[has]), counts[has])
-        part.last.rows_in += int(counts[has].sum())
-        part.no_outcome += int(counts[~has].sum())
+        part.last.keys.append(pack(force[has], area[has], measure[has], month[has], last[has]))
+        part.last.rows_in += int(has.sum())
+        part.no_outcome += int((~has).sum())
 
     # ---- the exact path
     def exact(self, member: Member) -> Part:
@@ -219,7 +225,7 @@ class Reader:
                     part.ids.append((crime_id_hashes(table.data["Crime ID"][has]), code[has, 2].astype(np.int16)))
             elif good.any():
                 code[good, 2] = self.measure_codes(crime_id_hashes(crime_id[good]))
-            part.count(pack(*code[good].T))
+            part.keys.append(pack(*code[good].T))
             part.rows_in += n
             part.rejected.extend(checks.rejections())
         assert part is not None  # exact_tables yields at least one (possibly empty) table

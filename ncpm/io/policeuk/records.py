@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import polars as pl
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from ncpm.core.catalogue import measure_for_police_uk
 from ncpm.core.errors import InputError
@@ -43,6 +44,7 @@ NO_LSOA = "no LSOA"  # the area of records without a location when reading by LS
 _LSOA_CODE = re.compile(r"\s*\d{3}[A-Za-z]$")  # the trailing code of an LSOA name: "Rugby 004C"
 UNMATCHED = "police_uk:unmatched_crime"  # outcomes whose Crime ID is not among the street records read
 CHUNK_ROWS = 200_000  # records per chunk on the exact path
+BLOCK_BYTES = 16 << 20  # bytes per record batch on the fast path (pyarrow parses blocks in parallel)
 _BOM = codecs.BOM_UTF8
 
 
@@ -131,44 +133,21 @@ def _as_utf8(data: bytes, encoding: str | None) -> bytes | None:
     return data
 
 
-Texts = tuple[list[str], np.ndarray]  # a column's distinct texts, and which of them each row holds
-
-
-def _texts(groups: pl.DataFrame, keys: list[str]) -> dict[str, Texts]:
-    """The key columns of ``groups`` as their distinct texts, sorted, and the rank of each row's text among them
-    (so each text is checked once, in Python)."""
-    distinct = groups.select(pl.col(k).unique().sort().implode() for k in keys).row(0)
-    at = groups.select(pl.col(k).rank("dense").cast(pl.Int64) - 1 for k in keys)
-    return {k: (values, at[k].to_numpy()) for k, values in zip(keys, distinct, strict=True)}
-
-
 @dataclass
 class Parsed:
-    """A member parsed by polars: its kind, its records' count and their distinct groups: for each key column
-    (police.uk names, blank cells as "") its texts (:data:`Texts`) a group, and the records of each group
-    (``counts``); and, when asked, the Crime ID and crime type of each street record with a Crime ID, in order."""
+    """A member parsed by pyarrow: its kind, the columns read (police.uk names, in order) and its records, the
+    key columns dictionary-encoded (each batch holds a few distinct texts and an int32 index a record)."""
 
     kind: str
-    rows: int
-    texts: dict[str, Texts]
-    counts: np.ndarray
-    ids: tuple[list[str], Texts] | None = None
-
-
-def _one_record_a_line(data: bytes, records: int) -> bool:
-    """Whether each line after the header holds one record: always without a quote character; with one, when the
-    records parsed are as many as those lines (a quoted line break, or a quote left open, joins lines)."""
-    if data.find(b'"') < 0:
-        return True
-    return records == data.count(b"\n") - data.endswith(b"\n")
+    wanted: list[str]
+    table: pa.Table
 
 
 def parse(member: Member, encoding: str | None, required: Callable[[str], tuple[str, ...]],
-          wanted: Callable[[str], list[str]], ids: Callable[[str], bool]) -> Parsed | None:
-    """Read and parse one member with polars (thread-safe: touches no shared state) and group its records by the
-    ``wanted(kind)`` columns of those ``required(kind)`` (``ids(kind)``: the Crime IDs kept, not grouped); None
-    when it must go the exact path (not UTF-8, a lone CR, ragged rows, a quoted line break, no records: see the
-    module docstring)."""
+          wanted: Callable[[str], list[str]]) -> Parsed | None:
+    """Read and parse one member with pyarrow (thread-safe: touches no shared state), the ``wanted(kind)`` columns
+    of those ``required(kind)``; None when it must go the exact path (not UTF-8, ragged rows, a quoted line break,
+    no records: see the module docstring)."""
     if not member.whole:
         return None  # a very large single file: the exact path streams it in chunks (bounded memory)
     data = _as_utf8(member.data(), encoding)
@@ -178,8 +157,8 @@ def parse(member: Member, encoding: str | None, required: Callable[[str], tuple[
         return None  # a line of FIELD_LIMIT bytes or more: the exact path applies the limits
     end = data.find(b"\n")
     line = data if end < 0 else data[:end]
-    if data.find(b"\r") >= 0 and data.count(b"\r") != data.count(b"\r\n"):
-        return None  # a lone CR (a line break to the exact path, a character to polars): the exact path decides
+    if b"\r" in line.rstrip(b"\r"):
+        return None  # a lone CR: the exact path decides
     first = line.decode("utf-8").rstrip("\r")
     if not first.strip():
         raise InputError("empty file", file=member.label)
@@ -189,31 +168,22 @@ def parse(member: Member, encoding: str | None, required: Callable[[str], tuple[
     where = match_columns(header, required(kind), file=member.label)
     if end < 0 or not data[end + 1:end + 4096].strip():
         return None  # no records (or only blank lines): the exact path gives the empty table
+    wanted_columns = wanted(kind)
     columns = [f"c{i}" for i in range(len(header))]
-    try:  # every column read (as text), so that polars refuses a record with more fields than the header
-        table = pl.read_csv(data, has_header=True, new_columns=columns, infer_schema_length=0)
-    except pl.exceptions.PolarsError:
-        return None  # ragged rows, a quote left open: the exact path reports them as before
-    if not _one_record_a_line(data, table.height):
-        return None  # a quoted line break: the exact path gives each record its line
-    query = table.lazy()
-    if table[columns[where["Falls within"]]].null_count():  # perhaps a row of blank cells: not a record
-        query = query.filter(~pl.all_horizontal(pl.all().is_null()))
-    keys, kept = wanted(kind), ids(kind)
-    read = dict.fromkeys([*keys, *(("Crime ID", "Crime type") if kept else ())])
-    table = query.select(_text(columns[where[w]], w) for w in read).collect()
-    if not table.height:
+    text = pa.dictionary(pa.int32(), pa.string())  # few distinct texts a batch: decoded once each
+    convert = pacsv.ConvertOptions(
+        include_columns=[columns[where[w]] for w in wanted_columns],
+        column_types={columns[where[w]]: pa.string() if w == "Crime ID" else text for w in wanted_columns},
+        strings_can_be_null=False, quoted_strings_can_be_null=False)
+    try:
+        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(data).slice(end + 1)),
+                               read_options=pacsv.ReadOptions(column_names=columns, use_threads=True,
+                                                              block_size=BLOCK_BYTES),
+                               parse_options=pacsv.ParseOptions(newlines_in_values=False),
+                               convert_options=convert)
+    except pa.ArrowException:
+        return None  # ragged rows, a quoted line break: the exact path reports them as before
+    if not table.num_rows:
         return None
-    groups = table.group_by(keys).len("n")
-    crimes = None
-    if kept:
-        crimes = table.select("Crime ID", "Crime type").filter(pl.col("Crime ID") != "")
-        crimes = crimes["Crime ID"].to_list(), _texts(crimes, ["Crime type"])["Crime type"]
-    return Parsed(kind, table.height, _texts(groups, keys), groups["n"].to_numpy(), crimes)
+    return Parsed(kind, wanted_columns, table)
 
-
-def _text(column: str, name: str) -> pl.Expr:
-    """A column's texts as ``name``, a blank cell as "", a Crime ID stripped (the other texts are stripped once
-    each distinct value, by the reader)."""
-    text = pl.col(column).fill_null("")
-    return (text.str.strip_chars() if name == "Crime ID" else text).alias(name)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ncpm.core.errors import InputError
 from ncpm.io import Rejection
@@ -67,6 +69,7 @@ class Codes:
         self.values: dict[str, list[str]] = {d: [] for d in DIMS}
         self.index: dict[str, dict[str, int]] = {d: {} for d in DIMS}
         self.cache: dict[str, dict[str, int]] = {}
+        self.seen: dict[str, tuple[pa.Array, np.ndarray]] = {}  # per check: texts met so far and their codes
 
     def code(self, dim: str, value: str) -> int:
         index = self.index[dim]
@@ -79,18 +82,33 @@ class Codes:
             self.values[dim].append(value)
         return found
 
-    def lut(self, check: str, texts: list[str], fn: Callable[[str], int], blank: bool = False) -> np.ndarray:
-        """Codes of distinct ``texts`` (each stripped) under ``check``: ``fn`` of each, once a call (a blank one
-        -1 unless ``blank``, when ``fn`` gives its code too; -2 invalid)."""
+    def lut(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> np.ndarray:
+        """Codes of a batch dictionary's (stripped) values under ``check`` (-1 blank, -2 invalid)."""
         cache = self.cache.setdefault(check, {})
-        out = np.empty(len(texts), dtype=np.int64)
-        for i, v in enumerate(texts):
+        values = dictionary.to_pylist()
+        out = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
             c = cache.get(v)
             if c is None:
                 v2 = v.strip()
-                c = cache[v] = -1 if v2 == "" and not blank else fn(v2)
+                c = cache[v] = -1 if v2 == "" else fn(v2)
             out[i] = c
         return out
+
+    def mapped(self, check: str, dictionary: pa.Array, fn: Callable[[str], int]) -> np.ndarray:
+        """Codes of a batch dictionary of many distinct texts (stripped) under ``check``, looked up in C++: an LSOA
+        dictionary holds thousands of codes or names a batch, so only the texts not met before go through
+        ``fn`` in Python, once each (about 35,000 in a national archive)."""
+        seen, codes = self.seen.get(check) or (pa.array([], pa.string()), np.zeros(0, dtype=np.int64))
+        values = pc.utf8_trim_whitespace(dictionary)
+        at = pc.index_in(values, value_set=seen)
+        if at.null_count:
+            fresh = pc.unique(values.filter(at.is_null())).to_pylist()
+            codes = np.concatenate([codes, np.array([fn(v) for v in fresh], dtype=np.int64)])
+            seen = pa.concat_arrays([seen, pa.array(fresh, pa.string())])
+            self.seen[check] = (seen, codes)
+            at = pc.index_in(values, value_set=seen)
+        return codes[at.to_numpy(zero_copy_only=False).astype(np.int64)]
 
 
 @dataclass
@@ -100,16 +118,10 @@ class Part:
     kind: str
     rows_in: int = 0
     rejected: list[Rejection] = field(default_factory=list)
-    keys: list[np.ndarray] = field(default_factory=list)  # packed group keys counted
-    counts: list[np.ndarray] = field(default_factory=list)  # the records of each key
+    keys: list[np.ndarray] = field(default_factory=list)  # a packed group key a record counted
     ids: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     last: Part | None = None  # street records' Last outcome category as outcomes (``last_outcomes=True``)
     no_outcome: int = 0  # street records with a blank Last outcome category (anti-social behaviour)
-
-    def count(self, keys: np.ndarray, counts: np.ndarray | None = None) -> None:
-        """Count ``keys``, each ``counts`` records (one each when not given)."""
-        self.keys.append(keys)
-        self.counts.append(np.ones(len(keys), dtype=np.int64) if counts is None else counts.astype(np.int64))
 
 
 @dataclass
@@ -120,7 +132,6 @@ class Tally:
     rows_in: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     held: list[np.ndarray] = field(default_factory=list)
-    held_counts: list[np.ndarray] = field(default_factory=list)
     n_held: int = 0
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # distinct, sorted
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -130,7 +141,6 @@ class Tally:
         self.rows_in += part.rows_in
         self.rejected.extend(part.rejected)
         self.held.extend(part.keys)
-        self.held_counts.extend(part.counts)
         self.n_held += sum(len(k) for k in part.keys)
         self.files += 1
         if self.n_held > max(_CONSOLIDATE, len(self.keys)):  # amortised: memory stays within a few times the groups
@@ -138,9 +148,9 @@ class Tally:
 
     def reduce(self) -> None:
         if self.held:
-            self.keys, self.counts = sum_keys(np.concatenate([self.keys, *self.held]),
-                                              np.concatenate([self.counts, *self.held_counts]))
-            self.held, self.held_counts, self.n_held = [], [], 0
+            keys, counts = np.unique(np.concatenate(self.held), return_counts=True)
+            self.keys, self.counts = sum_keys(np.concatenate([self.keys, keys]), np.concatenate([self.counts, counts]))
+            self.held, self.n_held = [], 0
 
 
 T = TypeVar("T")
