@@ -23,7 +23,8 @@ outcomes_m = pytest.importorskip("ncpm.methods.outcomes")
 satisfaction_m = pytest.importorskip("ncpm.methods.satisfaction")
 volumes_m = pytest.importorskip("ncpm.methods.volumes")
 forecast = pytest.importorskip("ncpm.methods.forecast")
-peers = pytest.importorskip("ncpm.words.peers")
+peers = pytest.importorskip("ncpm.methods.peers")
+peer_words = pytest.importorskip("ncpm.words.peers")
 if not (DEMO / "volumes.csv").exists():
     pytest.skip("demo data not present", allow_module_level=True)
 
@@ -155,7 +156,7 @@ def test_s8_vehicle_crime(vol, ours, baseline, changes, outcome_rates):
     compared = peers.msg_compare(rates, msg)
     ranks = peers.national_rank(rates)
     earlier = sorted(m for m in ranks[schema.MONTH].unique() if m < JUN)
-    moves = {m: peers.rank_change(ranks, JUN, m) for m in earlier}
+    moves = {m: peer_words.rank_change(ranks, JUN, m) for m in earlier}
     improved = [m for m, rc in moves.items()
                 if (rc.loc[rc[schema.FORCE] == F, "label"] == "improved two places to 36th").any()]
     assert improved, "no earlier window from which Warwickshire improved two places to 36th"

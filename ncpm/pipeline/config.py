@@ -48,7 +48,7 @@ _ENGINE = EngineOptions()
 class Inputs:
     paths: tuple[str, ...] = ("data/raw/demo",)  # files, folders or police.uk archives, relative to the config file
     encoding: str = ""  # the text files' encoding ("cp1252" for a CSV saved by Excel on Windows); empty = UTF-8,
-    #   or UTF-16 by its byte-order mark (ncpm.io._common); `ncpm ingest --encoding` is the same for one command
+    #   or UTF-16 by its byte-order mark (ncpm.io.csvtext); `ncpm ingest --encoding` is the same for one command
     police_uk_last_outcomes: bool = False  # police.uk street files' "Last outcome category" as outcomes, for a
     #   download without outcomes files (each crime's latest outcome, counted in the month the crime was recorded)
 

@@ -23,7 +23,6 @@ import pandas as pd
 from ncpm.core import schema
 from ncpm.core.schema import EARLIER_RANK, LABEL, PLACES, RANK, RANK_LABEL
 from ncpm.methods import peers
-from ncpm.methods.peers import msg_compare, national_rank, rates_per_1000  # noqa: F401  # TEMP-SHIM s20
 from ncpm.words.style import ordinal, rank_change_label
 
 __all__ = ["period_comparison", "period_table", "rank_change", "with_rank_change_label", "with_rank_label"]

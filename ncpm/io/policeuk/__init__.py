@@ -34,9 +34,9 @@ National scale (issue 8): "check each distinct text once, count integer keys", i
 - :mod:`~ncpm.io.policeuk.archive`: the members of a CSV, a folder or the archive zip (never extracted: each
   deflated member inflated whole by ISA-L, CRC-32 checked), found by their names (month, force, kind), and the
   limits of hostile input (issue 15): an unsafe member path, a zip inside the archive or the folder, a member over
-  ``ncpm.io._common.MAX_MEMBER_BYTES`` or ``MAX_RATIO`` or inflating past what it declares;
+  ``ncpm.io.limits.MAX_MEMBER_BYTES`` or ``MAX_RATIO`` or inflating past what it declares;
 - :mod:`~ncpm.io.policeuk.records`: one file's records, parsed by pyarrow (C++, the key columns dictionary-encoded)
-  on the fast path, or by the exact path (``ncpm.io._common.csv_records``, streamed), which gives each rejected row
+  on the fast path, or by the exact path (``ncpm.io.csvtext.csv_records``, streamed), which gives each rejected row
   with its exact 1-based line; a member with an invalid record (rare in real data), one pyarrow cannot read as one
   record a line, one not UTF-8, one with no records or a line of ``FIELD_LIMIT`` bytes or more, and a file over
   ``archive.MEMBER_BYTES`` go the exact path. ``rows_in`` is the sum of the counts; rows of blank cells are

@@ -6,7 +6,7 @@ same month, force and kind twice is refused. Archives are read member by member 
 extracted: a deflated member of at most :data:`MEMBER_BYTES` is read raw and inflated whole by ISA-L
 (python-isal, about twice zlib's speed; the CRC-32 and size checked as ``zipfile`` would), a larger one streamed
 through ``zipfile``. Limits (issue 15): an absolute member path or one with ``..``, a zip inside the archive or the
-folder, a member over ``ncpm.io._common.MAX_MEMBER_BYTES`` or ``MAX_RATIO`` (``check_member``), and a member
+folder, a member over ``ncpm.io.limits.MAX_MEMBER_BYTES`` or ``MAX_RATIO`` (``check_member``), and a member
 inflating past what it declares (never inflated further: :func:`_inflate`) are refused with the file.
 """
 
@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - isal is a dependency
     _isal = None
 
 from ncpm.core.errors import InputError
-from ncpm.io._common import check_member
+from ncpm.io.limits import check_member
 
 FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2})-(?P<force>[a-z0-9-]+?)-(?P<kind>street|outcomes)\.csv$", re.I)
 MEMBER_BYTES = 128 << 20  # larger files (never a police.uk member: a few MB) go the exact path, streamed

@@ -24,7 +24,6 @@ from ncpm.core.catalogue import outcome_table, police_uk_outcome
 from ncpm.core.forces import find_force
 from ncpm.core.schema import NO_LOCATION
 from ncpm.io import LoadResult
-from ncpm.io._common import RowChecks, _month_text, unique_map
 from ncpm.io.policeuk import records
 from ncpm.io.policeuk.archive import FILE_NAME, Member
 from ncpm.io.policeuk.records import (
@@ -40,6 +39,7 @@ from ncpm.io.policeuk.records import (
     measure_of,
 )
 from ncpm.io.policeuk.tally import BITS, DIMS, SHIFT, Codes, Part, Tally, pack, read_ahead, sum_keys, unpack
+from ncpm.io.rows import RowChecks, month_text, unique_map
 
 log = logging.getLogger("ncpm")
 
@@ -49,7 +49,7 @@ FORMAT = "police_uk"
 def _month_code(codes: Codes) -> Callable[[str], int]:
     """The check of a Month text: its month's code, -2 when unreadable."""
     def fn(value: str) -> int:
-        month = _month_text(value)
+        month = month_text(value)
         return -2 if month is None else codes.code("month", month)
     return fn
 

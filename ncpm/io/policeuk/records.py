@@ -9,7 +9,7 @@ LSOA name, then Outcome type. A blank Crime ID (anti-social behaviour) and a bla
   dictionary-encoded, in batches of :data:`BLOCK_BYTES`: a batch holds a few distinct texts and an int32 index a
   record. None when the member must go the exact path: not UTF-8, a line of ``FIELD_LIMIT`` bytes or more, ragged
   rows or a quoted line break, no records, or larger than ``archive.MEMBER_BYTES``.
-- The exact path (:func:`exact_tables`): streamed by ``ncpm.io._common.csv_records`` in chunks of
+- The exact path (:func:`exact_tables`): streamed by ``ncpm.io.csvtext.csv_records`` in chunks of
   :data:`CHUNK_ROWS` records, each with its exact 1-based line (lines and fields limited, a quote left open refused
   with its line, a bad byte named with its line); rows of blank cells are skipped, not counted.
 
@@ -34,8 +34,11 @@ import pyarrow.csv as pacsv
 from ncpm.core.catalogue import measure_for_police_uk
 from ncpm.core.errors import InputError
 from ncpm.core.schema import NO_LOCATION
-from ncpm.io._common import FIELD_LIMIT, Table, csv_records, header_key, match_columns, slug, text_encoding
+from ncpm.io.csvtext import csv_records, text_encoding
+from ncpm.io.headers import header_key, match_columns, slug
+from ncpm.io.limits import FIELD_LIMIT
 from ncpm.io.policeuk.archive import Member
+from ncpm.io.tables import Table
 
 STREET_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
 OUTCOMES_REQUIRED = ("Crime ID", "Month", "Falls within", "LSOA code", "LSOA name", "Outcome type")
@@ -75,7 +78,7 @@ def district(lsoa_name: str) -> str:
 def exact_tables(member: Member, encoding: str | None, kind: str | None,
                  required_of: Callable[[str], tuple[str, ...]]) -> Iterator[tuple[str, Table]]:
     """The exact (slow) path: validate the header, then yield (kind, table) chunks of :data:`CHUNK_ROWS` records,
-    each with the 1-based line it starts on, streamed by :func:`~ncpm.io._common.csv_records` (lines and fields
+    each with the 1-based line it starts on, streamed by :func:`~ncpm.io.csvtext.csv_records` (lines and fields
     limited, a quote left open refused with its line, a bad byte named with its line)."""
     records = csv_records(member.open, member.label, encoding)
     first = next(records, None)
@@ -109,7 +112,7 @@ def exact_tables(member: Member, encoding: str | None, kind: str | None,
 
 
 def _short_lines(data: bytes) -> bool:
-    """Whether no line of ``data`` reaches :data:`~ncpm.io._common.FIELD_LIMIT` bytes, told from a line break in
+    """Whether no line of ``data`` reaches :data:`~ncpm.io.limits.FIELD_LIMIT` bytes, told from a line break in
     every window of half that (a line that long spans a whole window). A longer line goes the exact path, which
     refuses a field over the limit with its line, as pyarrow (no field limit) would not."""
     step = FIELD_LIMIT // 2
@@ -118,7 +121,7 @@ def _short_lines(data: bytes) -> bool:
 
 def _as_utf8(data: bytes, encoding: str | None) -> bytes | None:
     """The bytes of a member as UTF-8 without a byte-order mark (transcoded from ``encoding`` when another is
-    asked for, or UTF-16 told by its BOM: :func:`~ncpm.io._common.text_encoding`), or None when they do not decode
+    asked for, or UTF-16 told by its BOM: :func:`~ncpm.io.csvtext.text_encoding`), or None when they do not decode
     (the exact path then reports the byte and its line)."""
     name = codecs.lookup(text_encoding(data[:4], encoding)).name
     try:
