@@ -66,6 +66,7 @@ from ncpm.demo.targets import (
     VEHICLE_JUNE_LAST_YEAR,
     VEHICLE_MAY,
     VEHICLE_SURGE,
+    VEHICLE_SURGE_MONTHS,
     VWI_ACTION_MAY,
     VWI_JUNE,
     VWI_JUNE_LAST_YEAR,
@@ -153,12 +154,12 @@ SHAPE = {
     "knife_crime": ("mild_summer", 0.6, 0.03), "violence_with_injury": ("summer", 0.8, 0.02),
     "robbery_personal": ("robbery", 1.2, 0.0), "possession_of_weapons": ("flat", -0.3, 0.02),
     "drug_offences": ("flat", -0.8, -0.03), "burglary_residential": ("winter", 1.0, -0.08),
-    "theft_from_person": ("christmas", 2.0, -0.02), "vehicle_crime": ("vehicle", 0.25, 0.0),
+    "theft_from_person": ("christmas", 2.0, -0.02), "vehicle_crime": ("vehicle", 0.1, 0.0),
 }
 # Warwickshire (whole force) monthly level at April 2019, and the LPA shares (North, East, South).
 WARWICKSHIRE_LEVEL = {"homicide": 0.45, "firearms": 4.0, "knife_crime": 27.0, "violence_with_injury": 368.0,
                       "robbery_personal": 30.0, "possession_of_weapons": 42.0, "drug_offences": 105.0,
-                      "burglary_residential": 150.0, "theft_from_person": 20.0, "vehicle_crime": 330.0}
+                      "burglary_residential": 150.0, "theft_from_person": 20.0, "vehicle_crime": 316.0}
 LPA_SHARES = {"homicide": (0.40, 0.28, 0.32), "firearms": (0.45, 0.30, 0.25),
               "knife_crime": (0.45, 0.30, 0.25), "violence_with_injury": (0.41, 0.29, 0.30),
               "robbery_personal": (0.42, 0.30, 0.28), "possession_of_weapons": (0.42, 0.30, 0.28),
@@ -237,9 +238,9 @@ def _warwickshire(seed: int) -> dict[str, np.ndarray]:
         rng = _rng(seed, 1, i)
         mean = _expected(WARWICKSHIRE_LEVEL[measure], measure)
         if measure == "vehicle_crime":
-            # an autumn-winter rise in 2022/23 that eases in spring 2023
+            # a rise from summer 2021 that eases in spring 2023
             surge = np.ones(len(MONTHS))
-            surge[month_index("2022-09"):month_index("2023-03") + 1] = VEHICLE_SURGE
+            surge[month_index(VEHICLE_SURGE_MONTHS[0]):month_index(VEHICLE_SURGE_MONTHS[1]) + 1] = VEHICLE_SURGE
             surge[month_index("2023-04")] = (1 + VEHICLE_SURGE) / 2
             mean = mean * surge
         totals = rng.poisson(mean)
@@ -320,16 +321,23 @@ def _warwickshire(seed: int) -> dict[str, np.ndarray]:
         if p[:, t].sum() >= min(TFP_Q1) - 14:
             _set_force(p, t, min(TFP_Q1) - 15 - t % 3)
 
-    # S8 vehicle crime: North up 23 to 126, East and South down; June 2022 a peak.
+    # S8 vehicle crime: North up 23 to 126, East and South down; June 2022 a peak; June 2023 back in line with the
+    # 3-year average.
     c = out["vehicle_crime"]
     _set_force(c, may, sum(VEHICLE_MAY), VEHICLE_MAY)
     _set_force(c, june, sum(VEHICLE_JUNE), VEHICLE_JUNE)
+    _set_force(c, month_index("2023-04"), sum(VEHICLE_MAY))  # the rise eased in April: June the lowest of 12 months
     _set_force(c, last_june, VEHICLE_JUNE_LAST_YEAR)
     force = c.sum(axis=0)
     while abs(z_score(sum(VEHICLE_JUNE), same_month_baseline(force, june))) > 1.2:
         step = -1 if same_month_baseline(force, june) > sum(VEHICLE_JUNE) else 1
         t = max((june - 24, june - 36), key=lambda s: -step * force[s])
         _set_force(c, t, int(force[t]) + step)
+        force = c.sum(axis=0)
+    # ... "back" in line: May 2023 above its 3-year average (May 2020 and 2021 lowered, the higher first)
+    while z_score(sum(VEHICLE_MAY), same_month_baseline(force, may)) < 2.2:
+        t = max((may - 24, may - 36), key=lambda s: force[s])
+        _set_force(c, t, int(force[t]) - 1)
         force = c.sum(axis=0)
 
     # Sub-measures: binomial thinning of the parent, then the calibrated months.
