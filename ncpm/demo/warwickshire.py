@@ -41,6 +41,7 @@ from ncpm.demo.targets import (
 WARWICKSHIRE_LEVEL = {"homicide": 0.45, "firearms": 4.0, "knife_crime": 27.0, "violence_with_injury": 368.0,
                       "robbery_personal": 30.0, "possession_of_weapons": 42.0, "drug_offences": 105.0,
                       "burglary_residential": 150.0, "theft_from_person": 20.0, "vehicle_crime": 316.0}
+TFP_SPRING_2021 = (19, 21)  # theft from the person at most this in April and May 2021 (S7's calibrated intervals)
 LPA_SHARES = {"homicide": (0.40, 0.28, 0.32), "firearms": (0.45, 0.30, 0.25),
               "knife_crime": (0.45, 0.30, 0.25), "violence_with_injury": (0.41, 0.29, 0.30),
               "robbery_personal": (0.42, 0.30, 0.28), "possession_of_weapons": (0.42, 0.30, 0.28),
@@ -152,6 +153,9 @@ def warwickshire_series(seed: int) -> dict[str, np.ndarray]:
     for t in (*range(q1[0] - 6, q1[0]), *(t - 12 for t in q1)):
         if p[:, t].sum() >= min(TFP_Q1) - 14:
             _set_force(p, t, min(TFP_Q1) - 15 - t % 3)
+    # ... and a gradual recovery after the third lockdown, so that the forecasts made in 2021 were not far out
+    for t, n in zip((month_index("2021-04"), month_index("2021-05")), TFP_SPRING_2021, strict=True):
+        _set_force(p, t, min(int(p[:, t].sum()), n))
 
     # S8 vehicle crime: North up 23 to 126, East and South down; June 2022 a peak; June 2023 back in line with the
     # 3-year average.
