@@ -124,14 +124,25 @@ def test_auto_picks_minimum_aicc_of_the_candidates(monkeypatch):
 
 
 def test_golden_statsmodels_engine():
-    result = forecast(_frame(3), horizon=3, method="ETS(A,A,A)")
+    result = forecast(_frame(3), horizon=3, method="ETS(A,A,A)", intervals="model")
     assert list(result.columns) == COLUMNS
     _check_golden(result, "forecast_statsmodels.csv", rtol=1e-3)
 
 
 def test_golden_fast_engine():
     v = pd.concat([_frame(6), _series([5] * 30, "constant"), _series(range(20), "short")], ignore_index=True)
-    _check_golden(forecast(v, horizon=6, engine="fast"), "forecast_fast.csv", rtol=1e-6)
+    _check_golden(forecast(v, horizon=6, engine="fast", intervals="model"), "forecast_fast.csv", rtol=1e-6)
+
+
+def test_golden_statsmodels_engine_default_calibrated_intervals():
+    result = forecast(_frame(3), horizon=3, method="ETS(A,A,A)")  # the default: calibrated intervals
+    assert list(result.columns) == COLUMNS
+    _check_golden(result, "forecast_statsmodels_calibrated.csv", rtol=1e-3)
+
+
+def test_golden_fast_engine_default_calibrated_intervals():
+    v = pd.concat([_frame(6), _series([5] * 30, "constant"), _series(range(20), "short")], ignore_index=True)
+    _check_golden(forecast(v, horizon=6, engine="fast"), "forecast_fast_calibrated.csv", rtol=1e-6)
 
 
 # --- the fast engine agrees with the reference ------------------------------------------------------------------

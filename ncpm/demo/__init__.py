@@ -3,7 +3,9 @@ statements S1-S9 of METHODS.md are computed from. Imports ``ncpm.core`` only.
 
 - :mod:`~ncpm.demo.targets`: the dataset's calendar and areas, and S1-S9 as the numbers the demo must reproduce;
 - :mod:`~ncpm.demo.generate`: the seeded generator (:func:`generate_demo`, :func:`write_demo`; ``python -m
-  ncpm.demo.generate OUT_DIR``);
+  ncpm.demo.generate OUT_DIR``), assembling :mod:`~ncpm.demo.shapes` (seasons, pandemic, growth),
+  :mod:`~ncpm.demo.warwickshire` (the LPA series with S1-S9 imposed), :mod:`~ncpm.demo.national` (the other forces,
+  populations and MSGs), :mod:`~ncpm.demo.outcomes` and :mod:`~ncpm.demo.survey`;
 - :mod:`~ncpm.demo.calibrate`: the calibration oracle, which re-implements the methods independently to choose the
   generator's parameters and check the targets (:func:`calibration_failures`).
 

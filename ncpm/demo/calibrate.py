@@ -157,6 +157,7 @@ def calibration_failures(frames: dict[str, pd.DataFrame]) -> list[str]:
     # S8
     c = _series(v, "vehicle_crime").to_numpy()
     need(abs(z_score(c[june], same_month_baseline(c, june))) < 1.96, "S8 vehicle crime in line with the 3-year average")
+    need(z_score(c[may], same_month_baseline(c, may)) >= 1.96, "S8 back in line: May 2023 above the 3-year average")
     need(c[june] < seasonal_naive_bounds(c, month_index("2023-03"), 3)[0], "S8 below the seasonal naive forecast")
     lpa = {a: _series(v, "vehicle_crime", a) for a in LPAS}
     need(lpa["East"]["2023-06"] < lpa["East"]["2023-05"] and lpa["South"]["2023-06"] < lpa["South"]["2023-05"]

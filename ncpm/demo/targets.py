@@ -56,7 +56,9 @@ TFP_PICKPOCKET_SHARE_Q1 = 0.62       # S7: over half pickpocketing in each LPA
 VEHICLE_MAY = (103, 125, 112)        # S8: North, East, South May 2023 (340 in all; 5 / 340 = 1.5%)
 VEHICLE_JUNE = (126, 108, 95)        # S8: North up 23 to 126, East and South down (329 in all)
 VEHICLE_JUNE_LAST_YEAR = 450         # S8: the June 2022 peak that the seasonal forecasts carry forward
-VEHICLE_SURGE = 1.22                 # S8: the autumn-winter 2022/23 rise that the forecasts carry forward
+VEHICLE_SURGE = 1.22                 # S8: the rise that the forecasts carry forward, July 2021 to March 2023,
+VEHICLE_SURGE_MONTHS = ("2021-07", "2023-03")  # long enough that the forecasts made a year before foresaw it (the
+#                                      calibrated intervals learn from those forecasts' errors)
 VEHICLE_ACTION_MAY = 5
 MOTORCYCLE_NORTH_JUNE = 26           # S8: 26 / 126 = 21%
 VEHICLE_RANK_JUNE = 36               # S8: national rank (1 = lowest rate), 12 months to June 2023

@@ -34,7 +34,7 @@ Definitions (METHODS.md, "Seasonal forecasts"):
   there are few errors; it and the Gaussian quantiles were chosen on NSW origins 2013-12 .. 2018-12, apart from
   the scored backtest (``benchmarks/bench_backtest.py``). A series under 36 months keeps the model's interval
   (stated in ``notes``). SARIMA and seasonal naive intervals are always the model's. ``DEFAULT_INTERVALS`` is
-  "model" for now: calibrated intervals change the demo's S7 and S8 statements (README, "Forecasts").
+  "calibrated", in both engines (README, "Forecasts"); "model" is kept by name.
 - Rare counts: with method ``"auto"`` or ``"combined"``, a series with at least half of its last 24 months at or
   below ``rare_count`` (default 2, ``RARE_COUNT``; None turns the rule off) gets a Poisson count model instead of
   ETS (:func:`rare_counts`: the Poisson-gamma predictive of the last 24 months' rate, exact whole-count intervals);

@@ -1,6 +1,6 @@
 """Forecast intervals: Gaussian intervals about a forecast's mean, and their calibration on a rolling origin (the
 series' own standardised errors at the origins 12 and 24 months earlier; METHODS.md, "Seasonal forecasts",
-intervals=). scipy's normal quantiles are computed once per call, for the levels asked for, and scipy is imported
+intervals=; the default, ``DEFAULT_INTERVALS = "calibrated"``, in both engines). scipy's normal quantiles are computed once per call, for the levels asked for, and scipy is imported
 only then: ``ncpm run`` deciding that nothing changed (it checks the configuration) never loads scipy.stats."""
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ DEFAULT_METHOD = "auto"  # ETS chosen by AICc among the candidates (METHODS.md, 
 DEFAULT_ENGINE = "statsmodels"  # the reference engine; "fast" gives the same models with batched kernels
 DEFAULT_LEVELS = (80, 95)  # the 80% and 95% prediction intervals (METHODS.md, Seasonal forecasts)
 INTERVALS = ("calibrated", "model")
-# "model" until the demo is recalibrated: calibrated intervals turn S7 and S8 "in line" (README, Forecasts)
-DEFAULT_INTERVALS = "model"
+# calibrated: the model sd rescaled by the series' own earlier errors (intervals.py); "model" is kept by name
+DEFAULT_INTERVALS = "calibrated"
 RARE_COUNT = 2  # a series is "rare" when at least half of its last RARE_WINDOW months count at most this (homicide)
 
 
