@@ -18,6 +18,8 @@ from ncpm.methods import peers, spc
 from ncpm.methods.baseline import DEFAULT_BASELINE, Z_IN_LINE, Z_SUBSTANTIAL
 from ncpm.methods.disclosure import DEFAULT_THRESHOLD
 from ncpm.methods.forecast import options as forecast_options
+from ncpm.methods.forecast.intervals import CALIBRATION_HORIZON, CALIBRATION_ORIGINS
+from ncpm.methods.forecast.models import RARE_WINDOW
 from ncpm.methods.outcomes import MAX_WIDTH, MIN_N
 from ncpm.methods.satisfaction import SATISFACTION_WINDOW
 from ncpm.words.style import AREA_NOUN
@@ -47,6 +49,14 @@ def _scope_measures(cfg) -> tuple[str, ...]:
     section = getattr(cfg, "scope", None)
     return () if section is None else tuple(section.measures)
 
+
+
+def _interval_words() -> str:
+    """How the report's prediction intervals are made (``ncpm.methods.forecast.options.DEFAULT_INTERVALS``)."""
+    if forecast_options.DEFAULT_INTERVALS == "calibrated":
+        earlier = " and ".join(str(CALIBRATION_HORIZON * j) for j in range(1, CALIBRATION_ORIGINS + 1))
+        return f"the model's, rescaled by the series' own errors of the forecasts made {earlier} months earlier"
+    return "the model's"
 
 @dataclass(frozen=True)
 class QuarterOptions:
@@ -123,8 +133,10 @@ class QuarterOptions:
             "Comparison": f"Poisson z = (y - B) / sqrt(B): 'in line with' when |z| < {self.in_line}, "
                           f"'substantially' when |z| >= {self.substantial}",
             "Forecast": f"{self.forecast_method} ({self.forecast_engine} engine), horizon {self.horizon} months, "
-                        f"{' and '.join(f'{level}%' for level in forecast_options.DEFAULT_LEVELS)} prediction intervals; "
-                        f"seasonal naive fallback under {forecast_options.MIN_MONTHS} months",
+                        f"{' and '.join(f'{level}%' for level in forecast_options.DEFAULT_LEVELS)} prediction intervals"
+                        f" ({_interval_words()}); seasonal naive fallback under {forecast_options.MIN_MONTHS} months; "
+                        f"a Poisson count model where at least half of the last {RARE_WINDOW} months count at most "
+                        f"{forecast_options.RARE_COUNT}",
             "Outcome rate": "action-taken outcomes recorded in the month / offences recorded in the month "
                             f"(outcomes set {outcome_table().version}; outcome 22 "
                             f"{'included' if self.include_diversionary else 'excluded'}), Wilson 95% interval; "
