@@ -29,6 +29,10 @@ class ResultTables(dict[str, pd.DataFrame]):
     naming the table and the missing, extra or misordered columns: ncpm's bug); a table of another name (the
     pipeline's own, such as its copy of the volumes used) is kept as it is."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+        self.update(*args, **kwargs)
+
     def __setitem__(self, name: str, table: pd.DataFrame) -> None:
         spec = RESULT_SPECS.get(name)
         if spec is not None:
@@ -39,6 +43,15 @@ class ResultTables(dict[str, pd.DataFrame]):
         for name, table in dict(*args, **kwargs).items():
             self[name] = table
 
+    def setdefault(self, name: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        if name not in self:
+            self[name] = table
+        return self[name]
+
+    def __ior__(self, other) -> ResultTables:
+        self.update(other)
+        return self
+
 
 @dataclass
 class QuarterResults:
@@ -46,7 +59,9 @@ class QuarterResults:
     month: pd.Period
     quarter: FyQuarter
     options: QuarterOptions
-    tables: dict[str, pd.DataFrame] = field(default_factory=ResultTables)  # checked as they are put in
+    # checked as they are put in; a plain dict given here is kept as it is (ncpm.load_run reads back the tables of
+    # a finished run, which may be an earlier version's)
+    tables: dict[str, pd.DataFrame] = field(default_factory=ResultTables)
     statements: list[Statement] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     period_notes: list[str] = field(default_factory=list)  # those of ``notes`` on the ONS period tables, in order
