@@ -211,3 +211,14 @@ def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeyp
     assert "rendered 42" in html
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["reports"]["Warwickshire"]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["ingest", "--help"]])
+def test_help_answers_without_loading_pandas(argv):
+    """The parser (ncpm.cli.parser) loads the commands, and with them pandas, only once a command runs: --help of
+    the command and of run and ingest answers without them (issue 13: --help at once)."""
+    code = ("import sys\nfrom ncpm.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
+            "    assert e.code == 0, e.code\nprint('PANDAS' if 'pandas' in sys.modules else 'NO PANDAS')\n")
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "NO PANDAS"

@@ -74,7 +74,7 @@ def _check_golden(result: pd.DataFrame, name: str, rtol: float) -> None:
             pytest.fail(f"golden file {name} was missing and has been written; re-run")
     expected = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"notes": str})
     assert list(expected.columns) == list(out.columns)
-    for c in (*schema.SERIES_KEY, schema.MONTH, "method", "origin"):
+    for c in (*schema.SERIES_KEY, schema.MONTH, "method", "origin", "fallback"):
         assert expected[c].astype(str).tolist() == out[c].astype(str).tolist(), c
     np.testing.assert_allclose(out[VALUE_COLUMNS].to_numpy(float), expected[VALUE_COLUMNS].to_numpy(float),
                                rtol=rtol, atol=1e-6)

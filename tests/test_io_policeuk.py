@@ -335,20 +335,23 @@ def test_map_areas_refuses_a_mapping_that_does_not_fit_the_data(mapping, message
 _ODD_TEXT = [STREET_HEADER,
              ["a1", "2023-06", "x", "Avon and Somerset Constabulary", "-2.5", "51.4", "On or near A", "E01014485",
               "Bristol, City of 001A", " Burglary ", "Under investigation", ""],
-             [""] * 12,
              ["", "2023-06", "x", "Avon and Somerset Constabulary", "", "", "No location", "", "",
               "Anti-social behaviour", "", ""]]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("blank_line", [False, True])
-def test_the_fast_path_reads_quotes_crlf_and_blank_rows_as_the_exact_path(tmp_path, monkeypatch, newline, blank_line):
-    """A quoted comma, CRLF line ends, a row of blank cells and a trailing blank line give what the exact path
-    gives, with the same accounting."""
+def test_the_fast_path_reads_quotes_crlf_and_blank_lines_as_the_exact_path(tmp_path, monkeypatch, newline, blank_line):
+    """A quoted comma, CRLF line ends and a trailing blank line stay on the fast path (the exact path is never
+    called) and give what the exact path gives, with the same accounting."""
     text = csv_text(_ODD_TEXT).replace("\r\n", "\n").replace("\n", newline) + (newline if blank_line else "")
     path = tmp_path / "2023-06-avon-and-somerset-street.csv"
     path.write_text(text, newline="")
+    exact_calls = []
+    real_exact = reader.Reader.exact
+    monkeypatch.setattr(reader.Reader, "exact", lambda self, member: exact_calls.append(member) or real_exact(self, member))
     (fast,) = read_police_uk(path)
+    assert exact_calls == []
     monkeypatch.setattr(reader.Reader, "prepare", lambda self, member: None)
     (exact,) = read_police_uk(path)
     pd.testing.assert_frame_equal(fast.frame, exact.frame)
@@ -356,11 +359,23 @@ def test_the_fast_path_reads_quotes_crlf_and_blank_rows_as_the_exact_path(tmp_pa
     assert "Bristol, City of" in set(fast.frame["area"])
 
 
+def test_a_row_of_blank_cells_reads_as_a_blank_line(tmp_path):
+    """A row of twelve blank cells (a spreadsheet's saved empty row) holds no record: it is read like a blank line,
+    not counted in rows_in, and the other records are read as without it."""
+    path = tmp_path / "2023-06-avon-and-somerset-street.csv"
+    path.write_text(csv_text([*_ODD_TEXT[:2], [""] * 12, *_ODD_TEXT[2:]]), newline="")
+    (with_blank,) = read_police_uk(path)
+    path.write_text(csv_text(_ODD_TEXT), newline="")
+    (without,) = read_police_uk(path)
+    pd.testing.assert_frame_equal(with_blank.frame, without.frame)
+    assert (with_blank.rows_in, with_blank.rows_loaded, len(with_blank.rejected)) == (2, 2, 0)
+
+
 @pytest.mark.parametrize("extra", ["", "x"])
 def test_a_record_with_one_field_too_many_is_refused_even_when_it_is_blank(tmp_path, extra):
     """A record with a field past the header's, even a blank one (a trailing comma), goes the exact path, which
     refuses it with its line."""
-    rows = csv_text(_ODD_TEXT[:2]).splitlines() + [csv_text([_ODD_TEXT[3]]).strip() + "," + extra]
+    rows = csv_text(_ODD_TEXT[:2]).splitlines() + [csv_text([_ODD_TEXT[2]]).strip() + "," + extra]
     path = tmp_path / "2023-06-avon-and-somerset-street.csv"
     path.write_text("\n".join(rows) + "\n")
     with pytest.raises(InputError, match=r"row 3: 13 fields but the header has 12"):
