@@ -1,6 +1,6 @@
 """The seed report's nine statements (METHODS.md, S1-S9), regenerated from the demo data through the public API.
 
-Every number comes from the demo CSVs via ncpm.methods.measures, ncpm.methods.forecast and ncpm.methods.peers; the statements are built by
+Every number comes from the demo CSVs via ncpm.methods (baseline, volumes, outcomes, satisfaction, forecast, peers); the statements are built by
 ncpm.words.statements. Skipped when the demo data or a compute module is not there.
 """
 

@@ -161,8 +161,8 @@ def _open_quote(record: list[str], start: int, end: int, widest: int, file: str)
 def csv_grid(path: Path, *, encoding: str | None = None, label: str | None = None,
              limit: int = TABLE_BYTES, limit_name: str = "TABLE_BYTES") -> Grid:
     """Read a CSV table whole into a grid, with exact line numbers even across quoted line breaks; streamed
-    (:func:`csv_records`), and refused over ``limit`` bytes (:data:`TABLE_BYTES`, or :data:`PRC_TABLE_BYTES` for
-    a Home Office table: its cells are held as text)."""
+    (:func:`csv_records`), and refused over ``limit`` bytes (:data:`~ncpm.io.limits.TABLE_BYTES`, or
+    :data:`~ncpm.io.limits.PRC_TABLE_BYTES` for a Home Office table: its cells are held as text)."""
     label = label or str(path)
     size = path.stat().st_size
     if size > limit:
