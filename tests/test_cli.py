@@ -213,10 +213,10 @@ def test_demo_runs_the_main_job_and_renders_notebooks(project, tmp_path, monkeyp
     assert manifest["reports"]["Warwickshire"]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["ingest", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["ingest", "--help"], ["export", "--help"]])
 def test_help_answers_without_loading_pandas(argv):
     """The parser (ncpm.cli.parser) loads the commands, and with them pandas, only once a command runs: --help of
-    the command and of run and ingest answers without them (issue 13: --help at once)."""
+    the command and of run, ingest and export answers without them (issue 13: --help at once)."""
     code = ("import sys\nfrom ncpm.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n"
             "    assert e.code == 0, e.code\nprint('PANDAS' if 'pandas' in sys.modules else 'NO PANDAS')\n")
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=60)

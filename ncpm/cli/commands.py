@@ -21,7 +21,6 @@ from ncpm.core.periods import parse_quarter, to_month
 from ncpm.demo.generate import write_demo
 from ncpm.io.atomic import atomic_write_bytes
 from ncpm.io.workbooks import SHEET_LABEL
-from ncpm.methods import disclosure  # noqa: F401  the parser's ncpm export arguments read its methods and defaults
 from ncpm.pipeline import notebooks, project
 from ncpm.pipeline.commentary import commentary_template
 from ncpm.pipeline.config import load_config

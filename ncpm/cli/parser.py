@@ -15,6 +15,7 @@ import sys
 
 from ncpm import __version__
 from ncpm.cli.exits import EXIT_USAGE
+from ncpm.methods import disclosure_defaults
 
 #: each command's --help: the first sentence is its line in ``ncpm --help``
 HELP = {
@@ -149,12 +150,12 @@ def _summary(doc: str) -> str:
 
 
 def _export_arguments(p: argparse.ArgumentParser) -> None:
-    """``ncpm export``'s disclosure arguments: their choices and defaults are :mod:`ncpm.methods.disclosure`'s."""
-    disclosure = commands().disclosure
+    """``ncpm export``'s disclosure arguments: their choices and defaults are :mod:`ncpm.methods.disclosure`'s
+    (named in :mod:`ncpm.methods.disclosure_defaults`, which loads no pandas)."""
     p.add_argument("--threshold", type=_positive_int, help="suppress sub-force counts below this (default "
-                   f"{disclosure.DEFAULT_THRESHOLD}); with --method round, the rounding base")
-    p.add_argument("--method", choices=disclosure.METHODS,
-                   help=f"disclosure method (default {disclosure.DEFAULT_METHOD})")
+                   f"{disclosure_defaults.DEFAULT_THRESHOLD}); with --method round, the rounding base")
+    p.add_argument("--method", choices=disclosure_defaults.METHODS,
+                   help=f"disclosure method (default {disclosure_defaults.DEFAULT_METHOD})")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -57,12 +57,13 @@ from ncpm.core.schema import (  # noqa: E402  result columns and flag values are
     ROUNDED,
     SECONDARY,
 )
-
-DEFAULT_THRESHOLD = 5  # counts of 1 to 4 protected: a common UK public-sector small-number rule (the default)
-CONFIDENTIAL = "[c]"  # Government Analysis Function, "Symbols in tables": [c] = confidential
-METHODS = ("suppress", "round")
-DEFAULT_METHOD = "suppress"  # primary and secondary suppression (the module docstring; the default)
-DEFAULT_BASE = DEFAULT_THRESHOLD  # method "round": counts to the nearest 5, the threshold's base
+from ncpm.methods.disclosure_defaults import (  # the policy's choices and defaults, named there
+    CONFIDENTIAL,
+    DEFAULT_BASE,
+    DEFAULT_METHOD,
+    DEFAULT_THRESHOLD,
+    METHODS,
+)
 
 
 def disclosive(counts, threshold: int, zeros: bool = False):
