@@ -50,3 +50,26 @@ def test_satisfied_cannot_exceed_responses():
 def test_empty_frames_have_canonical_dtypes():
     e = schema.empty(schema.VOLUMES)
     assert list(e.columns) == schema.VOLUMES.columns and str(e["month"].dtype) == "period[M]"
+
+
+_VALID_ROWS = {  # one small valid frame of each canonical kind, as a reader's checks keep its rows (text cells)
+    "volumes": {"force": ["Kent", "Kent"], "area": ["Force", "Force"], "measure": ["burglary", "burglary"],
+                "month": ["2023-06", "2023-05"], "count": ["12", "9"]},
+    "outcomes": {"force": ["Kent"], "area": ["Force"], "measure": ["burglary"], "month": ["2023-06"],
+                 "outcome_type": ["1"], "count": ["3"]},
+    "survey": {"force": ["Kent", "Kent"], "survey": ["victims", "victims"], "month": ["2023-06", "2023-05"],
+               "responses": ["40", "38"], "satisfied": ["30", "29"], "dont_know": ["2", "1"]},
+    "population": {"force": ["Kent", "Essex"], "year": ["2022", "2022"], "population": ["1900000", "1500000"]},
+    "quarterly": {"force": ["Kent"], "measure": ["homicide"], "offence_code": ["1"], "quarter": ["Q1 2023/24"],
+                  "count": ["-1"]},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_VALID_ROWS))
+def test_canonical_types_checked_rows_as_validate_returns_them(kind):
+    """schema.canonical (the readers' typing of the rows their checks kept) gives what schema.validate gives for
+    valid rows: the same columns, values, dtypes and order, so a frame is validated once, at the edge."""
+    spec = schema.SPECS[kind]
+    rows = pd.DataFrame(_VALID_ROWS[kind], dtype=object)
+    pd.testing.assert_frame_equal(schema.canonical(rows, spec), schema.validate(rows, spec))
+    pd.testing.assert_frame_equal(schema.canonical(rows.iloc[:0], spec), schema.validate(rows.iloc[:0], spec))

@@ -272,6 +272,25 @@ def validate(frame: pd.DataFrame, spec: FrameSpec, *, source: str = "frame") -> 
     return out.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
 
 
+def canonical(frame: pd.DataFrame, spec: FrameSpec) -> pd.DataFrame:
+    """The rows the checks kept as the canonical frame of ``spec``: its columns and dtypes (months ``Period[M]``,
+    counts int64, text str), sorted on its key, as :func:`validate` returns them, without validating the rows
+    again: the checks have rejected every row it would refuse, and ``ncpm.load`` validates the frames of a kind from
+    every file together, once (issue 13: validated once at the edge)."""
+    if not len(frame) and any(c not in frame.columns for c in spec.columns):
+        return empty(spec)  # no rows kept, and no columns to keep
+    out = frame[spec.columns + [c for c in spec.optional if c in frame.columns]].copy()
+    for column in out.columns:
+        if column in spec.months:
+            if not isinstance(out[column].dtype, pd.PeriodDtype):
+                out[column] = pd.PeriodIndex(out[column].astype(str), freq="M")
+        elif column in spec.counts or column in spec.optional:
+            out[column] = out[column].astype("int64")
+        else:
+            out[column] = out[column].astype(str)
+    return out.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+
+
 def empty(spec: FrameSpec) -> pd.DataFrame:
     """An empty canonical frame with the right dtypes."""
     data = {}

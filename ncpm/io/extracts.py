@@ -43,7 +43,7 @@ from ncpm.io import LoadResult
 from ncpm.io.grids import Grid, first_row
 from ncpm.io.headers import clean_label, header_key
 from ncpm.io.limits import HEADER_SCAN_ROWS
-from ncpm.io.rows import RowChecks, accounting, checked_frame, unique_map
+from ncpm.io.rows import RowChecks, accounting, unique_map
 from ncpm.io.tables import read_grids, read_table
 
 FORMAT = "extract"
@@ -150,7 +150,7 @@ def read_extract(path: str | Path, kind: str | None = None, *, encoding: str | N
                                     for s, d, r in zip(satisfied, dont_know, responses, strict=True)], dtype=object))
     checks.dedupe({c: values[c] for c in spec.key}, {c: values[c] for c in values if c not in spec.key})
     good = checks.good
-    frame = checked_frame(pd.DataFrame({c: np.asarray(v, dtype=object)[good] for c, v in values.items()}), spec)
+    frame = schema.canonical(pd.DataFrame({c: np.asarray(v, dtype=object)[good] for c, v in values.items()}), spec)
     rows_in, rejected = accounting(table, rejected, checks)
     return LoadResult(str(path), FORMAT, kind, frame, rows_in, rejected, notes=notes)
 

@@ -60,7 +60,7 @@ from ncpm.io.grids import Grid
 from ncpm.io.headers import clean_label, find_header, header_key, match_columns
 from ncpm.io.limits import HEADER_SCAN_ROWS, PRC_TABLE_BYTES
 from ncpm.io.ons import NOT_TERRITORIAL
-from ncpm.io.rows import RowChecks, accounting, checked_frame, unique_map
+from ncpm.io.rows import RowChecks, accounting, unique_map
 from ncpm.io.tables import Table, read_grids, read_table
 from ncpm.io.workbooks import SHEET_LABEL
 
@@ -365,7 +365,7 @@ def read_home_office(path: str | Path, *, encoding: str | None = None,
     out = frame.reset_index()[[*keys, "count"]].rename(columns={"count": schema.COUNT})
     out[schema.MEASURE] = out[schema.OFFENCE_CODE].map(_measures)
     out = out.explode(schema.MEASURE, ignore_index=True)
-    out = checked_frame(out, schema.QUARTERLY)
+    out = schema.canonical(out, schema.QUARTERLY)
     rows_in, rejected = accounting(table, rejected, checks)
     skip = {(table.label(p), int(table.lines[p])) for p in np.flatnonzero(skipped)}
     rejected = [dataclasses.replace(r, expected=True) if (r.file, r.line) in skip else r for r in rejected]

@@ -2,8 +2,9 @@
 fails, naming file, line and column (only a row's first failure counts), and loading goes on: an unknown force, an
 unreadable or future month, a negative, fractional or too large count, a blank required value, a control
 character, an exact duplicate. Two rows with one key and different values are an error (the file contradicts
-itself). :func:`accounting` gives ``rows_in`` and every rejection in file and line order; :func:`checked_frame` the
-rows kept as the canonical frame, not validated again (``ncpm.load`` validates each kind once, at the edge).
+itself). :func:`accounting` gives ``rows_in`` and every rejection in file and line order; the readers then type the
+rows kept as the canonical frame with :func:`ncpm.core.schema.canonical`, not validated again (``ncpm.load``
+validates each kind once, at the edge).
 
 >>> parse_counts(pd.Series(["1,204", " 7 ", "-3"]))[0].tolist()
 [1204, 7, 0]
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ncpm.core import schema
 from ncpm.core.errors import InputError
 from ncpm.core.forces import find_force
 from ncpm.core.periods import to_month
@@ -240,22 +240,3 @@ def accounting(table: Table, grid_rejected: list[Rejection], checks: RowChecks) 
     """``rows_in`` and every rejection (ragged rows found while reading, then the checks'), in file/line order."""
     rejected = sorted([*grid_rejected, *checks.rejections()], key=lambda r: (r.file, r.line or 0))
     return len(table) + len(grid_rejected), rejected
-
-
-def checked_frame(frame: pd.DataFrame, spec: schema.FrameSpec) -> pd.DataFrame:
-    """The rows the checks kept as the canonical frame of ``spec``: its columns and dtypes (months ``Period[M]``,
-    counts int64, text str), sorted on its key, as ``schema.validate`` returns them, without validating the rows
-    again: the checks have rejected every row it would refuse, and ``ncpm.load`` validates the frames of a kind from
-    every file together, once (issue 13: validated once at the edge)."""
-    if not len(frame):
-        return schema.empty(spec)
-    out = frame[spec.columns + [c for c in spec.optional if c in frame.columns]].copy()
-    for column in out.columns:
-        if column in spec.months:
-            if not isinstance(out[column].dtype, pd.PeriodDtype):
-                out[column] = pd.PeriodIndex(out[column].astype(str), freq="M")
-        elif column in spec.counts or column in spec.optional:
-            out[column] = out[column].astype("int64")
-        else:
-            out[column] = out[column].astype(str)
-    return out.sort_values(list(spec.key), kind="stable").reset_index(drop=True)

@@ -19,7 +19,7 @@ from ncpm.io.ons.layout import CSP_REQUIRED, FORMAT, Layout
 from ncpm.io.ons.period import table_period
 from ncpm.io.ons.sheets import choice_notes
 from ncpm.io.ons.unavailable import find_not_available
-from ncpm.io.rows import accounting, checked_frame
+from ncpm.io.rows import accounting
 
 
 def read_counts(lay: Layout) -> LoadResult:
@@ -49,7 +49,7 @@ def read_counts(lay: Layout) -> LoadResult:
     })
     frame[schema.PERIOD_START] = pd.PeriodIndex([start] * len(frame), freq="M")
     frame[schema.PERIOD_END] = pd.PeriodIndex([end] * len(frame), freq="M")
-    frame = checked_frame(frame, schema.PERIOD_COUNTS)
+    frame = schema.canonical(frame, schema.PERIOD_COUNTS)
     rows_in, rejected = accounting(rows.table, rows.rejected, checks)
     return LoadResult(lay.grid.file, FORMAT, schema.PERIOD_COUNTS.name, frame, rows_in, mark_expected(rejected),
                       notes=notes)

@@ -19,7 +19,7 @@ from ncpm.io.ons.areas import area_rows, mark_expected
 from ncpm.io.ons.labels import label
 from ncpm.io.ons.layout import FORMAT, Layout, cell
 from ncpm.io.ons.unavailable import find_not_available
-from ncpm.io.rows import accounting, checked_frame
+from ncpm.io.rows import accounting
 
 POPULATION_YEAR = re.compile(r"\bmid[-\s]?(\d{4})", re.I)
 ROUNDED_TO = re.compile(r"rounded\s+to\s+(?:the\s+nearest\s+)?(\d[\d,]*)", re.I)
@@ -60,7 +60,7 @@ def read_population(lay: Layout, grids: list[Grid]) -> LoadResult:
     frame = pd.DataFrame({schema.FORCE: rows.force.to_numpy(dtype=object)[keep],
                           schema.YEAR: np.full(int(keep.sum()), year, dtype=np.int64),
                           schema.POPULATION: values[keep]})
-    frame = checked_frame(frame, schema.POPULATIONS)
+    frame = schema.canonical(frame, schema.POPULATIONS)
     texts = [raw, *(c for r in lay.grid.rows for c in r[:1])]
     rounded = next((m[1] for t in texts if (m := ROUNDED_TO.search(clean_label(t)))), None)
     if rounded:
