@@ -53,25 +53,16 @@ def ets_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS, specs=ets
 
     Returns (mean, {level: lo}, {level: hi}, model name, notes). Raises ``ValueError`` when no candidate fits.
     """
-    positive = bool((y > 0).all())
-    best, best_spec, notes = None, None, []
-    for spec in specs:
-        if spec.mul and not positive:
-            continue
-        try:
-            res = _sm_ets(y, spec)
-        except Exception as exc:  # noqa: BLE001 - statsmodels raises many types; the reason goes into notes
-            notes.append(f"{spec.name} failed: {exc}")
-            continue
-        if np.isfinite(res.aicc) and (best is None or res.aicc < best.aicc):
-            best, best_spec = res, spec
-    if best is None:
+    fits, notes = _sm_fits(y, specs)
+    fits = [(spec, res) for spec, res in fits if np.isfinite(res.aicc)]
+    if not fits:
         raise ValueError("; ".join(notes) or "no candidate model could be fitted")
+    best_spec, best = min(fits, key=lambda fit: fit[1].aicc)  # the first of equal AICc, in candidate order
     n = len(y)
     pred = _sm_predict(best, n, horizon)
     mean = np.asarray(pred.predicted_mean, dtype=float)
     lo, hi = {}, {}
-    scale = _sm_calibration(y, best_spec, horizon) if intervals == "calibrated" else None
+    scale = _sm_calibration(y, horizon, _one_model(best_spec)) if intervals == "calibrated" else None
     if scale is None:
         for lev in levels:
             frame = pred.summary_frame(alpha=1 - lev / 100)
@@ -86,32 +77,51 @@ def ets_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS, specs=ets
     return mean, lo, hi, best_spec.name, notes
 
 
-def _sm_calibration(y: pd.Series, spec: ets_fast.EtsSpec, horizon: int) -> float | None:
-    """:func:`calibration_scale` for the statsmodels engine: ``spec`` refitted at the earlier origins."""
-    z, steps = [], min(horizon, CALIBRATION_HORIZON)
-    for cut in calibration_cuts(len(y)):
-        train = y.iloc[:cut]
-        if spec.mul and not (train > 0).all():
+def _sm_fits(y: pd.Series, specs) -> tuple[list, list[str]]:
+    """(spec, statsmodels result) of every candidate statsmodels fits to ``y`` (a multiplicative one only when ``y``
+    is positive), and notes naming those that failed."""
+    positive = bool((y > 0).all())
+    fits, notes = [], []
+    for spec in specs:
+        if spec.mul and not positive:
             continue
         try:
-            pred = _sm_predict(_sm_ets(train, spec), cut, steps)
-        except Exception:  # noqa: BLE001 - an earlier origin that cannot be fitted gives no errors
+            fits.append((spec, _sm_ets(y, spec)))
+        except Exception as exc:  # noqa: BLE001 - statsmodels raises many types; the reason goes into notes
+            notes.append(f"{spec.name} failed: {exc}")
+    return fits, notes
+
+
+def _one_model(spec: ets_fast.EtsSpec):
+    """The forecast (mean, sd) of ``spec`` refitted to a training window, for :func:`_sm_calibration`."""
+    def forecast_at(train: pd.Series, steps: int):
+        if spec.mul and not (train > 0).all():
+            raise ValueError(f"{spec.name} needs positive counts")
+        pred = _sm_predict(_sm_ets(train, spec), len(train), steps)
+        return np.asarray(pred.predicted_mean, float), np.sqrt(np.asarray(pred.var_pred_mean, float))
+    return forecast_at
+
+
+def _sm_calibration(y: pd.Series, horizon: int, forecast_at) -> float | None:
+    """:func:`calibration_scale` for the statsmodels engine: ``forecast_at(train, steps)`` (mean, sd) made again at
+    the earlier origins (:func:`calibration_cuts`); an origin that cannot be fitted gives no errors."""
+    z, steps = [], min(horizon, CALIBRATION_HORIZON)
+    for cut in calibration_cuts(len(y)):
+        try:
+            mean, sd = forecast_at(y.iloc[:cut], steps)
+        except Exception:  # noqa: BLE001 - statsmodels raises many types
             continue
-        actual = y.to_numpy(float)[cut:cut + steps]
-        z.append((actual - np.asarray(pred.predicted_mean, float)) / np.sqrt(np.asarray(pred.var_pred_mean, float)))
+        z.append((y.to_numpy(float)[cut:cut + steps] - mean) / sd)
     return calibration_scale(np.concatenate(z)) if z else None
 
 
 def _sm_combination(y: pd.Series, specs, horizon: int):
     """(mean, sd, models combined, notes): the equal-weight mean of every candidate's forecast that statsmodels
     fits, the sd the mean of theirs (as :func:`ets_fast.combine`)."""
-    positive = bool((y > 0).all())
-    means, sds, notes = [], [], []
-    for spec in specs:
-        if spec.mul and not positive:
-            continue
+    fits, notes = _sm_fits(y, specs)
+    means, sds = [], []
+    for spec, res in fits:
         try:
-            res = _sm_ets(y, spec)
             pred = _sm_predict(res, len(y), horizon)
         except Exception as exc:  # noqa: BLE001 - statsmodels raises many types; the reason goes into notes
             notes.append(f"{spec.name} failed: {exc}")
@@ -135,14 +145,7 @@ def ets_combined_statsmodels(y: pd.Series, horizon: int, levels=DEFAULT_LEVELS, 
     mean, sd, models, notes = _sm_combination(y, specs, horizon)
     scale = None
     if intervals == "calibrated":
-        z, steps = [], min(horizon, CALIBRATION_HORIZON)
-        for cut in calibration_cuts(len(y)):
-            try:
-                m, s, *_ = _sm_combination(y.iloc[:cut], specs, steps)
-            except ValueError:  # an earlier origin that cannot be fitted gives no errors
-                continue
-            z.append((y.to_numpy(float)[cut:cut + steps] - m) / s)
-        scale = calibration_scale(np.concatenate(z)) if z else None
+        scale = _sm_calibration(y, horizon, lambda train, steps: _sm_combination(train, specs, steps)[:2])
         if scale is None:
             notes.append(SHORT_FOR_CALIBRATION)
     lo, hi = gaussian_interval(mean, sd, 1.0 if scale is None else scale, normal_quantiles(levels))
