@@ -23,7 +23,10 @@ history). For every engine and window: mean MASE (seasonal naive scale of the tr
 The interval method and the "combined" method were chosen apart from the scored backtest: ``--calibration`` also
 scores the fast engine (both methods: MASE and coverage) on origins 2013-12 .. 2018-12 (training from 1995, and the
 last 8 and 3 years); ``--variants`` gives the MASE of the candidate rules (``VARIANTS``: AICc choice, AICc
-weights and plain means of the six models, of the nine with the non-seasonal ones, and of subsets) on both.
+weights and plain means of the six models, of the nine with the non-seasonal ones, and of subsets) on both, and
+of the rules that use each series' own holdout errors (``HOLDOUT_VARIANTS``: the nine models refitted 12 and 24
+months before the origin, as calibrated intervals are, and scored on the months that followed: the best model,
+the mean of the k best, inverse-error weights, or the best of a few rules).
 """
 
 from __future__ import annotations
@@ -220,8 +223,104 @@ VARIANTS = {  # candidate rules compared by --variants: models (indices into ets
 }
 
 
-def _variants(v, origins, windows) -> pd.DataFrame:
-    """Mean MASE per window of every rule in VARIANTS (fast kernels; rare series get the count model, as in ncpm)."""
+SIX, NINE = (0, 1, 2, 3, 4, 5), tuple(range(9))  # ets_fast.WIDE: the six candidates, and with the non-seasonal
+HOLDOUT_VARIANTS = {  # rules chosen by each series' own holdout error (_holdout_errors): kind, models or rules, k
+    # (a) the model with the lowest holdout error
+    "holdout choice of the nine": ("best", NINE, 1),
+    "holdout choice of the six": ("best", SIX, 1),
+    # (b) the mean of the k models with the lowest holdout error
+    "mean of the 2 best of the nine by holdout": ("best", NINE, 2),
+    "mean of the 3 best of the nine by holdout": ("best", NINE, 3),
+    "mean of the 2 best of the six by holdout": ("best", SIX, 2),
+    "mean of the 3 best of the six by holdout": ("best", SIX, 3),
+    # (c) weights 1 / holdout error; (e) Bates & Granger (1969): weights 1 / holdout error squared
+    "inverse-holdout-error weights, the nine": ("inverse", NINE, 1),
+    "inverse-holdout-error weights, the six": ("inverse", SIX, 1),
+    "inverse-squared-holdout-error weights, the nine": ("inverse", NINE, 2),
+    "inverse-squared-holdout-error weights, the six": ("inverse", SIX, 2),
+    "inverse-squared-holdout-error weights, additive seasonal + non-seasonal": ("inverse", (0, 1, 2, 6, 7, 8), 2),
+    # (e) trimmed mean (Jose & Winkler 2008): the mean of the nine without the 3 worst by holdout
+    "mean of the nine without the 3 worst by holdout": ("best", NINE, 6),
+    # (d) the rule (not the model) with the lowest holdout error, among rules of VARIANTS
+    "holdout choice: combined / AICc six / mean of nine": (
+        "rule", ("mean of the six (combined)", "AICc choice of the six (auto)", "mean of the nine"), 1),
+    "holdout choice: combined / mean of nine": ("rule", ("mean of the six (combined)", "mean of the nine"), 1),
+    # (e) the rule with the lowest holdout error among all ten rules of VARIANTS
+    "holdout choice among the ten VARIANTS rules": ("rule", tuple(VARIANTS), 1),
+}
+
+
+def _rule_forecasts(aicc: np.ndarray, means: np.ndarray) -> dict[str, np.ndarray]:
+    """Forecasts (B, H) of every rule in VARIANTS from the nine models' AICc (9, B) and means (9, B, H)."""
+    out = {}
+    for name, (rule, idx) in VARIANTS.items():
+        a, m = aicc[list(idx)], means[list(idx)]
+        ok = np.isfinite(a)
+        if rule == "aicc":
+            out[name] = m[a.argmin(axis=0), np.arange(a.shape[1])]
+            continue
+        wt = ok.astype(float) if rule == "mean" else \
+            np.where(ok, np.exp(-0.5 * (a - np.where(ok, a, np.inf).min(axis=0))), 0.0)
+        out[name] = np.einsum("cb,cbh->bh", wt / wt.sum(axis=0), np.nan_to_num(m))
+    return out
+
+
+def _scaled_errors(forecasts: np.ndarray, actual: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """MASE of forecasts (..., B, H) clipped at 0 against ``actual`` (B, H), per series scale (B,); NaN if none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.abs(actual - np.clip(forecasts, 0, None)), axis=-1) / scale
+
+
+def _holdout_errors(Y: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each series' holdout error of the nine models (9, B) and of the VARIANTS rules ({name: (B,)}).
+
+    The training data ``Y`` (B, n) are cut where calibrated intervals cut them (``intervals.calibration_cuts``: 12
+    and 24 months before the origin, at least 24 months kept); the nine models are refitted on each cut and their
+    12-month forecasts scored against the months after it, which lie inside the training data (no leakage), as
+    MASE with the cut's own seasonal naive scale; the holdout error is the mean over the cuts (rolling-origin
+    evaluation: Tashman 2000; Hyndman & Athanasopoulos, FPP3 5.10). inf where a model has no finite error.
+    """
+    from ncpm.methods.forecast import ets_fast as _ets_fast
+    from ncpm.methods.forecast import seasonal_scale
+    from ncpm.methods.forecast.intervals import calibration_cuts
+
+    models, rules = [], {name: [] for name in VARIANTS}
+    for cut in calibration_cuts(Y.shape[1]):
+        aicc, means, _ = _ets_fast.fit_all(Y[:, :cut], HORIZON, _ets_fast.WIDE)
+        actual, scale = Y[:, cut:cut + HORIZON], np.array([seasonal_scale(y) for y in Y[:, :cut]])
+        models.append(np.where(np.isfinite(aicc), _scaled_errors(means, actual, scale), np.nan))
+        for name, f in _rule_forecasts(aicc, means).items():
+            rules[name].append(_scaled_errors(f, actual, scale))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model_err = np.nanmean(models, axis=0) if models else np.full((len(_ets_fast.WIDE), len(Y)), np.nan)
+        rule_err = {name: np.nanmean(e, axis=0) if e else np.full(len(Y), np.nan) for name, e in rules.items()}
+    return np.nan_to_num(model_err, nan=np.inf), {k: np.nan_to_num(e, nan=np.inf) for k, e in rule_err.items()}
+
+
+def _holdout_forecast(kind, members, k, aicc, means, rules, model_err, rule_err) -> np.ndarray:
+    """Forecasts (B, H) of one HOLDOUT_VARIANTS rule; a series whose members have no finite holdout error (or no
+    applicable model) gets the equal mean of the applicable members (rules: the first named)."""
+    if kind == "rule":
+        err = np.stack([rule_err[r] for r in members])
+        pick = np.where(np.isfinite(err).any(axis=0), err.argmin(axis=0), 0)
+        return np.stack([rules[r] for r in members])[pick, np.arange(err.shape[1])]
+    idx = list(members)
+    err = np.where(np.isfinite(aicc[idx]), model_err[idx], np.inf)
+    if kind == "best":
+        rank = np.argsort(np.argsort(err, axis=0, kind="stable"), axis=0)
+        wt = ((rank < k) & np.isfinite(err)).astype(float)
+    else:  # "inverse": weights 1 / error**k
+        wt = np.where(np.isfinite(err), 1.0 / np.maximum(err, 1e-9) ** k, 0.0)
+    none = wt.sum(axis=0) == 0
+    wt[:, none] = np.isfinite(aicc[idx])[:, none]
+    return np.einsum("cb,cbh->bh", wt / wt.sum(axis=0), np.nan_to_num(means[idx]))
+
+
+def _variants(v, origins, windows, holdout=True) -> pd.DataFrame:
+    """Mean MASE per window of every rule in VARIANTS and (``holdout``) HOLDOUT_VARIANTS (fast kernels; rare series
+    get the count model, as in ncpm)."""
     from ncpm.core import schema
     from ncpm.methods.forecast import ets_fast as _ets_fast
     from ncpm.methods.forecast import is_rare, rare_counts, seasonal_scale
@@ -233,15 +332,12 @@ def _variants(v, origins, windows) -> pd.DataFrame:
             index=schema.MEASURE, columns=schema.MONTH, values=schema.COUNT).loc[train.index]
         Y, F = train.to_numpy(float), future.to_numpy(float)
         aicc, means, _ = _ets_fast.fit_all(Y, HORIZON, _ets_fast.WIDE)
-        for name, (rule, idx) in VARIANTS.items():
-            a, m = aicc[list(idx)], means[list(idx)]
-            ok = np.isfinite(a)
-            if rule == "aicc":
-                f = m[a.argmin(axis=0), np.arange(len(Y))]
-            else:
-                wt = ok.astype(float) if rule == "mean" else \
-                    np.where(ok, np.exp(-0.5 * (a - np.where(ok, a, np.inf).min(axis=0))), 0.0)
-                f = np.einsum("cb,cbh->bh", wt / wt.sum(axis=0), np.nan_to_num(m))
+        forecasts = _rule_forecasts(aicc, means)
+        if holdout:
+            model_err, rule_err = _holdout_errors(Y)
+            for name, (kind, members, k) in HOLDOUT_VARIANTS.items():
+                forecasts[name] = _holdout_forecast(kind, members, k, aicc, means, forecasts, model_err, rule_err)
+        for name, f in forecasts.items():
             for i, y in enumerate(Y):
                 fi = rare_counts(y, HORIZON)[0] if is_rare(y) else np.clip(f[i], 0, None)
                 rows.append({"variant": name, "window": label, "mase": np.mean(np.abs(F[i] - fi)) / seasonal_scale(y)})
