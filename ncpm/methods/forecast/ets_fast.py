@@ -39,6 +39,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ncpm.methods.forecast import ets_kernels
+
 PERIOD = 12
 _LO, _HI = 1e-4, 1 - 1e-4  # statsmodels ETSModel bounds for alpha, beta_star, gamma_star
 PHI_BOUNDS = (0.8, 0.98)  # statsmodels ETSModel bounds for the damping parameter
@@ -121,37 +123,15 @@ def _filter(y: np.ndarray, par: dict[str, np.ndarray], l0: np.ndarray, b0: np.nd
             spec: EtsSpec, keep: bool = False):
     """Run the recursions. y (B, n); par and l0, b0 (K, B); s0 (K, B, m) with s0[..., j] used at time j.
 
-    Returns sse (K, B), final level, trend, seasonal buffer, and errors (n, K, B) when ``keep``.
+    Returns sse (K, B) (inf where not finite), final level, trend, seasonal buffer, and errors (n, K, B) when
+    ``keep``. The loop over time is compiled (``ets_kernels.filter_states``: the same operations in the same order as
+    the vectorised numpy form, bit for bit; the multiplicative trend update divides by the seasonal state just
+    updated, as that form did).
     """
-    n = y.shape[1]
-    a, bt, g, phi = par["alpha"], par["beta"], par["gamma"], par["phi"]
-    level, trend = l0.copy(), b0.copy()
-    seas = np.moveaxis(s0, -1, 0).copy()  # (m, K, B): each month's seasonal state contiguous
-    sse = np.zeros(level.shape)
-    errors = np.empty((n, *level.shape)) if keep else None
-    with np.errstate(all="ignore"):
-        for t in range(n):
-            j = t % PERIOD
-            s = seas[j]
-            lp = level + phi * trend if spec.trend else level
-            yt = y[:, t]
-            if spec.mul:
-                e = yt - lp * s
-                level = lp + a * e / s
-                seas[j] = s + g * (yt / level - s)
-                if spec.trend:
-                    trend = phi * trend + bt * e / s
-            else:
-                e = yt - lp - s
-                level = lp + a * e
-                seas[j] = s + g * e
-                if spec.trend:
-                    trend = phi * trend + bt * e
-            sse += e * e
-            if keep:
-                errors[t] = e
+    sse, level, trend, seas, errors = ets_kernels.filter_states(
+        y, par["alpha"], par["beta"], par["gamma"], par["phi"], l0, b0, s0, PERIOD, spec.trend, spec.mul, keep)
     sse[~np.isfinite(sse)] = np.inf
-    return sse, level, trend, np.moveaxis(seas, 0, -1), errors
+    return sse, level, trend, np.moveaxis(seas, 0, -1), errors if keep else None
 
 
 def _initial_states(y: np.ndarray, spec: EtsSpec):
@@ -196,10 +176,7 @@ def _gauss_newton(y, u, x0, spec, iterations):
             errors[:, :, bad] = 0.0
             base = errors[:, 0, :]
         denom = [delta] + ([delta / PERIOD] if spec.trend else []) + [step_s] * spec.n_seasonal
-        J = (errors[:, 1:, :] - base[:, None, :]) / np.stack(denom)[None]  # (n, p, B) per unit perturbation
-        J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
-        JtJ = np.einsum("tkb,tjb->bkj", J, J)
-        Jte = np.einsum("tkb,tb->bk", J, base)
+        JtJ, Jte = ets_kernels.normal_equations(errors, np.stack(denom))  # J per unit perturbation, (n, p, B)
         ridge = 1e-9 * np.trace(JtJ, axis1=1, axis2=2)[:, None, None] * np.eye(n_free)[None] + 1e-12 * np.eye(n_free)
         try:
             step = -np.linalg.solve(JtJ + ridge, Jte[..., None])[..., 0]  # (B, p)
@@ -294,12 +271,7 @@ def _levenberg_marquardt(y, u, x0, spec, iterations):
         for j in range(spec.n_seasonal):
             S[first + j, :, j] += da[first - 1 + j]
         _, *_, errors = _filter(ya, *unpack(W, L, Bt, S), spec, keep=True)
-        base = errors[:, 0, :]
-        J = (errors[:, 1:, :] - base[:, None, :]) / da[None]  # (n, P, B)
-        J = np.nan_to_num(J, nan=0.0, posinf=0.0, neginf=0.0)
-        base = np.nan_to_num(base, nan=0.0, posinf=0.0, neginf=0.0)
-        JtJ = np.einsum("tkb,tjb->bkj", J, J)
-        Jte = np.einsum("tkb,tb->bk", J, base)
+        JtJ, Jte = ets_kernels.normal_equations(errors, da)  # J (n, P, B) and the errors, non-finite read as 0
         diag = np.einsum("bkk->bk", JtJ)
         A = JtJ + (lam[a, None] * diag + 1e-12 * (1 + diag.max(axis=1, keepdims=True)))[:, :, None] \
             * np.eye(P)[None]
