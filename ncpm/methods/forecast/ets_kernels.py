@@ -127,7 +127,8 @@ _CALLS = {"_filter_loop": ("_multiplicative_step", "_additive_step")}  # the ker
 @cache
 def _compiled(name: str):
     """The numba-compiled form of the kernel ``name`` of this module, compiled once a process (and cached on disk
-    by numba: ``cache=True`` writes beside this file, or to numba's user cache folder where that is read-only).
+    by numba: ``cache=True`` writes beside this file, or to numba's user cache folder where that is read-only; with
+    neither writable it is compiled in each process).
 
     The kernels it calls are compiled first and bound, in a copy of the module's namespace, to the names the kernel
     calls them by: compiled code can only call compiled code, and the module's own functions stay plain Python."""
@@ -138,7 +139,10 @@ def _compiled(name: str):
         namespace[callee] = _compiled(callee)
     f = globals()[name]
     f = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, f.__closure__)
-    return numba.njit(cache=True, error_model="numpy")(f)
+    try:
+        return numba.njit(cache=True, error_model="numpy")(f)
+    except RuntimeError:  # "no locator available": nowhere writable to cache; compile for this process only
+        return numba.njit(error_model="numpy")(f)
 
 
 def filter_states(y, alpha, beta, gamma, phi, l0, b0, s0, period: int, trend: bool, mul: bool, keep: bool):
