@@ -150,4 +150,4 @@ def test_the_normal_equations_kernel_is_the_einsum_bit_for_bit(n, P, B):
 
 def test_the_kernels_are_compiled_once_and_the_module_stays_plain_python():
     assert ets_kernels._compiled("_filter_loop") is ets_kernels._compiled("_filter_loop")
-    assert not hasattr(ets_kernels._filter_loop, "signatures")  # numba's dispatchers have them
+    assert not hasattr(ets_kernels._multiplicative_step, "signatures")  # numba's dispatchers have them

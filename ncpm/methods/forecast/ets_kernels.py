@@ -15,6 +15,7 @@ the forecast package stays cheap.
 
 from __future__ import annotations
 
+import types
 from functools import cache
 
 import numpy as np
@@ -25,53 +26,65 @@ def _filter_loop(y, alpha, beta, gamma, phi, l0, b0, s0, period, trend, mul, kee
     s0 (K, B, period). Returns sse (K, B), final level and trend (K, B), seasonal states (period, K, B), and the
     one-step errors (n, K, B) when ``keep`` (else an empty array).
 
-    - ETS(A,*,M): mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  s' = s + gamma*(y/l' - s);  b' = phi*b + beta*e/s'
-      (the numpy form divided the trend's error by the seasonal state just updated: its ``s`` was a view of it).
-    - ETS(A,*,A), and with s = gamma = 0 ETS(A,*,N): mu = l + phi*b + s;  l' = l + phi*b + alpha*e;  s' = s + gamma*e;
-      b' = phi*b + beta*e.
-
-    The innermost loop runs over the series b (independent recursions), so the compiler vectorises it and the
-    divisions of one month overlap (a loop over months innermost would wait on each one). Each parameter set k runs
-    through the months on rows allocated here (the months of y, the states of k): the compiler then knows that they
-    do not overlap, which it must know to vectorise; the steps are written out here, not called, for the same reason.
-    """
+    The innermost loop runs over the series b (independent recursions, contiguous in memory), so the compiler
+    vectorises it and the divisions of one month overlap; a loop over months innermost would wait on each one."""
     K, B = l0.shape
     n = y.shape[1]
-    sse, level, slope = np.empty((K, B)), np.empty((K, B)), np.empty((K, B))
+    sse = np.zeros((K, B))
+    level = np.empty((K, B))
+    slope = np.empty((K, B))
     seas = np.empty((period, K, B))
     errors = np.empty((n if keep else 0, K, B))
-    months = np.ascontiguousarray(y.T)  # (n, B)
-    lv, tr, total, s, e = np.empty(B), np.empty(B), np.empty(B), np.empty((period, B)), np.empty(B)
-    a, bt, g, ph = np.empty(B), np.empty(B), np.empty(B), np.empty(B)
+    yt = np.empty(B)
     for k in range(K):
         for b in range(B):
-            a[b], bt[b], g[b], ph[b] = alpha[k, b], beta[k, b], gamma[k, b], phi[k, b]
-            lv[b], tr[b], total[b] = l0[k, b], b0[k, b], 0.0
+            level[k, b], slope[k, b] = l0[k, b], b0[k, b]
             for j in range(period):
-                s[j, b] = s0[k, b, j]
+                seas[j, k, b] = s0[k, b, j]
+        lv, tr, total, a, bt, g, ph = level[k], slope[k], sse[k], alpha[k], beta[k], gamma[k], phi[k]
         for t in range(n):
-            j = t % period
+            s = seas[t % period, k]
             for b in range(B):
-                lp = lv[b] + ph[b] * tr[b] if trend else lv[b]
-                sj, yt = s[j, b], months[t, b]
-                if mul:
-                    eb = yt - lp * sj
-                    lv[b] = lp + a[b] * eb / sj
-                    s[j, b] = sj + g[b] * (yt / lv[b] - sj)
-                    if trend:
-                        tr[b] = ph[b] * tr[b] + bt[b] * eb / s[j, b]
-                else:
-                    eb = yt - lp - sj
-                    lv[b] = lp + a[b] * eb
-                    s[j, b] = sj + g[b] * eb
-                    if trend:
-                        tr[b] = ph[b] * tr[b] + bt[b] * eb
-                total[b] += eb * eb
-                e[b] = eb
+                yt[b] = y[b, t]
+            if mul:
+                _multiplicative_step(yt, lv, tr, s, total, a, bt, g, ph, trend)
+            else:
+                _additive_step(yt, lv, tr, s, total, a, bt, g, ph, trend)
             if keep:
-                errors[t, k] = e
-        sse[k], level[k], slope[k], seas[:, k] = total, lv, tr, s
+                for b in range(B):
+                    errors[t, k, b] = yt[b]
     return sse, level, slope, seas, errors
+
+
+def _multiplicative_step(yt, lv, tr, s, total, a, bt, g, ph, trend):
+    """One month of ETS(A,*,M) for every series, in place: yt (B,) becomes the one-step errors e.
+    mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  s' = s + gamma*(y/l' - s);  b' = phi*b + beta*e/s'
+    (the numpy form divides the trend's error by the seasonal state just updated: ``s`` was a view of it)."""
+    for b in range(yt.shape[0]):
+        lp = lv[b] + ph[b] * tr[b] if trend else lv[b]
+        sj = s[b]
+        e = yt[b] - lp * sj
+        lv[b] = lp + a[b] * e / sj
+        s[b] = sj + g[b] * (yt[b] / lv[b] - sj)
+        if trend:
+            tr[b] = ph[b] * tr[b] + bt[b] * e / s[b]
+        total[b] += e * e
+        yt[b] = e
+
+
+def _additive_step(yt, lv, tr, s, total, a, bt, g, ph, trend):
+    """One month of ETS(A,*,A) (and, with s = gamma = 0, ETS(A,*,N)) for every series, in place: yt (B,) becomes the
+    one-step errors e.  mu = l + phi*b + s;  l' = l + phi*b + alpha*e;  s' = s + gamma*e;  b' = phi*b + beta*e."""
+    for b in range(yt.shape[0]):
+        lp = lv[b] + ph[b] * tr[b] if trend else lv[b]
+        sj = s[b]
+        e = yt[b] - lp - sj
+        lv[b] = lp + a[b] * e
+        s[b] = sj + g[b] * e
+        if trend:
+            tr[b] = ph[b] * tr[b] + bt[b] * e
+        total[b] += e * e
+        yt[b] = e
 
 
 def _normal_equations_loop(errors, delta):
@@ -108,17 +121,28 @@ def _normal_equations_loop(errors, delta):
     return JtJ, Jtr
 
 
+_CALLS = {"_filter_loop": ("_multiplicative_step", "_additive_step")}  # the kernels each kernel calls
+
+
 @cache
 def _compiled(name: str):
-    """The numba-compiled form of the kernel ``name`` of this module (which stays a plain Python function), compiled
-    once a process and cached on disk by numba: ``cache=True`` writes beside this file, or to numba's user cache
-    folder where that is read-only; with neither writable it is compiled in each process."""
+    """The numba-compiled form of the kernel ``name`` of this module, compiled once a process (and cached on disk
+    by numba: ``cache=True`` writes beside this file, or to numba's user cache folder where that is read-only; with
+    neither writable it is compiled in each process).
+
+    The kernels it calls are compiled first and bound, in a copy of the module's namespace, to the names the kernel
+    calls them by: compiled code can only call compiled code, and the module's own functions stay plain Python."""
     import numba
 
+    namespace = dict(globals())
+    for callee in _CALLS.get(name, ()):
+        namespace[callee] = _compiled(callee)
+    f = globals()[name]
+    f = types.FunctionType(f.__code__, namespace, f.__name__, f.__defaults__, f.__closure__)
     try:
-        return numba.njit(cache=True, error_model="numpy")(globals()[name])
+        return numba.njit(cache=True, error_model="numpy")(f)
     except RuntimeError:  # "no locator available": nowhere writable to cache; compile for this process only
-        return numba.njit(error_model="numpy")(globals()[name])
+        return numba.njit(error_model="numpy")(f)
 
 
 def filter_states(y, alpha, beta, gamma, phi, l0, b0, s0, period: int, trend: bool, mul: bool, keep: bool):
