@@ -125,8 +125,7 @@ def _filter(y: np.ndarray, par: dict[str, np.ndarray], l0: np.ndarray, b0: np.nd
 
     Returns sse (K, B) (inf where not finite), final level, trend, seasonal buffer, and errors (n, K, B) when
     ``keep``. The loop over time is compiled (``ets_kernels.filter_states``: the same operations in the same order as
-    the vectorised numpy form, bit for bit; the multiplicative trend update divides by the seasonal state just
-    updated, as that form did).
+    the vectorised numpy form, bit for bit).
     """
     sse, level, trend, seas, errors = ets_kernels.filter_states(
         y, par["alpha"], par["beta"], par["gamma"], par["phi"], l0, b0, s0, PERIOD, spec.trend, spec.mul, keep)

@@ -58,8 +58,9 @@ def _filter_loop(y, alpha, beta, gamma, phi, l0, b0, s0, period, trend, mul, kee
 
 def _multiplicative_step(yt, lv, tr, s, total, a, bt, g, ph, trend):
     """One month of ETS(A,*,M) for every series, in place: yt (B,) becomes the one-step errors e.
-    mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  s' = s + gamma*(y/l' - s);  b' = phi*b + beta*e/s'
-    (the numpy form divides the trend's error by the seasonal state just updated: ``s`` was a view of it)."""
+    mu = (l + phi*b)*s;  l' = l + phi*b + alpha*e/s;  s' = s + gamma*(y/l' - s);  b' = phi*b + beta*e/s, every
+    update from the states of the month before (statsmodels' ``_ets_smooth_add_mul``: b' = beta_star*(l' - l) +
+    (1 - beta_star)*phi*b, the same with beta = alpha*beta_star)."""
     for b in range(yt.shape[0]):
         lp = lv[b] + ph[b] * tr[b] if trend else lv[b]
         sj = s[b]
@@ -67,7 +68,7 @@ def _multiplicative_step(yt, lv, tr, s, total, a, bt, g, ph, trend):
         lv[b] = lp + a[b] * e / sj
         s[b] = sj + g[b] * (yt[b] / lv[b] - sj)
         if trend:
-            tr[b] = ph[b] * tr[b] + bt[b] * e / s[b]
+            tr[b] = ph[b] * tr[b] + bt[b] * e / sj
         total[b] += e * e
         yt[b] = e
 
