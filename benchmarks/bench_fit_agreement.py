@@ -1,12 +1,20 @@
 """Benchmark: do the fast engine's ETS fits agree with statsmodels' ``ETSModel``? (issue 14, item 2)
 
-    python benchmarks/bench_fit_agreement.py [--refresh] [--worst 15]
+    python benchmarks/bench_fit_agreement.py [--origins backtest|calibration] [--refresh] [--worst 15]
 
-Cases: the NSW backtest of ``bench_backtest`` (21 offence series x origins 2019-12, 2021-12, 2022-12 x training
-from 1995-01, 2012-01, 2017-01), every candidate of ``ets_fast.CANDIDATES`` (the multiplicative ones only on
-positive series). The statsmodels fits are slow (minutes) and are computed once and cached, with their SSE, AICc
-and parameters, in ``benchmarks/out/fit_agreement/statsmodels_fits.json`` (``--refresh`` recomputes them); the
-fast fits are scored against the cache in seconds.
+Cases (``--origins backtest``, the default): the NSW backtest of ``bench_backtest`` (21 offence series x origins
+2019-12, 2021-12, 2022-12 x training from 1995-01, 2012-01, 2017-01), every candidate of ``ets_fast.CANDIDATES``
+(the multiplicative ones only on positive series). These are the cases the fast engine's starts were chosen on, so
+agreement on them is in-sample.
+
+``--origins calibration`` is the held-out check: origins 2014-12, 2016-12 and 2018-12 (a subset of
+``bench_backtest``'s calibration origins 2013-12 .. 2018-12, which keeps statsmodels' part to a few minutes),
+each trained on ``bench_backtest``'s calibration windows: from 1995-01 ("full"), the last 8 years ("8y") and the
+last 3 years ("3y"). None of these cases was used to choose the starts.
+
+The statsmodels fits are slow (minutes) and are computed once and cached, with their SSE, AICc and parameters, in
+``benchmarks/out/fit_agreement/statsmodels_fits.json`` (``statsmodels_fits_calibration.json`` for the calibration
+origins; ``--refresh`` recomputes them); the fast fits are scored against the cache in seconds.
 
 Printed per training window: the share of fits more than 1% above statsmodels' SSE (``gap = sse_fast / sse_sm -
 1``), the worst gap, and the share of cases where the AICc choice is the same; then a diagnosis of every case where
@@ -37,20 +45,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_backtest import _nsw, _windows  # noqa: E402
+from bench_backtest import ORIGINS, _nsw, _windows  # noqa: E402
 
 from ncpm.core import schema  # noqa: E402
 from ncpm.methods.forecast import ets_fast  # noqa: E402
 
-CACHE = ROOT / "benchmarks" / "out" / "fit_agreement" / "statsmodels_fits.json"
+OUT = ROOT / "benchmarks" / "out" / "fit_agreement"
 TOLERANCE = 0.01  # the goal: every fast fit within 1% of statsmodels' SSE, or better
 CASE = ["window", "origin", "measure"]
 
 
-def cases(v=None):
-    """(window, origin, measure keys, Y (B, n)) for each backtest window and origin: the training series."""
+def calibration_windows(o: pd.Period) -> list[tuple[str, str]]:
+    """``bench_backtest``'s calibration training windows for origin ``o``: from 1995-01, the last 8 and 3 years."""
+    return [("full", "1995-01"), ("8y", str(o - 95)), ("3y", str(o - 35))]
+
+
+# name -> (origins, training windows (None: bench_backtest's WINDOWS), statsmodels cache file)
+CASE_SETS = {
+    "backtest": (ORIGINS, None, OUT / "statsmodels_fits.json"),
+    "calibration": (("2014-12", "2016-12", "2018-12"), calibration_windows, OUT / "statsmodels_fits_calibration.json"),
+}
+
+
+def cases(case_set: str = "backtest", v=None):
+    """(window, origin, measure keys, Y (B, n)) for each window and origin of ``case_set``: the training series."""
+    origins, windows, _ = CASE_SETS[case_set]
     v = _nsw() if v is None else v
-    for label, o, w in _windows(v):
+    for label, o, w in _windows(v, origins, windows):
         w = w[w[schema.MONTH] <= o]
         keys = sorted(w[schema.MEASURE].unique())
         Y = np.stack([w.loc[w[schema.MEASURE] == k, schema.COUNT].to_numpy(float) for k in keys])
@@ -77,12 +98,13 @@ def _statsmodels_fit(y: np.ndarray, spec: ets_fast.EtsSpec) -> dict:
             "params": {k: float(x) for k, x in zip(names, np.asarray(res.params), strict=True)}}
 
 
-def statsmodels_fits(refresh: bool = False) -> pd.DataFrame:
-    """statsmodels' fit of every candidate in every case, from the cache (computed and written when absent)."""
-    if CACHE.exists() and not refresh:
-        return pd.DataFrame(json.loads(CACHE.read_text()))
+def statsmodels_fits(case_set: str = "backtest", refresh: bool = False) -> pd.DataFrame:
+    """statsmodels' fit of every candidate in every case of ``case_set``, from its cache (computed when absent)."""
+    cache = CASE_SETS[case_set][2]
+    if cache.exists() and not refresh:
+        return pd.DataFrame(json.loads(cache.read_text()))
     rows, t0 = [], time.perf_counter()
-    for label, origin, keys, Y in cases():
+    for label, origin, keys, Y in cases(case_set):
         for spec in ets_fast.CANDIDATES:
             for k, y in zip(keys, Y, strict=True):
                 if spec.mul and not (y > 0).all():
@@ -90,8 +112,8 @@ def statsmodels_fits(refresh: bool = False) -> pd.DataFrame:
                 rows.append({"window": label, "origin": origin, "measure": k, "model": spec.name, "n": len(y),
                              **_statsmodels_fit(y, spec)})
         print(f"  statsmodels {label} {origin}: {len(rows)} fits, {time.perf_counter() - t0:.0f} s", flush=True)
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    CACHE.write_text(json.dumps(rows))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(rows))
     return pd.DataFrame(rows)
 
 
@@ -101,10 +123,10 @@ def fast_params(u: np.ndarray, spec: ets_fast.EtsSpec) -> list[dict]:
     return [{k: float(par[k][i]) for k in ("alpha", "beta", "gamma", "phi")} for i in range(len(u))]
 
 
-def fast_fits() -> tuple[pd.DataFrame, float]:
-    """Every candidate fitted by the fast engine in every case, and the CPU seconds the fits took."""
+def fast_fits(case_set: str = "backtest") -> tuple[pd.DataFrame, float]:
+    """Every candidate fitted by the fast engine in every case of ``case_set``, and the CPU seconds the fits took."""
     rows, cpu = [], 0.0
-    for label, origin, keys, Y in cases():
+    for label, origin, keys, Y in cases(case_set):
         for spec in ets_fast.CANDIDATES:
             ok = (Y > 0).all(axis=1) if spec.mul else np.ones(len(Y), bool)
             c0 = time.process_time()
@@ -143,7 +165,7 @@ def choices(r: pd.DataFrame) -> pd.DataFrame:
 def summary(r: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
     """The table of issue 14 item 2, per training window."""
     rows = []
-    for window, g in r.groupby("window"):
+    for window, g in r.groupby("window", sort=False):
         cw = c.xs(window, level="window")
         row = {"window": window, "fits": len(g)}
         for kind, part in (("add", g[~g["multiplicative"]]), ("mul", g[g["multiplicative"]])):
@@ -183,14 +205,17 @@ def report(r: pd.DataFrame, c: pd.DataFrame, worst: int) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--origins", choices=tuple(CASE_SETS), default="backtest",
+                    help="backtest: the cases the starts were chosen on; calibration: held-out origins 2014/16/18-12")
     ap.add_argument("--refresh", action="store_true", help="recompute statsmodels' fits (minutes)")
     ap.add_argument("--worst", type=int, default=15, help="how many of the worst fits to list")
     args = ap.parse_args(argv)
-    ref = statsmodels_fits(args.refresh)
-    fast, cpu = fast_fits()
+    ref = statsmodels_fits(args.origins, args.refresh)
+    fast, cpu = fast_fits(args.origins)
     r = joined(ref, fast)
     c = choices(r)
-    print(f"Fast fits against statsmodels ETSModel: {len(r)} fits, {len(c)} cases; fast fitting {cpu:.2f} CPU s")
+    print(f"Fast fits against statsmodels ETSModel, {args.origins} origins: {len(r)} fits, {len(c)} cases; "
+          f"fast fitting {cpu:.2f} CPU s")
     print(report(r, c, args.worst))
     return 0
 
