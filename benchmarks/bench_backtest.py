@@ -13,7 +13,7 @@ history). For every engine and window: mean MASE (seasonal naive scale of the tr
   six models' forecasts), each with model-based and with calibrated intervals (``intervals=...``);
 - ncpm statsmodels engine, both methods (``--reference``; slow), and the fast fits' in-sample SSE against
   statsmodels' optimum for every candidate model (fit quality) and the share of series where both engines choose
-  the same model;
+  the same model: ``bench_fit_agreement.py``'s table (statsmodels' fits cached there);
 - statsforecast ``AutoETS(season_length=12)``: statsforecast pins its own pandas, so it runs in its own virtual
   environment (``python3.11 -m venv /tmp/sfenv && /tmp/sfenv/bin/pip install statsforecast pandas``): this script
   writes the series to ``benchmarks/out/backtest/``, runs itself there with ``--autoets DIR`` (no ncpm import) and
@@ -165,48 +165,6 @@ def _autoets_results(v) -> tuple[pd.DataFrame | None, dict | None]:
     for lev in LEVELS:
         out[f"lo_{lev}"], out[f"hi_{lev}"] = fc[f"AutoETS-lo-{lev}"], fc[f"AutoETS-hi-{lev}"]
     return out, json.loads(timing.read_text()) if timing.exists() else None
-
-
-def _fit_quality(v) -> str:
-    """In-sample SSE of the fast fits against statsmodels' optimum, every candidate, every backtest case."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    from ncpm.core import schema
-    from ncpm.methods.forecast import ets_fast as _ets_fast
-
-    rows = []
-    for label, o, w in _windows(v):
-        w = w[w[schema.MONTH] <= o]
-        keys = sorted(w[schema.MEASURE].unique())
-        Y = np.stack([w.loc[w[schema.MEASURE] == k, schema.COUNT].to_numpy(float) for k in keys])
-        for spec in _ets_fast.CANDIDATES:
-            rows_ok = (Y > 0).all(axis=1) if spec.mul else np.ones(len(Y), bool)
-            fit = _ets_fast.fit(Y[rows_ok], spec, 1)
-            for k, y, sse, aicc in zip(np.array(keys)[rows_ok], Y[rows_ok], fit.sse, fit.aicc, strict=True):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    ref = ETSModel(y, error="add", trend="add" if spec.trend else None, damped_trend=spec.damped,
-                                   seasonal="mul" if spec.mul else "add", seasonal_periods=12).fit(disp=False)
-                rows.append({"window": label, "origin": str(o), "measure": k, "model": spec.name, "mul": spec.mul,
-                             "gap": sse / ref.sse - 1, "aicc": aicc, "ref_aicc": ref.aicc})
-    r = pd.DataFrame(rows)
-    lines = []
-    for mul, g in r.groupby("mul"):
-        lines.append(f"  {'multiplicative' if mul else 'additive'} seasonality, {len(g)} fits: SSE gap median "
-                     f"{100 * g.gap.median():+.2f}%, 90th percentile {100 * g.gap.quantile(0.9):+.2f}%, max "
-                     f"{100 * g.gap.max():+.1f}%; more than 1% above statsmodels: {100 * (g.gap > 0.01).mean():.1f}%"
-                     f", more than 2%: {100 * (g.gap > 0.02).mean():.1f}%")
-    case = ["window", "origin", "measure"]
-    fast_choice = r.loc[r.groupby(case)["aicc"].idxmin(), case + ["model"]].set_index(case)["model"]
-    ref_choice = r.loc[r.groupby(case)["ref_aicc"].idxmin(), case + ["model"]].set_index(case)["model"]
-    same = (fast_choice == ref_choice.reindex(fast_choice.index)).mean()
-    lines.append(f"  same model chosen by AICc (fast fits vs statsmodels fits): {100 * same:.1f}% of "
-                 f"{len(fast_choice)} cases")
-    abduction = r[(r.measure == "Abduction and kidnapping") & (r.origin == "2019-12") & (r.window == "1995")
-                  & (r.model == "ETS(A,A,M)")]
-    if len(abduction):
-        lines.append(f"  Abduction and kidnapping to 2019-12, ETS(A,A,M): gap {100 * abduction.gap.iloc[0]:+.2f}%")
-    return "\n".join(lines)
 
 
 VARIANTS = {  # candidate rules compared by --variants: models (indices into ets_fast.WIDE) and how they are used
@@ -429,8 +387,10 @@ def main(argv=None) -> int:
             print(f"Mean MASE of the candidate rules, {title}, fast kernels:")
             print(table.round(3).to_string())
     if args.reference:
+        import bench_fit_agreement  # imports this module: only here, not at the top
+
         print("Fit quality: fast engine against statsmodels ETSModel, every candidate and backtest case")
-        print(_fit_quality(v))
+        bench_fit_agreement.main(["--worst", "5"])
     return 0
 
 

@@ -25,8 +25,8 @@ AICc again. If that choice is statsmodels' the fast engine under-fitted (a bug i
 is the fast engine's, statsmodels stopped short of the optimum (the same-model goal cannot be reached by fitting
 better); otherwise neither engine's choice is the best-fit choice.
 
-AICc of both engines is computed from the SSE with the same formula and parameter count as statsmodels
-(``ets_fast.EtsSpec.df``; Gaussian likelihood concentrated on sigma^2 = SSE / n), so the choices are comparable.
+AICc of both engines is computed from the SSE by ``ets_fast.aicc`` (the engine's own: statsmodels' formula and
+parameter count), so the choices are comparable.
 """
 
 from __future__ import annotations
@@ -76,14 +76,6 @@ def cases(case_set: str = "backtest", v=None):
         keys = sorted(w[schema.MEASURE].unique())
         Y = np.stack([w.loc[w[schema.MEASURE] == k, schema.COUNT].to_numpy(float) for k in keys])
         yield label, str(o), keys, Y
-
-
-def aicc(sse: np.ndarray, n: int, spec: ets_fast.EtsSpec) -> np.ndarray:
-    """AICc of an additive-error ETS fit from its SSE (Hyndman et al. 2008, 7.1; statsmodels' parameter count)."""
-    k = spec.df
-    with np.errstate(all="ignore"):
-        llf = -n / 2 * (np.log(2 * np.pi * np.asarray(sse) / n) + 1)
-    return -2 * llf + 2 * k + 2 * k * (k + 1) / (n - k - 1)
 
 
 def _statsmodels_fit(y: np.ndarray, spec: ets_fast.EtsSpec) -> dict:
@@ -146,7 +138,7 @@ def joined(ref: pd.DataFrame, fast: pd.DataFrame) -> pd.DataFrame:
     r["gap"] = r["fast_sse"] / r["sse"] - 1
     for col, sse in (("aicc_sm", r["sse"]), ("aicc_fast", r["fast_sse"]),
                      ("aicc_best", np.minimum(r["sse"], r["fast_sse"]))):
-        r[col] = [float(aicc(s, n, specs[m])) for s, n, m in zip(sse, r["n"], r["model"], strict=True)]
+        r[col] = [float(ets_fast.aicc(s, n, specs[m])) for s, n, m in zip(sse, r["n"], r["model"], strict=True)]
     return r
 
 

@@ -361,13 +361,19 @@ def fit(y: np.ndarray, spec: EtsSpec, horizon: int) -> Fit:
                                          x0[2][None], spec)
     sse, level, trend, seas = sse[0], level[0], trend[0], seas[0]
     sigma2 = sse / n
+    mean, var = _predict(par, level, trend, seas, sigma2, n, spec, horizon)
+    return Fit(spec, sse, aicc(sse, n, spec), mean, var, u)
+
+
+def aicc(sse: np.ndarray, n: int, spec: EtsSpec) -> np.ndarray:
+    """AICc of additive-error ETS fits of ``n`` months from their SSE: the Gaussian likelihood concentrated on
+    sigma^2 = SSE / n, k = ``spec.df`` parameters counted as statsmodels counts them (Hyndman et al. 2008, 7.1), so
+    that it equals ``ETSModel``'s aicc; inf where it is not finite or n - k - 1 <= 0."""
     k = spec.df
     with np.errstate(all="ignore"):
-        llf = -n / 2 * (np.log(2 * np.pi * sigma2) + 1)
-        aicc = -2 * llf + 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
-    aicc = np.where(np.isfinite(aicc), aicc, np.inf)
-    mean, var = _predict(par, level, trend, seas, sigma2, n, spec, horizon)
-    return Fit(spec, sse, aicc, mean, var, u)
+        llf = -n / 2 * (np.log(2 * np.pi * np.asarray(sse, dtype=float) / n) + 1)
+        value = -2 * llf + 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
+    return np.where(np.isfinite(value), value, np.inf)
 
 
 def _polish_from(y: np.ndarray, start: dict[str, float], spec: EtsSpec, iterations: int):
